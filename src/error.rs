@@ -1,0 +1,72 @@
+//! Errors of the library. Each one says which file it is about and, where it helps, what to do.
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+/// A rule file that cannot be used: the file, the offending key, and why.
+#[derive(Debug, Error)]
+#[error("{}: {}{message}", path.display(), if key.is_empty() { String::new() } else { format!("{key}: ") })]
+pub struct RulesError {
+    pub path: PathBuf,
+    pub key: String,
+    pub message: String,
+}
+
+impl RulesError {
+    pub fn new(path: &Path, key: &str, message: &str) -> RulesError {
+        RulesError {
+            path: path.to_path_buf(),
+            key: key.to_string(),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// An input file that cannot be read as a report. The run goes on with the other inputs.
+#[derive(Debug, Error)]
+pub enum InputError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: the file is empty")]
+    Empty { path: String },
+    #[error("{path}: holds no text (only blank lines)")]
+    NoText { path: String },
+    #[error("{path}: looks binary, not text ({reason}); informe reads text exported by Word or a PDF-to-text tool")]
+    Binary { path: String, reason: String },
+    #[error("{path}: is a PDF; this build reads text only: convert it first (for example `pdftotext -layout {path}`)")]
+    Pdf { path: String },
+    #[error("{path}: no objective headings found (checked {lines} lines against objective_heading.start in {rules}); is this a report of this family?")]
+    NoObjectives {
+        path: String,
+        lines: usize,
+        rules: String,
+    },
+}
+
+impl InputError {
+    /// A short machine-readable kind, written in the run's list of failures.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            InputError::Io { .. } => "io",
+            InputError::Empty { .. } => "empty",
+            InputError::NoText { .. } => "no_text",
+            InputError::Binary { .. } => "binary",
+            InputError::Pdf { .. } => "pdf_unsupported",
+            InputError::NoObjectives { .. } => "no_objectives",
+        }
+    }
+}
+
+/// Writing outputs failed (disk full, permissions): the run cannot go on.
+#[derive(Debug, Error)]
+#[error("{path}: cannot write output: {source}")]
+pub struct OutputError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}

@@ -1,0 +1,193 @@
+//! Extract: segmented elements → records with provenance.
+//!
+//! One [`ActionRecord`] per action bullet and one [`ObjectiveRecord`] per catalog objective.
+//! Figures, periods and agencies are fields of the schema that the value extraction fills.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::normalize::SourceInfo;
+use crate::rules::{Placement, Rules};
+use crate::segment::{Footnote, Place, Section, Segmented, Table, Warning};
+
+/// Where a record came from: enough for an auditor to find the exact source text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub file: String,
+    /// 1-based page, where known (text with form feeds).
+    pub page: Option<u32>,
+    /// First and last 1-based line.
+    pub line: u32,
+    pub line_end: u32,
+    /// Byte span [start, end) in the file, from the first to the last byte of the text.
+    pub span: [usize; 2],
+}
+
+impl Provenance {
+    fn new(file: &str, p: &Place) -> Provenance {
+        Provenance {
+            file: file.to_string(),
+            page: p.page,
+            line: p.line,
+            line_end: p.line_end,
+            span: p.span,
+        }
+    }
+}
+
+/// A quantity reported in an action's text.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Figure {
+    pub raw: String,
+    pub value: f64,
+    pub unit: Option<String>,
+    pub provenance: Provenance,
+}
+
+/// A reporting period mentioned in an action's text.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Period {
+    pub raw: String,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub provenance: Provenance,
+}
+
+/// An agency named in an action's text.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AgencyMention {
+    pub raw: String,
+    pub acronym: String,
+    pub provenance: Provenance,
+}
+
+/// One action bullet of a report.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ActionRecord {
+    /// Stable within a file: `<file stem>-o<objective>-<n>`, n counting from 1 in file order.
+    pub id: String,
+    pub objective: u32,
+    /// Canonical titles from the catalog.
+    pub objective_title: String,
+    pub objective_title_en: String,
+    /// The bullet glyph as printed.
+    pub marker: String,
+    pub text: String,
+    pub sub_items: Vec<SubItemRecord>,
+    pub figures: Vec<Figure>,
+    pub periods: Vec<Period>,
+    pub agencies: Vec<AgencyMention>,
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SubItemRecord {
+    pub marker: String,
+    pub text: String,
+    pub provenance: Provenance,
+}
+
+/// One objective of the catalog and what the report has under it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ObjectiveRecord {
+    pub file: String,
+    pub number: u32,
+    pub title: String,
+    pub title_en: String,
+    /// The title as the report's heading prints it; `None` when the report has no heading.
+    pub printed_title: Option<String>,
+    pub heading: Option<Provenance>,
+    pub actions: usize,
+    /// The "no activities" line standing for this objective.
+    pub no_activities: Option<Provenance>,
+}
+
+/// Everything extracted from one input file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Extracted {
+    pub source: SourceInfo,
+    pub profile: String,
+    pub placement: Placement,
+    pub actions: Vec<ActionRecord>,
+    pub objectives: Vec<ObjectiveRecord>,
+    pub sections: Vec<Section>,
+    pub tables: Vec<Table>,
+    pub footnotes: Vec<Footnote>,
+    pub warnings: Vec<Warning>,
+}
+
+/// The stem used in ids and output folders: the file name without its extension.
+pub fn file_stem(file: &str) -> String {
+    Path::new(file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "input".to_string())
+}
+
+/// Builds the records of one segmented file.
+pub fn extract(seg: &Segmented, rules: &Rules) -> Extracted {
+    let file = seg.source.file.as_str();
+    let stem = file_stem(file);
+    let mut actions = Vec::new();
+    for block in &seg.objectives {
+        let Some(objective) = rules.objectives.resolve(block.number) else {
+            continue;
+        };
+        for (i, a) in block.actions.iter().enumerate() {
+            actions.push(ActionRecord {
+                id: format!("{stem}-o{:02}-{:02}", block.number, i + 1),
+                objective: block.number,
+                objective_title: objective.es.clone(),
+                objective_title_en: objective.en.clone(),
+                marker: a.marker.clone(),
+                text: a.text.clone(),
+                sub_items: a
+                    .sub_items
+                    .iter()
+                    .map(|s| SubItemRecord {
+                        marker: s.marker.clone(),
+                        text: s.text.clone(),
+                        provenance: Provenance::new(file, &s.place),
+                    })
+                    .collect(),
+                figures: Vec::new(),
+                periods: Vec::new(),
+                agencies: Vec::new(),
+                provenance: Provenance::new(file, &a.place),
+            });
+        }
+    }
+    actions.sort_by_key(|a| a.provenance.span[0]);
+    let objectives = rules
+        .objectives
+        .objectives
+        .iter()
+        .map(|o| {
+            let block = seg.objectives.iter().find(|b| b.number == o.number);
+            ObjectiveRecord {
+                file: file.to_string(),
+                number: o.number,
+                title: o.es.clone(),
+                title_en: o.en.clone(),
+                printed_title: block.map(|b| b.printed_title.clone()),
+                heading: block.map(|b| Provenance::new(file, &b.heading)),
+                actions: block.map_or(0, |b| b.actions.len()),
+                no_activities: block
+                    .and_then(|b| b.no_activities.as_ref())
+                    .map(|p| Provenance::new(file, p)),
+            }
+        })
+        .collect();
+    Extracted {
+        source: seg.source.clone(),
+        profile: rules.profile.clone(),
+        placement: seg.placement,
+        actions,
+        objectives,
+        sections: seg.sections.clone(),
+        tables: seg.tables.clone(),
+        footnotes: seg.footnotes.clone(),
+        warnings: seg.warnings.clone(),
+    }
+}

@@ -1,0 +1,337 @@
+//! Ingest: bytes of an input file → decoded text with a map back to the file's bytes.
+//!
+//! Text is decoded as Word and PDF-to-text tools write it: UTF-8 with or without BOM, UTF-16
+//! LE/BE with BOM (or without, when the NUL pattern shows it), and Windows-1252 when the bytes
+//! are not valid UTF-8 (Word's default "Plain Text" export). Decoding is `encoding_rs`'s.
+//!
+//! Ingest is the only stage that knows about file formats; later stages see a [`Source`].
+
+use std::path::Path;
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::InputError;
+
+/// A decoded input file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Source {
+    /// The path as given by the user (or found in a folder).
+    pub file: String,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+    /// Size of the file in bytes.
+    pub size: u64,
+    /// `text/utf-8`, `text/utf-16le`, `text/windows-1252`…
+    pub format: String,
+    /// Whether the file started with a byte-order mark.
+    pub bom: bool,
+    /// The decoded text (not yet normalized).
+    pub text: String,
+    /// For each byte offset of `text` (and one past the end), the byte offset in the file.
+    #[serde(skip)]
+    pub map: ByteMap,
+}
+
+/// Maps byte offsets of decoded text back to byte offsets of the file.
+#[derive(Debug, Clone, Default)]
+pub enum ByteMap {
+    /// Text offset + shift (UTF-8, possibly after a BOM).
+    #[default]
+    Identity,
+    Shift(usize),
+    /// One entry per text byte, plus one for the end.
+    Table(Vec<u32>),
+}
+
+impl ByteMap {
+    pub fn to_file(&self, text_offset: usize) -> usize {
+        match self {
+            ByteMap::Identity => text_offset,
+            ByteMap::Shift(s) => text_offset + s,
+            ByteMap::Table(t) => t
+                .get(text_offset)
+                .or_else(|| t.last())
+                .map_or(text_offset, |&v| v as usize),
+        }
+    }
+}
+
+/// Reads and decodes a file.
+pub fn ingest(path: &Path) -> Result<Source, InputError> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| InputError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    ingest_bytes(&shown, &bytes)
+}
+
+/// Decodes bytes already in memory; `file` names them in errors and provenance.
+pub fn ingest_bytes(file: &str, bytes: &[u8]) -> Result<Source, InputError> {
+    let path = file.to_string();
+    if bytes.is_empty() {
+        return Err(InputError::Empty { path });
+    }
+    if bytes.starts_with(b"%PDF-") {
+        return Err(InputError::Pdf { path });
+    }
+    let sha256 = hex(&Sha256::digest(bytes));
+    let size = bytes.len() as u64;
+
+    let (encoding, bom_len) = match Encoding::for_bom(bytes) {
+        Some((enc, len)) => (enc, len),
+        None => (sniff_without_bom(bytes), 0),
+    };
+    if encoding != UTF_16LE && encoding != UTF_16BE {
+        check_not_binary(&path, bytes)?;
+    }
+    let body = &bytes[bom_len..];
+    let (text, map) = if encoding == UTF_8 {
+        // Valid UTF-8 (checked by the sniffer, or promised by the BOM; a bad sequence after a
+        // UTF-8 BOM is replaced, and the table map keeps offsets right).
+        match std::str::from_utf8(body) {
+            Ok(s) => (
+                s.to_string(),
+                if bom_len == 0 {
+                    ByteMap::Identity
+                } else {
+                    ByteMap::Shift(bom_len)
+                },
+            ),
+            Err(_) => decode_with_table(encoding, body, bom_len),
+        }
+    } else {
+        decode_with_table(encoding, body, bom_len)
+    };
+    if text.trim().is_empty() {
+        return Err(InputError::NoText { path });
+    }
+    if encoding == UTF_16LE || encoding == UTF_16BE {
+        // Decoded UTF-16 must still be text.
+        check_decoded_not_binary(&path, &text)?;
+    }
+    Ok(Source {
+        file: file.to_string(),
+        sha256,
+        size,
+        format: format!("text/{}", encoding.name().to_ascii_lowercase()),
+        bom: bom_len > 0,
+        text,
+        map,
+    })
+}
+
+/// Chooses an encoding for bytes without a BOM: UTF-16 when every other byte is NUL, UTF-8
+/// when valid, else Windows-1252.
+fn sniff_without_bom(bytes: &[u8]) -> &'static Encoding {
+    let sample = &bytes[..bytes.len().min(4096)];
+    if sample.len() >= 4 {
+        let even_nul = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+        let odd_nul = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+        let half = sample.len() / 2;
+        if odd_nul * 10 >= half * 9 && even_nul * 10 < half {
+            return UTF_16LE;
+        }
+        if even_nul * 10 >= half * 9 && odd_nul * 10 < half {
+            return UTF_16BE;
+        }
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        UTF_8
+    } else {
+        WINDOWS_1252
+    }
+}
+
+/// Refuses bytes that are not text: NUL bytes, or many control characters.
+fn check_not_binary(path: &str, bytes: &[u8]) -> Result<(), InputError> {
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        return Err(InputError::Binary {
+            path: path.to_string(),
+            reason: format!("NUL byte at offset {pos}"),
+        });
+    }
+    let sample = &bytes[..bytes.len().min(8192)];
+    let controls = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    if controls * 100 > sample.len() {
+        return Err(InputError::Binary {
+            path: path.to_string(),
+            reason: format!(
+                "{controls} control bytes in the first {} bytes",
+                sample.len()
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn check_decoded_not_binary(path: &str, text: &str) -> Result<(), InputError> {
+    let total = text.chars().take(8192).count().max(1);
+    let bad = text
+        .chars()
+        .take(8192)
+        .filter(|&c| {
+            (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || c == '\u{FFFD}'
+        })
+        .count();
+    if bad * 100 > total {
+        return Err(InputError::Binary {
+            path: path.to_string(),
+            reason: format!("{bad} control or undecodable characters after UTF-16 decoding"),
+        });
+    }
+    Ok(())
+}
+
+/// Decodes character by character so that each text byte knows its file offset.
+fn decode_with_table(encoding: &'static Encoding, body: &[u8], shift: usize) -> (String, ByteMap) {
+    let (text, _) = encoding.decode_without_bom_handling(body);
+    let text = text.into_owned();
+    let mut table = Vec::with_capacity(text.len() + 1);
+    if encoding == WINDOWS_1252 {
+        // One file byte per character.
+        for (i, c) in text.chars().enumerate() {
+            for _ in 0..c.len_utf8() {
+                table.push((shift + i) as u32);
+            }
+        }
+    } else if encoding == UTF_16LE || encoding == UTF_16BE {
+        let mut unit = 0usize;
+        for c in text.chars() {
+            for _ in 0..c.len_utf8() {
+                table.push((shift + unit * 2) as u32);
+            }
+            unit += c.len_utf16();
+        }
+    } else {
+        // UTF-8 with replacements: re-walk the bytes with the lossy decoder's rules.
+        let mut offset = 0usize;
+        let mut rest = body;
+        while !rest.is_empty() {
+            match std::str::from_utf8(rest) {
+                Ok(s) => {
+                    for (i, c) in s.char_indices() {
+                        for _ in 0..c.len_utf8() {
+                            table.push((shift + offset + i) as u32);
+                        }
+                    }
+                    offset += rest.len();
+                    rest = &[];
+                }
+                Err(e) => {
+                    let good = e.valid_up_to();
+                    let valid = std::str::from_utf8(&rest[..good]).unwrap_or_default();
+                    for (i, c) in valid.char_indices() {
+                        for _ in 0..c.len_utf8() {
+                            table.push((shift + offset + i) as u32);
+                        }
+                    }
+                    // U+FFFD is three bytes in the text.
+                    for _ in 0..3 {
+                        table.push((shift + offset + good) as u32);
+                    }
+                    let bad = e.error_len().unwrap_or(rest.len() - good);
+                    offset += good + bad;
+                    rest = &rest[good + bad..];
+                }
+            }
+        }
+    }
+    let end = (shift + body.len()) as u32;
+    table.push(end);
+    debug_assert_eq!(table.len(), text.len() + 1);
+    (text, ByteMap::Table(table))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_without_bom_maps_identity() {
+        let s = ingest_bytes("a.txt", "Migración\n".as_bytes()).unwrap();
+        assert_eq!(s.format, "text/utf-8");
+        assert_eq!(s.map.to_file(5), 5);
+    }
+
+    #[test]
+    fn utf8_bom_shifts_offsets() {
+        let mut b = vec![0xEF, 0xBB, 0xBF];
+        b.extend_from_slice("ab".as_bytes());
+        let s = ingest_bytes("a.txt", &b).unwrap();
+        assert!(s.bom);
+        assert_eq!(s.text, "ab");
+        assert_eq!(s.map.to_file(1), 4);
+    }
+
+    #[test]
+    fn windows_1252_maps_each_char_to_one_byte() {
+        // "Migración" in Windows-1252: ó is 0xF3.
+        let b = b"Migraci\xf3n 2021";
+        let s = ingest_bytes("a.txt", b).unwrap();
+        assert_eq!(s.format, "text/windows-1252");
+        assert_eq!(s.text, "Migración 2021");
+        let n = s.text.find('n').unwrap(); // the "n" after "ó"
+        assert_eq!(s.map.to_file(s.text.find("2021").unwrap()), 11);
+        assert_eq!(s.map.to_file(n), 8);
+    }
+
+    #[test]
+    fn utf16le_with_bom() {
+        let mut b = vec![0xFF, 0xFE];
+        for u in "Año 2021".encode_utf16() {
+            b.extend_from_slice(&u.to_le_bytes());
+        }
+        let s = ingest_bytes("a.txt", &b).unwrap();
+        assert_eq!(s.format, "text/utf-16le");
+        assert_eq!(s.text, "Año 2021");
+        assert_eq!(s.map.to_file(s.text.find('2').unwrap()), 2 + 4 * 2);
+    }
+
+    #[test]
+    fn utf16be_without_bom_is_sniffed() {
+        let mut b = Vec::new();
+        for u in "Objetivo 1. Recopilar".encode_utf16() {
+            b.extend_from_slice(&u.to_be_bytes());
+        }
+        let s = ingest_bytes("a.txt", &b).unwrap();
+        assert_eq!(s.format, "text/utf-16be");
+        assert_eq!(s.text, "Objetivo 1. Recopilar");
+    }
+
+    #[test]
+    fn empty_binary_and_pdf_are_errors() {
+        assert!(matches!(
+            ingest_bytes("e.txt", b""),
+            Err(InputError::Empty { .. })
+        ));
+        assert!(matches!(
+            ingest_bytes("w.txt", b"  \n\r\n "),
+            Err(InputError::NoText { .. })
+        ));
+        let err = ingest_bytes("x.bin", b"\x7fELF\x02\x01\x01\x00\x00").unwrap_err();
+        assert!(err.to_string().contains("x.bin"), "{err}");
+        assert!(err.to_string().contains("NUL byte at offset 7"), "{err}");
+        assert!(matches!(
+            ingest_bytes("r.pdf", b"%PDF-1.7\n"),
+            Err(InputError::Pdf { .. })
+        ));
+    }
+
+    #[test]
+    fn invalid_utf8_after_bom_keeps_offsets() {
+        let b = b"\xEF\xBB\xBFab\xffcd";
+        let s = ingest_bytes("a.txt", b).unwrap();
+        assert_eq!(s.text, "ab\u{FFFD}cd");
+        assert_eq!(s.map.to_file(s.text.find('c').unwrap()), 6);
+    }
+}

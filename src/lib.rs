@@ -1,0 +1,215 @@
+//! **informe** turns government progress reports into auditable records.
+//!
+//! The pipeline is a chain of plain functions, one module each, with serde types between them:
+//!
+//! ```text
+//! file ──ingest──▶ Source ──normalize──▶ Document ──segment──▶ Segmented ──extract──▶ Extracted ──output──▶ files
+//! ```
+//!
+//! - [`ingest`] reads bytes and decodes text (UTF-8/16, Windows-1252), keeping a byte map;
+//! - [`normalize`] splits NFC lines that remember their file offsets;
+//! - [`segment`] finds sections, objectives, actions, tables and footnotes with the [`rules`];
+//! - [`extract`] builds records with provenance;
+//! - [`output`] writes JSONL/CSV atomically; [`report`] renders the terminal summary.
+//!
+//! ```
+//! use std::path::Path;
+//! let rules = informe::rules::Rules::load(Path::new("rules/gcm")).unwrap();
+//! let text = "Objetivo 7. Abordar y reducir las vulnerabilidades en la migración.\n\
+//!             ● Se atendieron 129,441 casos.\n";
+//! let out = informe::process_bytes("ejemplo.txt", text.as_bytes(), &rules).unwrap();
+//! assert_eq!(out.actions.len(), 1);
+//! assert_eq!(out.actions[0].objective, 7);
+//! assert_eq!(out.actions[0].provenance.line, 2);
+//! ```
+
+pub mod error;
+pub mod extract;
+pub mod ingest;
+pub mod normalize;
+pub mod output;
+pub mod report;
+pub mod rules;
+pub mod segment;
+
+use std::path::Path;
+
+pub use error::{InputError, OutputError, RulesError};
+pub use extract::Extracted;
+pub use rules::Rules;
+
+/// Runs the whole pipeline on one file.
+pub fn process_file(path: &Path, rules: &Rules) -> Result<Extracted, InputError> {
+    let source = ingest::ingest(path)?;
+    finish(source, rules)
+}
+
+/// Runs the whole pipeline on bytes in memory; `name` stands for the file in provenance.
+pub fn process_bytes(name: &str, bytes: &[u8], rules: &Rules) -> Result<Extracted, InputError> {
+    let source = ingest::ingest_bytes(name, bytes)?;
+    finish(source, rules)
+}
+
+fn finish(source: ingest::Source, rules: &Rules) -> Result<Extracted, InputError> {
+    let doc = normalize::normalize(&source);
+    let seg = segment::segment(&doc, rules);
+    if seg.objectives.is_empty() {
+        return Err(InputError::NoObjectives {
+            path: source.file.clone(),
+            lines: doc.lines.len(),
+            rules: rules.dir.join("layout.toml").display().to_string(),
+        });
+    }
+    Ok(extract::extract(&seg, rules))
+}
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+
+use output::{InputOutcome, RunSummary, Status};
+
+/// An input of a run: a file to process, or one passed over with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    File(PathBuf),
+    Skipped { path: PathBuf, reason: String },
+}
+
+/// Extensions taken from folders (files named on the command line are always tried).
+const TEXT_EXTENSIONS: &[&str] = &["txt", "text"];
+
+/// Expands the command line's files and folders (recursively, in name order) into inputs.
+pub fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out);
+        } else {
+            out.push(Input::File(p.clone()));
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<Input>) {
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => {
+            out.push(Input::Skipped {
+                path: dir.to_path_buf(),
+                reason: format!("cannot list folder: {e}"),
+            });
+            return;
+        }
+    };
+    entries.sort();
+    for p in entries {
+        let hidden = p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out);
+            continue;
+        }
+        let ext = p
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        if TEXT_EXTENSIONS.contains(&ext.as_str()) {
+            out.push(Input::File(p));
+        } else {
+            out.push(Input::Skipped {
+                path: p,
+                reason: "not a text file (.txt); this build reads text exports only".to_string(),
+            });
+        }
+    }
+}
+
+/// Processes every input and writes the outputs under `out_dir`. An input that fails is listed
+/// in the summary (and `run.json`) with its error; the others are processed all the same.
+/// Only a failure to write outputs stops the run.
+pub fn run(inputs: &[Input], rules: &Rules, out_dir: &Path) -> Result<RunSummary, OutputError> {
+    let mut summary = RunSummary {
+        tool: format!("informe {}", env!("CARGO_PKG_VERSION")),
+        profile: rules.profile.clone(),
+        out_dir: out_dir.display().to_string(),
+        inputs: Vec::new(),
+    };
+    let mut used = HashSet::new();
+    for input in inputs {
+        let outcome = match input {
+            Input::Skipped { path, reason } => InputOutcome {
+                file: path.display().to_string(),
+                status: Status::Skipped,
+                reason: Some("not_text".to_string()),
+                error: Some(format!("{}: {reason}", path.display())),
+                ..InputOutcome::empty()
+            },
+            Input::File(path) => match process_file(path, rules) {
+                Ok(ex) => {
+                    let dir = out_dir.join(unique_dir_name(&ex.source.file, &mut used));
+                    output::write_extracted(&dir, &ex)?;
+                    outcome_of(&ex, &dir)
+                }
+                Err(e) => InputOutcome {
+                    file: path.display().to_string(),
+                    status: Status::Failed,
+                    reason: Some(e.kind().to_string()),
+                    error: Some(e.to_string()),
+                    ..InputOutcome::empty()
+                },
+            },
+        };
+        summary.inputs.push(outcome);
+    }
+    output::write_run(out_dir, &summary)?;
+    Ok(summary)
+}
+
+fn unique_dir_name(file: &str, used: &mut HashSet<String>) -> String {
+    let stem = extract::file_stem(file);
+    let mut name = stem.clone();
+    let mut n = 2;
+    while !used.insert(name.clone()) {
+        name = format!("{stem}-{n}");
+        n += 1;
+    }
+    name
+}
+
+fn outcome_of(ex: &Extracted, dir: &Path) -> InputOutcome {
+    let per_objective: BTreeMap<u32, usize> =
+        ex.objectives.iter().map(|o| (o.number, o.actions)).collect();
+    InputOutcome {
+        file: ex.source.file.clone(),
+        status: Status::Ok,
+        output: Some(dir.display().to_string()),
+        actions: ex.actions.len(),
+        per_objective,
+        no_activities: ex
+            .objectives
+            .iter()
+            .filter(|o| o.no_activities.is_some())
+            .map(|o| o.number)
+            .collect(),
+        missing_headings: ex
+            .objectives
+            .iter()
+            .filter(|o| o.heading.is_none())
+            .map(|o| o.number)
+            .collect(),
+        warnings: ex
+            .warnings
+            .iter()
+            .map(|w| match w.line {
+                Some(l) => format!("line {l}: {}", w.message),
+                None => w.message.clone(),
+            })
+            .collect(),
+        ..InputOutcome::empty()
+    }
+}

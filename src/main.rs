@@ -1,0 +1,103 @@
+//! The `informe` command line: parses arguments and calls the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+const AFTER_HELP: &str = "\
+Examples:
+  informe extract fixtures/informe-ejecutivo-2021.txt
+  informe extract submissions/ --out output/2022
+  informe extract report.txt --rules rules/gcm
+  informe check-rules --rules rules/gcm
+
+Exit codes:
+  0  every input was processed
+  1  some inputs failed (the others were processed; see <out>/run.json)
+  2  usage error, unusable rules, or outputs that cannot be written";
+
+#[derive(Parser)]
+#[command(name = "informe", version, about = "Turns government progress reports into auditable records", after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract actions per objective from report files (text exports) into JSONL and CSV.
+    #[command(after_help = AFTER_HELP)]
+    Extract {
+        /// Files or folders (folders are walked recursively for .txt files).
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Rules profile folder.
+        #[arg(long, default_value = "rules/gcm")]
+        rules: PathBuf,
+        /// Output folder: one subfolder per input, plus run.json.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+        /// Print only failures and the closing line.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Load a rules profile, compile every pattern and run every example.
+    CheckRules {
+        #[arg(long, default_value = "rules/gcm")]
+        rules: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    match real_main() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("informe: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn real_main() -> anyhow::Result<ExitCode> {
+    match Cli::parse().command {
+        Command::Extract {
+            inputs,
+            rules,
+            out,
+            quiet,
+        } => {
+            let rules = informe::Rules::load(&rules)?;
+            let inputs = informe::collect_inputs(&inputs);
+            let run = informe::run(&inputs, &rules, &out)
+                .with_context(|| format!("writing outputs under {}", out.display()))?;
+            let text = informe::report::summary(&run, &rules);
+            if quiet {
+                for line in text.lines().filter(|l| l.starts_with("FAILED")) {
+                    eprintln!("{line}");
+                }
+                if let Some(last) = text.lines().last() {
+                    eprintln!("{last}");
+                }
+            } else {
+                print!("{text}");
+            }
+            Ok(if run.failed() > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::CheckRules { rules } => {
+            let r = informe::Rules::load(&rules)?;
+            println!(
+                "{}: ok ({} objectives, {} table kinds; every pattern compiled and its examples pass)",
+                rules.display(),
+                r.objectives.objectives.len(),
+                r.layout.tables.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! Normalize: decoded text → lines of NFC text, each byte mapped back to the file.
+//!
+//! Every line keeps its number, its page (when the text has form feeds), its byte span in the
+//! file, and a map from each byte of its normalized text to a file offset. Joining wrapped lines
+//! into one text ([`Joiner`]) also lives here: segmentation decides *which* lines form a text,
+//! this module decides *how* they join (spaces, hyphens) without losing the map.
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+use crate::ingest::Source;
+use crate::rules::HyphenJoin;
+
+/// What the pipeline knows about an input file, carried by every later stage.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SourceInfo {
+    pub file: String,
+    pub sha256: String,
+    pub size: u64,
+    pub format: String,
+}
+
+/// A normalized document: its lines in file order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Document {
+    pub source: SourceInfo,
+    /// Whether the text marks pages with form feeds (then every line has a page number).
+    pub paged: bool,
+    pub lines: Vec<Line>,
+}
+
+/// One line of the file, NFC-normalized, without its line ending and trailing white space.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Line {
+    /// 1-based line number in the file.
+    pub number: u32,
+    /// 1-based page, when the text has form feeds.
+    pub page: Option<u32>,
+    /// Whether a form feed starts this line's page.
+    pub page_break: bool,
+    pub text: String,
+    /// File byte offsets of the line's text (start, end).
+    pub span: [usize; 2],
+    /// For each byte of `text`, and one past its end, the file offset.
+    #[serde(skip)]
+    pub map: Vec<u32>,
+}
+
+impl Line {
+    pub fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+}
+
+/// Splits decoded text into NFC lines. CRLF, LF and CR end lines; a form feed starts a page.
+pub fn normalize(source: &Source) -> Document {
+    let text = &source.text;
+    let paged = text.contains('\u{c}');
+    let mut lines = Vec::new();
+    let mut page = 1u32;
+    let mut pending_break = false;
+    let bytes = text.as_bytes();
+    let (mut start, mut i) = (0usize, 0usize);
+    let mut push = |start: usize, end: usize, page: u32, page_break: bool| {
+        let number = lines.len() as u32 + 1;
+        lines.push(make_line(source, start, end, number, paged.then_some(page), page_break));
+    };
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' | b'\r' => {
+                push(start, i, page, pending_break);
+                pending_break = false;
+                i += if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                start = i;
+            }
+            0x0c => {
+                // A form feed ends the page; the text after it starts the next one.
+                if i > start {
+                    push(start, i, page, pending_break);
+                }
+                page += 1;
+                pending_break = true;
+                i += 1;
+                start = i;
+            }
+            _ => i += 1,
+        }
+    }
+    if start < bytes.len() {
+        push(start, bytes.len(), page, pending_break);
+    }
+    Document {
+        source: SourceInfo {
+            file: source.file.clone(),
+            sha256: source.sha256.clone(),
+            size: source.size,
+            format: source.format.clone(),
+        },
+        paged,
+        lines,
+    }
+}
+
+fn make_line(
+    source: &Source,
+    start: usize,
+    end: usize,
+    number: u32,
+    page: Option<u32>,
+    page_break: bool,
+) -> Line {
+    let raw = source.text[start..end].trim_end();
+    let (text, map) = nfc_with_map(raw, |off| source.map.to_file(start + off) as u32);
+    let span = [
+        map.first().copied().unwrap_or(0) as usize,
+        map.last().copied().unwrap_or(0) as usize,
+    ];
+    Line {
+        number,
+        page,
+        page_break,
+        text,
+        span,
+        map,
+    }
+}
+
+/// NFC-normalizes `raw`, mapping each output byte to `to_file(offset in raw)`.
+/// Characters are normalized cluster by cluster (a starter and its combining marks), so each
+/// output byte maps to the first byte of the cluster it came from.
+pub fn nfc_with_map(raw: &str, to_file: impl Fn(usize) -> u32) -> (String, Vec<u32>) {
+    if is_nfc_quick(raw.chars()) == IsNormalized::Yes {
+        let mut map = Vec::with_capacity(raw.len() + 1);
+        for i in 0..=raw.len() {
+            map.push(to_file(i));
+        }
+        return (raw.to_string(), map);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut map = Vec::with_capacity(raw.len() + 1);
+    let mut iter = raw.char_indices().peekable();
+    while let Some((i, _)) = iter.next() {
+        // Extend the cluster over following combining marks.
+        let mut end = raw.len();
+        while let Some(&(j, c)) = iter.peek() {
+            if canonical_combining_class(c) != 0 {
+                iter.next();
+            } else {
+                end = j;
+                break;
+            }
+        }
+        if iter.peek().is_none() {
+            end = raw.len();
+        }
+        let piece: String = raw[i..end].nfc().collect();
+        for _ in 0..piece.len() {
+            map.push(to_file(i));
+        }
+        out.push_str(&piece);
+    }
+    map.push(to_file(raw.len()));
+    (out, map)
+}
+
+/// An accent-, case- and punctuation-insensitive key for matching names and titles:
+/// `"Utilizar la detención … sólo,"` and `"utilizar la detencion … solo"` have the same key.
+///
+/// ```
+/// use informe::normalize::fold_key;
+/// assert_eq!(fold_key("Migración, Sólo."), fold_key("migracion solo"));
+/// ```
+pub fn fold_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = true;
+    for c in s.nfd() {
+        if canonical_combining_class(c) != 0 {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            for l in c.to_lowercase() {
+                out.push(l);
+            }
+            space = false;
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Builds one text from pieces of lines, keeping the map to file offsets.
+///
+/// ```
+/// use informe::normalize::Joiner;
+/// use informe::rules::HyphenJoin;
+/// let mut j = Joiner::new(HyphenJoin::Keep);
+/// j.push("pandemia COVID-", &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+/// j.push("19 en México", &[20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33]);
+/// assert_eq!(j.text(), "pandemia COVID-19 en México");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Joiner {
+    hyphen: HyphenJoin,
+    text: String,
+    map: Vec<u32>,
+    /// File offset one past the last pushed byte.
+    end: u32,
+}
+
+impl Joiner {
+    pub fn new(hyphen: HyphenJoin) -> Joiner {
+        Joiner {
+            hyphen,
+            text: String::new(),
+            map: Vec::new(),
+            end: 0,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Appends a wrapped line: joined with a space, or with nothing after a line-final hyphen.
+    /// `map` has one entry per byte of `piece` plus one for its end.
+    pub fn push(&mut self, piece: &str, map: &[u32]) {
+        self.push_with(piece, map, ' ');
+    }
+
+    /// Appends a new paragraph of the same text, separated by a newline.
+    pub fn push_paragraph(&mut self, piece: &str, map: &[u32]) {
+        self.push_with(piece, map, '\n');
+    }
+
+    fn push_with(&mut self, piece: &str, map: &[u32], sep: char) {
+        let lead = piece.len() - piece.trim_start().len();
+        let piece = piece.trim();
+        if piece.is_empty() {
+            return;
+        }
+        let map = &map[lead..];
+        if !self.text.is_empty() {
+            let soft = self.text.ends_with('\u{AD}');
+            let hyphen = self.text.ends_with('-') && sep == ' ';
+            if soft {
+                let n = '\u{AD}'.len_utf8();
+                self.text.truncate(self.text.len() - n);
+                self.map.truncate(self.map.len() - n);
+            } else if hyphen {
+                let before = self.text[..self.text.len() - 1].chars().next_back();
+                let after = piece.chars().next();
+                let lower = |c: Option<char>| c.is_some_and(|c| c.is_lowercase());
+                if self.hyphen == HyphenJoin::Remove && lower(before) && lower(after) {
+                    self.text.pop();
+                    self.map.pop();
+                }
+            } else {
+                self.text.push(sep);
+                self.map.push(self.end);
+            }
+        }
+        self.text.push_str(piece);
+        self.map.extend_from_slice(&map[..piece.len()]);
+        self.end = map.get(piece.len()).copied().unwrap_or(self.end);
+    }
+
+    /// The text and, for each byte plus one past the end, its file offset.
+    pub fn finish(mut self) -> (String, Vec<u32>) {
+        self.map.push(self.end);
+        (self.text, self.map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::ingest_bytes;
+
+    fn doc(text: &str) -> Document {
+        normalize(&ingest_bytes("t.txt", text.as_bytes()).unwrap())
+    }
+
+    #[test]
+    fn crlf_lf_and_cr_end_lines_and_spans_point_into_the_file() {
+        let d = doc("uno\r\ndos\nres\rcuatro");
+        let texts: Vec<_> = d.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["uno", "dos", "res", "cuatro"]);
+        assert_eq!(d.lines[1].span, [5, 8]);
+        assert_eq!(d.lines[3].number, 4);
+        assert!(!d.paged);
+    }
+
+    #[test]
+    fn form_feeds_number_pages() {
+        let d = doc("a\nb\n\u{c}c\nd");
+        let pages: Vec<_> = d.lines.iter().map(|l| (l.text.as_str(), l.page)).collect();
+        assert_eq!(
+            pages,
+            [("a", Some(1)), ("b", Some(1)), ("c", Some(2)), ("d", Some(2))]
+        );
+        assert!(d.lines[2].page_break);
+    }
+
+    #[test]
+    fn decomposed_accents_become_nfc_and_map_back() {
+        // "Migracio" + U+0301 + "n": NFC composes ó; the map points at the file's "o".
+        let d = doc("Migracio\u{301}n 2021");
+        let l = &d.lines[0];
+        assert_eq!(l.text, "Migración 2021");
+        let pos = l.text.find('2').unwrap();
+        assert_eq!(l.map[pos], 12); // 8 + 'o' (1) + U+0301 (2) + 'n' (1) = 12
+    }
+
+    #[test]
+    fn fold_key_ignores_accents_case_and_punctuation() {
+        assert_eq!(
+            fold_key("Proporcionar a los migrantes, acceso a servicios básicos."),
+            fold_key("Proporcionar a los migrantes acceso a servicios basicos")
+        );
+        assert_ne!(fold_key("datos exactos"), fold_key("datos exacto"));
+    }
+
+    #[test]
+    fn joiner_hyphen_rules() {
+        let m = |s: &str, base: u32| (0..=s.len() as u32).map(|i| base + i).collect::<Vec<_>>();
+        let mut keep = Joiner::new(HyphenJoin::Keep);
+        keep.push("derechos político-", &m("derechos político-", 0));
+        keep.push("electorales", &m("electorales", 100));
+        assert_eq!(keep.text(), "derechos político-electorales");
+        let mut remove = Joiner::new(HyphenJoin::Remove);
+        remove.push("la coopera-", &m("la coopera-", 0));
+        remove.push("ción", &m("ción", 100));
+        remove.push("COVID-", &m("COVID-", 200));
+        remove.push("19", &m("19", 300));
+        let (t, map) = remove.finish();
+        assert_eq!(t, "la cooperación COVID-19");
+        assert_eq!(map[t.find("ción").unwrap()], 100);
+        assert_eq!(map[t.find("19").unwrap()], 300);
+        assert_eq!(map.len(), t.len() + 1);
+        let mut soft = Joiner::new(HyphenJoin::Keep);
+        soft.push("interna\u{AD}", &m("interna\u{AD}", 0));
+        soft.push("cional", &m("cional", 50));
+        assert_eq!(soft.text(), "internacional");
+    }
+}

@@ -1,0 +1,194 @@
+//! Output: the only stage that writes files. Every write is atomic (a temporary file in the same
+//! folder, then a rename), so an interrupted run never leaves a half-written file.
+//!
+//! Per input, in `<out>/<input stem>/`:
+//! - `actions.jsonl`: one [`ActionRecord`](crate::extract::ActionRecord) per line;
+//! - `actions.csv`: the same, flattened, UTF-8 with BOM so Excel shows accents right;
+//! - `objectives.jsonl`: one line per catalog objective;
+//! - `elements.json`: sections, tables, footnotes and warnings.
+//!
+//! Per run, `<out>/run.json`: every input with its status (ok, failed, skipped) and reason.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::OutputError;
+use crate::extract::Extracted;
+
+/// What happened to one input.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    Failed,
+    Skipped,
+}
+
+/// One line of the run's list of inputs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InputOutcome {
+    pub file: String,
+    pub status: Status,
+    /// Machine-readable reason of a failure or skip (`binary`, `empty`, …).
+    pub reason: Option<String>,
+    /// The full error message, naming the file.
+    pub error: Option<String>,
+    /// Folder holding this input's outputs.
+    pub output: Option<String>,
+    pub actions: usize,
+    /// Actions per objective number (every catalog objective, zeros included).
+    pub per_objective: std::collections::BTreeMap<u32, usize>,
+    /// Objectives for which the report prints a "no activities" line.
+    pub no_activities: Vec<u32>,
+    /// Catalog objectives with no heading in the file.
+    pub missing_headings: Vec<u32>,
+    /// Segmentation warnings, each naming its line.
+    pub warnings: Vec<String>,
+}
+
+impl InputOutcome {
+    pub fn empty() -> InputOutcome {
+        InputOutcome {
+            file: String::new(),
+            status: Status::Skipped,
+            reason: None,
+            error: None,
+            output: None,
+            actions: 0,
+            per_objective: Default::default(),
+            no_activities: Vec::new(),
+            missing_headings: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// The run: its inputs, in the order given.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunSummary {
+    pub tool: String,
+    pub profile: String,
+    pub out_dir: String,
+    pub inputs: Vec<InputOutcome>,
+}
+
+impl RunSummary {
+    pub fn failed(&self) -> usize {
+        self.inputs
+            .iter()
+            .filter(|i| i.status == Status::Failed)
+            .count()
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes `bytes` to `path` atomically.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err(dir))?;
+    tmp.write_all(bytes).map_err(io_err(path))?;
+    tmp.as_file().sync_all().map_err(io_err(path))?;
+    tmp.persist(path).map_err(|e| OutputError {
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
+    Ok(())
+}
+
+fn jsonl<T: Serialize>(items: &[T]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for item in items {
+        // Serializing plain data structs cannot fail.
+        if let Ok(line) = serde_json::to_string(item) {
+            out.extend_from_slice(line.as_bytes());
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+/// The CSV of actions: one row per action, sub-items joined with " | ".
+pub fn actions_csv(ex: &Extracted) -> Vec<u8> {
+    let mut out = "\u{FEFF}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        let _ = w.write_record([
+            "id",
+            "file",
+            "objective",
+            "objective_title",
+            "page",
+            "line",
+            "line_end",
+            "span_start",
+            "span_end",
+            "text",
+            "sub_items",
+        ]);
+        for a in &ex.actions {
+            let p = &a.provenance;
+            let subs: Vec<&str> = a.sub_items.iter().map(|s| s.text.as_str()).collect();
+            let _ = w.write_record([
+                a.id.as_str(),
+                p.file.as_str(),
+                &a.objective.to_string(),
+                a.objective_title.as_str(),
+                &p.page.map_or(String::new(), |n| n.to_string()),
+                &p.line.to_string(),
+                &p.line_end.to_string(),
+                &p.span[0].to_string(),
+                &p.span[1].to_string(),
+                a.text.as_str(),
+                &subs.join(" | "),
+            ]);
+        }
+        let _ = w.flush();
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Elements<'a> {
+    source: &'a crate::normalize::SourceInfo,
+    profile: &'a str,
+    placement: crate::rules::Placement,
+    sections: &'a [crate::segment::Section],
+    tables: &'a [crate::segment::Table],
+    footnotes: &'a [crate::segment::Footnote],
+    warnings: &'a [crate::segment::Warning],
+}
+
+/// Writes one input's outputs into `dir`; returns the folder.
+pub fn write_extracted(dir: &Path, ex: &Extracted) -> Result<PathBuf, OutputError> {
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    write_atomic(&dir.join("actions.jsonl"), &jsonl(&ex.actions))?;
+    write_atomic(&dir.join("actions.csv"), &actions_csv(ex))?;
+    write_atomic(&dir.join("objectives.jsonl"), &jsonl(&ex.objectives))?;
+    let elements = Elements {
+        source: &ex.source,
+        profile: &ex.profile,
+        placement: ex.placement,
+        sections: &ex.sections,
+        tables: &ex.tables,
+        footnotes: &ex.footnotes,
+        warnings: &ex.warnings,
+    };
+    let json = serde_json::to_vec_pretty(&elements).unwrap_or_default();
+    write_atomic(&dir.join("elements.json"), &json)?;
+    Ok(dir.to_path_buf())
+}
+
+/// Writes `run.json` for the whole run.
+pub fn write_run(out_dir: &Path, run: &RunSummary) -> Result<(), OutputError> {
+    let json = serde_json::to_vec_pretty(run).unwrap_or_default();
+    write_atomic(&out_dir.join("run.json"), &json)
+}

@@ -1,0 +1,90 @@
+//! The terminal report: a short summary of a run, rendered as text for the binary to print.
+//! The library computes; this module formats; only `main` writes to the terminal.
+
+use std::fmt::Write;
+
+use crate::output::{RunSummary, Status};
+use crate::rules::Rules;
+
+/// Renders the run summary: per input, actions per objective, objectives with none, warnings;
+/// then the failures and a closing count.
+pub fn summary(run: &RunSummary, rules: &Rules) -> String {
+    let mut s = String::new();
+    for input in &run.inputs {
+        match input.status {
+            Status::Ok => {
+                let _ = writeln!(
+                    s,
+                    "{}: {} actions → {}",
+                    input.file,
+                    input.actions,
+                    input.output.as_deref().unwrap_or("")
+                );
+                let _ = writeln!(s, "  obj  actions  title");
+                for o in &rules.objectives.objectives {
+                    let n = input.per_objective.get(&o.number).copied().unwrap_or(0);
+                    let mark = if input.no_activities.contains(&o.number) {
+                        "  (no activities reported)"
+                    } else if input.missing_headings.contains(&o.number) {
+                        "  (no heading in file)"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(
+                        s,
+                        "  {:>3}  {:>7}  {}{mark}",
+                        o.number,
+                        n,
+                        short(&o.es, 60)
+                    );
+                }
+                let none: Vec<String> = input
+                    .per_objective
+                    .iter()
+                    .filter(|(_, &n)| n == 0)
+                    .map(|(k, _)| k.to_string())
+                    .collect();
+                if !none.is_empty() {
+                    let _ = writeln!(s, "  objectives with no actions: {}", none.join(", "));
+                }
+                if !input.warnings.is_empty() {
+                    let _ = writeln!(s, "  {} warnings:", input.warnings.len());
+                    for w in &input.warnings {
+                        let _ = writeln!(s, "    {w}");
+                    }
+                }
+            }
+            Status::Failed => {
+                let _ = writeln!(s, "FAILED {}", input.error.as_deref().unwrap_or(""));
+            }
+            Status::Skipped => {
+                let _ = writeln!(s, "skipped {}", input.error.as_deref().unwrap_or(""));
+            }
+        }
+    }
+    let ok = run.inputs.iter().filter(|i| i.status == Status::Ok).count();
+    let skipped = run
+        .inputs
+        .iter()
+        .filter(|i| i.status == Status::Skipped)
+        .count();
+    let actions: usize = run.inputs.iter().map(|i| i.actions).sum();
+    let _ = writeln!(
+        s,
+        "{} inputs: {ok} ok, {} failed, {skipped} skipped; {actions} actions; run written to {}/run.json",
+        run.inputs.len(),
+        run.failed(),
+        run.out_dir
+    );
+    s
+}
+
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
