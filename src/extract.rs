@@ -79,11 +79,58 @@ pub struct ActionRecord {
     pub periods: Vec<Period>,
     pub agencies: Vec<AgencyMention>,
     pub provenance: Provenance,
+    /// For each byte of `text` (and one past the end), its offset in the file.
+    #[serde(skip)]
+    pub text_map: Vec<u32>,
+}
+
+impl ActionRecord {
+    /// The file byte span of `text[range]`: from the file offset of its first byte to the
+    /// offset just past its last character.
+    ///
+    /// ```
+    /// # use std::path::Path;
+    /// let rules = informe::Rules::load(Path::new("rules/gcm")).unwrap();
+    /// let src = "Objetivo 7. Abordar y reducir las vulnerabilidades en la migración.\n● Se atendieron 129,441 casos.\n";
+    /// let out = informe::process_bytes("e.txt", src.as_bytes(), &rules).unwrap();
+    /// let a = &out.actions[0];
+    /// let at = a.text.find("129,441").unwrap();
+    /// let [s, e] = a.source_span(at..at + "129,441".len());
+    /// assert_eq!(&src[s..e], "129,441");
+    /// ```
+    pub fn source_span(&self, range: std::ops::Range<usize>) -> [usize; 2] {
+        source_span(&self.text, &self.text_map, range)
+    }
+}
+
+/// Maps a byte range of a joined text to a file span with the text's byte map.
+pub fn source_span(text: &str, map: &[u32], range: std::ops::Range<usize>) -> [usize; 2] {
+    let at = |i: usize| map.get(i).or_else(|| map.last()).copied().unwrap_or(0) as usize;
+    if range.is_empty() {
+        return [at(range.start), at(range.start)];
+    }
+    // The end is the file offset of the last character plus that character's length in the file:
+    // the offset of the byte after it, unless a join (space, newline) sits there.
+    let last_char_start = text[..range.end]
+        .char_indices()
+        .next_back()
+        .map_or(range.start, |(i, _)| i);
+    let last_len = text[last_char_start..range.end].len();
+    let next = at(range.end);
+    let start_of_last = at(last_char_start);
+    let end = if next > start_of_last && next - start_of_last <= 4 {
+        next
+    } else {
+        start_of_last + last_len
+    };
+    [at(range.start), end]
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SubItemRecord {
     pub marker: String,
+    /// Index (from 0) of the paragraph of the action's text that this item follows.
+    pub paragraph: usize,
     pub text: String,
     pub provenance: Provenance,
 }
@@ -147,6 +194,7 @@ pub fn extract(seg: &Segmented, rules: &Rules) -> Extracted {
                     .iter()
                     .map(|s| SubItemRecord {
                         marker: s.marker.clone(),
+                        paragraph: s.paragraph,
                         text: s.text.clone(),
                         provenance: Provenance::new(file, &s.place),
                     })
@@ -155,6 +203,7 @@ pub fn extract(seg: &Segmented, rules: &Rules) -> Extracted {
                 periods: Vec::new(),
                 agencies: Vec::new(),
                 provenance: Provenance::new(file, &a.place),
+                text_map: a.map.clone(),
             });
         }
     }

@@ -182,8 +182,11 @@ fn unique_dir_name(file: &str, used: &mut HashSet<String>) -> String {
 }
 
 fn outcome_of(ex: &Extracted, dir: &Path) -> InputOutcome {
-    let per_objective: BTreeMap<u32, usize> =
-        ex.objectives.iter().map(|o| (o.number, o.actions)).collect();
+    let per_objective: BTreeMap<u32, usize> = ex
+        .objectives
+        .iter()
+        .map(|o| (o.number, o.actions))
+        .collect();
     InputOutcome {
         file: ex.source.file.clone(),
         status: Status::Ok,

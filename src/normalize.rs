@@ -64,14 +64,25 @@ pub fn normalize(source: &Source) -> Document {
     let (mut start, mut i) = (0usize, 0usize);
     let mut push = |start: usize, end: usize, page: u32, page_break: bool| {
         let number = lines.len() as u32 + 1;
-        lines.push(make_line(source, start, end, number, paged.then_some(page), page_break));
+        lines.push(make_line(
+            source,
+            start,
+            end,
+            number,
+            paged.then_some(page),
+            page_break,
+        ));
     };
     while i < bytes.len() {
         match bytes[i] {
             b'\n' | b'\r' => {
                 push(start, i, page, pending_break);
                 pending_break = false;
-                i += if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                i += if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
                 start = i;
             }
             0x0c => {
@@ -306,7 +317,12 @@ mod tests {
         let pages: Vec<_> = d.lines.iter().map(|l| (l.text.as_str(), l.page)).collect();
         assert_eq!(
             pages,
-            [("a", Some(1)), ("b", Some(1)), ("c", Some(2)), ("d", Some(2))]
+            [
+                ("a", Some(1)),
+                ("b", Some(1)),
+                ("c", Some(2)),
+                ("d", Some(2))
+            ]
         );
         assert!(d.lines[2].page_break);
     }

@@ -30,13 +30,7 @@ pub fn summary(run: &RunSummary, rules: &Rules) -> String {
                     } else {
                         ""
                     };
-                    let _ = writeln!(
-                        s,
-                        "  {:>3}  {:>7}  {}{mark}",
-                        o.number,
-                        n,
-                        short(&o.es, 60)
-                    );
+                    let _ = writeln!(s, "  {:>3}  {:>7}  {}{mark}", o.number, n, short(&o.es, 60));
                 }
                 let none: Vec<String> = input
                     .per_objective

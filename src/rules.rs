@@ -272,7 +272,11 @@ fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, RulesErro
 /// Compiles a pattern and runs its examples. `key` is the dotted key in the file.
 fn compile(path: &Path, key: &str, spec: PatternSpec) -> Result<Pattern, RulesError> {
     let regex = Regex::new(&spec.pattern).map_err(|e| {
-        RulesError::new(path, &format!("{key}.pattern"), &format!("invalid regex: {e}"))
+        RulesError::new(
+            path,
+            &format!("{key}.pattern"),
+            &format!("invalid regex: {e}"),
+        )
     })?;
     if spec.matches.is_empty() {
         return Err(RulesError::new(
@@ -385,11 +389,7 @@ fn compile_layout(path: &Path, f: LayoutFile) -> Result<Layout, RulesError> {
     })
 }
 
-fn compile_catalog(
-    path: &Path,
-    f: ObjectivesFile,
-    layout: &Layout,
-) -> Result<Catalog, RulesError> {
+fn compile_catalog(path: &Path, f: ObjectivesFile, layout: &Layout) -> Result<Catalog, RulesError> {
     let mut seen = std::collections::BTreeSet::new();
     for (i, o) in f.objective.iter().enumerate() {
         if !seen.insert(o.number) {

@@ -86,6 +86,9 @@ pub struct Action {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SubItem {
     pub marker: String,
+    /// Index (from 0) of the paragraph of the action's text that this item follows, so that
+    /// items listed under "Durante el periodo…:" and "Desde el inicio…:" keep their lead-in.
+    pub paragraph: usize,
     pub text: String,
     pub place: Place,
     #[serde(skip)]
@@ -200,6 +203,8 @@ fn classify(layout: &Layout, lines: &[Line]) -> Vec<Unit> {
                 if next.is_blank()
                     || layout.objective_start.is_match(&next.text)
                     || layout.bullet.is_match(&next.text)
+                    || layout.sub_bullet.is_match(&next.text)
+                    || layout.no_activities.is_match(&next.text)
                     || starts_page(layout, next)
                 {
                     break;
@@ -452,8 +457,13 @@ fn anchors(
 
 fn place_of(lines: &[Line], first: usize, last: usize) -> Place {
     let a = &lines[first];
+    place_from(lines, first, last, a.text.len() - a.text.trim_start().len())
+}
+
+/// Like [`place_of`], with the span starting at byte `lead` of the first line (after a marker).
+fn place_from(lines: &[Line], first: usize, last: usize, lead: usize) -> Place {
+    let a = &lines[first];
     let b = &lines[last];
-    let lead = a.text.len() - a.text.trim_start().len();
     let trail = b.text.trim_end().len();
     Place {
         page: a.page,
@@ -663,7 +673,7 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
                         marker: marker.clone(),
                         text: String::new(),
                         sub_items: Vec::new(),
-                        place: place_of(lines, u.first, u.last),
+                        place: place_from(lines, u.first, u.last, *text_at),
                         map: Vec::new(),
                     },
                     main,
@@ -681,8 +691,9 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
                     o.sub = Some((
                         SubItem {
                             marker: marker.clone(),
+                            paragraph: o.main.text().matches('\n').count(),
                             text: String::new(),
-                            place: place_of(lines, u.first, u.last),
+                            place: place_from(lines, u.first, u.last, *text_at),
                             map: Vec::new(),
                         },
                         j,
