@@ -26,7 +26,10 @@ fn measure(name: &str, bytes: usize, mut f: impl FnMut()) {
     let secs = start.elapsed().as_secs_f64();
     let per_run = secs / f64::from(runs);
     let mbps = bytes as f64 / per_run / 1e6;
-    println!("{name:<28} {runs:>6} runs  {:>9.3} ms/run  {mbps:>8.1} MB/s", per_run * 1e3);
+    println!(
+        "{name:<28} {runs:>6} runs  {:>9.3} ms/run  {mbps:>8.1} MB/s",
+        per_run * 1e3
+    );
 }
 
 fn main() {
