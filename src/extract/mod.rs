@@ -11,6 +11,8 @@ use crate::normalize::SourceInfo;
 use crate::rules::{Placement, Rules};
 use crate::segment::{Footnote, Place, Section, Segmented, Table, Warning};
 
+pub mod agencies;
+
 /// Where a record came from: enough for an auditor to find the exact source text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provenance {
