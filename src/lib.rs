@@ -60,7 +60,7 @@ fn finish(source: ingest::Source, rules: &Rules) -> Result<Extracted, InputError
             rules: rules.dir.join("layout.toml").display().to_string(),
         });
     }
-    Ok(extract::extract(&seg, rules))
+    Ok(extract::extract(&doc, &seg, rules))
 }
 
 use std::collections::{BTreeMap, HashSet};

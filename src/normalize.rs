@@ -53,6 +53,39 @@ impl Line {
     }
 }
 
+/// Finds the line (and page) that holds a file offset.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    /// (file offset of the line's first byte, line number, page), in file order.
+    starts: Vec<(usize, u32, Option<u32>)>,
+}
+
+impl LineIndex {
+    pub fn new(doc: &Document) -> LineIndex {
+        LineIndex {
+            starts: doc
+                .lines
+                .iter()
+                .map(|l| {
+                    (
+                        l.map.first().copied().unwrap_or(0) as usize,
+                        l.number,
+                        l.page,
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The 1-based line and the page of file offset `offset`.
+    pub fn locate(&self, offset: usize) -> (u32, Option<u32>) {
+        let i = self.starts.partition_point(|&(s, _, _)| s <= offset);
+        self.starts
+            .get(i.saturating_sub(1))
+            .map_or((1, None), |&(_, line, page)| (line, page))
+    }
+}
+
 /// Splits decoded text into NFC lines. CRLF, LF and CR end lines; a form feed starts a page.
 pub fn normalize(source: &Source) -> Document {
     let text = &source.text;

@@ -2,7 +2,9 @@
 //!
 //! A profile is a folder (`rules/gcm/`) of TOML files:
 //! - `objectives.toml`: the catalog of objectives (number, Spanish and English titles);
-//! - `layout.toml`: line patterns for bullets, headings, footnotes, page starts and tables.
+//! - `layout.toml`: line patterns for bullets, headings, footnotes, page starts and tables;
+//! - `figures.toml`: number formats, number and scale words, units, what is not a figure;
+//! - `periods.toml`: month names and the forms of periods and dates.
 //!
 //! Loading is strict, as linters do it: unknown keys are errors (`deny_unknown_fields`), every
 //! regex is compiled at load, and every pattern's examples (`match` / `no_match`) are run at load.
@@ -227,6 +229,8 @@ pub struct Rules {
     pub profile: String,
     pub layout: Layout,
     pub objectives: Catalog,
+    pub figures: crate::extract::figures::FigureRules,
+    pub periods: crate::extract::periods::PeriodRules,
 }
 
 impl Rules {
@@ -247,6 +251,9 @@ impl Rules {
         let objectives_file: ObjectivesFile = read_toml(&objectives_path)?;
         let objectives = compile_catalog(&objectives_path, objectives_file, &layout)?;
 
+        let figures = crate::extract::figures::FigureRules::load(&dir.join("figures.toml"))?;
+        let periods = crate::extract::periods::PeriodRules::load(&dir.join("periods.toml"))?;
+
         let profile = dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -256,11 +263,13 @@ impl Rules {
             profile,
             layout,
             objectives,
+            figures,
+            periods,
         })
     }
 }
 
-fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, RulesError> {
+pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, RulesError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| RulesError::new(path, "", &format!("cannot read rule file: {e}")))?;
     toml::from_str(&text).map_err(|e| {
@@ -270,6 +279,14 @@ fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, RulesErro
 }
 
 /// Compiles a pattern and runs its examples. `key` is the dotted key in the file.
+pub(crate) fn compile_spec(
+    path: &Path,
+    key: &str,
+    spec: PatternSpec,
+) -> Result<Pattern, RulesError> {
+    compile(path, key, spec)
+}
+
 fn compile(path: &Path, key: &str, spec: PatternSpec) -> Result<Pattern, RulesError> {
     let regex = Regex::new(&spec.pattern).map_err(|e| {
         RulesError::new(

@@ -18,8 +18,9 @@ fn tmp() -> tempfile::TempDir {
 fn copy_rules(to: &Path) -> PathBuf {
     let dir = to.join("rules");
     std::fs::create_dir_all(&dir).unwrap();
-    for f in ["layout.toml", "objectives.toml"] {
-        std::fs::copy(Path::new("rules/gcm").join(f), dir.join(f)).unwrap();
+    for entry in std::fs::read_dir("rules/gcm").unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
     }
     dir
 }

@@ -7,11 +7,17 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::normalize::SourceInfo;
+use crate::normalize::{Document, LineIndex, SourceInfo};
 use crate::rules::{Placement, Rules};
 use crate::segment::{Footnote, Place, Section, Segmented, Table, Warning};
 
 pub mod agencies;
+pub mod figures;
+pub mod periods;
+pub mod values;
+
+pub use figures::Relation;
+pub use values::{AgencyMention, Figure, FootnoteRef, Period, UnknownAgency};
 
 /// Where a record came from: enough for an auditor to find the exact source text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,32 +44,6 @@ impl Provenance {
     }
 }
 
-/// A quantity reported in an action's text.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Figure {
-    pub raw: String,
-    pub value: f64,
-    pub unit: Option<String>,
-    pub provenance: Provenance,
-}
-
-/// A reporting period mentioned in an action's text.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Period {
-    pub raw: String,
-    pub start: Option<String>,
-    pub end: Option<String>,
-    pub provenance: Provenance,
-}
-
-/// An agency named in an action's text.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AgencyMention {
-    pub raw: String,
-    pub acronym: String,
-    pub provenance: Provenance,
-}
-
 /// One action bullet of a report.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ActionRecord {
@@ -78,8 +58,15 @@ pub struct ActionRecord {
     pub text: String,
     pub sub_items: Vec<SubItemRecord>,
     pub figures: Vec<Figure>,
+    /// Relations between `figures` (by index): totals and their parts, shares.
+    pub relations: Vec<Relation>,
     pub periods: Vec<Period>,
     pub agencies: Vec<AgencyMention>,
+    /// All-caps tokens that look like agency acronyms but are not in the lexicon.
+    pub unknown_agencies: Vec<UnknownAgency>,
+    /// The agency that carries out the action, when the text makes it clear.
+    pub lead_agency: Option<String>,
+    pub footnote_refs: Vec<FootnoteRef>,
     pub provenance: Provenance,
     /// For each byte of `text` (and one past the end), its offset in the file.
     #[serde(skip)]
@@ -175,15 +162,18 @@ pub fn file_stem(file: &str) -> String {
 }
 
 /// Builds the records of one segmented file.
-pub fn extract(seg: &Segmented, rules: &Rules) -> Extracted {
+pub fn extract(doc: &Document, seg: &Segmented, rules: &Rules) -> Extracted {
     let file = seg.source.file.as_str();
     let stem = file_stem(file);
+    let lines = LineIndex::new(doc);
+    let footnotes: Vec<u32> = seg.footnotes.iter().map(|f| f.number).collect();
     let mut actions = Vec::new();
     for block in &seg.objectives {
         let Some(objective) = rules.objectives.resolve(block.number) else {
             continue;
         };
         for (i, a) in block.actions.iter().enumerate() {
+            let v = values::action_values(a, file, &lines, &footnotes, rules);
             actions.push(ActionRecord {
                 id: format!("{stem}-o{:02}-{:02}", block.number, i + 1),
                 objective: block.number,
@@ -201,9 +191,13 @@ pub fn extract(seg: &Segmented, rules: &Rules) -> Extracted {
                         provenance: Provenance::new(file, &s.place),
                     })
                     .collect(),
-                figures: Vec::new(),
-                periods: Vec::new(),
-                agencies: Vec::new(),
+                figures: v.figures,
+                relations: v.relations,
+                periods: v.periods,
+                agencies: v.agencies,
+                unknown_agencies: v.unknown_agencies,
+                lead_agency: v.lead_agency,
+                footnote_refs: v.footnote_refs,
                 provenance: Provenance::new(file, &a.place),
                 text_map: a.map.clone(),
             });

@@ -1,0 +1,849 @@
+//! Figures: the quantities a text reports, the noun they count, footnote markers, and the
+//! relations between figures (a total and its parts, a share as a percentage).
+//!
+//! Everything that varies by report family is in `figures.toml`: separators, scale and number
+//! words, qualifiers, identifier words, codes, the unit lexicon and the words that open a list of
+//! parts.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::error::RulesError;
+use crate::rules::{compile_spec, read_toml, Pattern, PatternSpec};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FiguresFile {
+    thousands: String,
+    decimal: String,
+    year_range: [i64; 2],
+    scales: BTreeMap<String, f64>,
+    words: BTreeMap<String, f64>,
+    qualifiers: Vec<String>,
+    identifier_words: Vec<String>,
+    codes: Vec<String>,
+    part_openers: Vec<String>,
+    part_backrefs: Vec<String>,
+    enumerator: PatternSpec,
+    unit: Vec<UnitSpec>,
+    #[serde(default)]
+    examples: Vec<ExampleSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitSpec {
+    lemma: String,
+    forms: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExampleSpec {
+    text: String,
+    figures: Vec<String>,
+}
+
+/// Compiled figure rules.
+#[derive(Debug, Clone)]
+pub struct FigureRules {
+    year_range: [i64; 2],
+    thousands: String,
+    decimal: String,
+    scales: Vec<(String, f64)>,
+    words: BTreeMap<String, f64>,
+    qualifiers: Vec<String>,
+    identifier_words: Vec<String>,
+    codes: Vec<String>,
+    part_openers: Vec<String>,
+    part_backrefs: Vec<String>,
+    enumerator: Pattern,
+    /// (form in lowercase, lemma), longest form first.
+    units: Vec<(String, String)>,
+    number: Regex,
+    word_number: Regex,
+    glued_footnote: Regex,
+    punct_footnote: Regex,
+    url: Regex,
+}
+
+/// A figure found in a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundFigure {
+    /// Byte range of the number (with its scale word and % sign) in the text.
+    pub start: usize,
+    pub end: usize,
+    pub raw: String,
+    pub value: f64,
+    pub percent: bool,
+    /// Lemma of the counted noun, from the unit lexicon.
+    pub unit: Option<String>,
+    /// The counted noun as written.
+    pub unit_raw: Option<String>,
+    /// "más de", "aproximadamente"…
+    pub qualifier: Option<String>,
+    /// Irregularities: `irregular_separator`, `decimal`, `in_words`.
+    pub notes: Vec<String>,
+}
+
+/// A footnote marker glued to a word or code ("OPDH3", "COVID-194", "internacional.2").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FootnoteMark {
+    pub start: usize,
+    pub end: usize,
+    pub number: u32,
+}
+
+/// A relation between figures of one text, by index into its figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation {
+    /// `breakdown`: the parts should add up to the total ("248 (181 de llegada y 64 de salida)",
+    /// "regularizadas: 72,442; por razones humanitarias: 56,936; …");
+    /// `subset`: each part is a subset of the total ("de los cuales", "25 de ellos");
+    /// `share`: `percent` is stated as the share of the one part in the total.
+    pub kind: String,
+    pub total: usize,
+    pub parts: Vec<usize>,
+    pub percent: Option<usize>,
+}
+
+impl FigureRules {
+    pub fn load(path: &Path) -> Result<FigureRules, RulesError> {
+        let f: FiguresFile = read_toml(path)?;
+        if f.thousands == f.decimal
+            || f.thousands.chars().count() != 1
+            || f.decimal.chars().count() != 1
+        {
+            return Err(RulesError::new(
+                path,
+                "thousands",
+                "thousands and decimal separators must be two different single characters",
+            ));
+        }
+        let th = regex::escape(&f.thousands);
+        let de = regex::escape(&f.decimal);
+        let mut scales: Vec<(String, f64)> = f
+            .scales
+            .iter()
+            .map(|(k, v)| (k.to_lowercase(), *v))
+            .collect();
+        scales.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+        let scale_alt = alternation(scales.iter().map(|(k, _)| k.as_str()));
+        let number = Regex::new(&format!(
+            r"(?P<num>\d{{1,3}}(?:{th} ?\d{{3}})+(?:{de}\d+)?|\d+(?:{de}\d+)?)(?:\s+(?P<scale>{scale_alt})\b(?:\s+(?P<rest>\d{{1,3}})\b)?)?(?P<pct>\s?%|\s+por\s+ciento)?"
+        ))
+        .map_err(|e| RulesError::new(path, "scales", &format!("invalid scale word: {e}")))?;
+        let mut word_names: Vec<&str> = f.words.keys().map(String::as_str).collect();
+        word_names.sort_by_key(|k| std::cmp::Reverse(k.len()));
+        let word_number = Regex::new(&format!(
+            r"(?i)\b(?P<word>{})\b(?:\s+(?P<scale>{scale_alt})\b)?",
+            alternation(word_names.into_iter())
+        ))
+        .map_err(|e| RulesError::new(path, "words", &format!("invalid number word: {e}")))?;
+        let mut units = Vec::new();
+        for (i, u) in f.unit.iter().enumerate() {
+            if u.forms.is_empty() || u.lemma.trim().is_empty() {
+                return Err(RulesError::new(
+                    path,
+                    &format!("unit[{i}]"),
+                    "a unit needs a lemma and at least one form",
+                ));
+            }
+            for form in &u.forms {
+                units.push((form.to_lowercase(), u.lemma.clone()));
+            }
+        }
+        units.sort_by_key(|(form, _)| std::cmp::Reverse(form.len()));
+        let rules = FigureRules {
+            year_range: f.year_range,
+            thousands: f.thousands,
+            decimal: f.decimal,
+            scales,
+            words: f
+                .words
+                .iter()
+                .map(|(k, v)| (k.to_lowercase(), *v))
+                .collect(),
+            qualifiers: {
+                let mut q: Vec<String> = f.qualifiers.iter().map(|q| q.to_lowercase()).collect();
+                q.sort_by_key(|q| std::cmp::Reverse(q.len()));
+                q
+            },
+            identifier_words: f
+                .identifier_words
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
+            codes: f.codes,
+            part_openers: f.part_openers.iter().map(|w| w.to_lowercase()).collect(),
+            part_backrefs: f.part_backrefs.iter().map(|w| w.to_lowercase()).collect(),
+            enumerator: compile_spec(path, "enumerator", f.enumerator)?,
+            units,
+            number,
+            word_number,
+            glued_footnote: Regex::new(r"\p{L}{2,}(?P<num>\d{1,2})\b")
+                .map_err(|e| RulesError::new(path, "", &format!("internal pattern: {e}")))?,
+            punct_footnote: Regex::new(r"\p{L}{2,}[.,;:](?P<num>\d{1,2})(?:\s|$)")
+                .map_err(|e| RulesError::new(path, "", &format!("internal pattern: {e}")))?,
+            url: Regex::new(r"https?://\S+")
+                .map_err(|e| RulesError::new(path, "", &format!("internal pattern: {e}")))?,
+        };
+        if f.examples.is_empty() {
+            return Err(RulesError::new(path, "examples", "figures need examples"));
+        }
+        for (i, ex) in f.examples.iter().enumerate() {
+            let (found, _) = rules.find(&ex.text, &[], &[1, 2, 3, 4, 5, 6, 7, 8, 9]);
+            let got: Vec<String> = found.iter().map(FoundFigure::summary).collect();
+            if got != ex.figures {
+                return Err(RulesError::new(
+                    path,
+                    &format!("examples[{i}]"),
+                    &format!("{:?} gives {got:?}, expected {:?}", ex.text, ex.figures),
+                ));
+            }
+        }
+        Ok(rules)
+    }
+
+    /// Spans of URLs in `text`, whose numbers are never figures.
+    pub fn url_spans(&self, text: &str) -> Vec<(usize, usize)> {
+        self.url
+            .find_iter(text)
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    }
+
+    /// Finds the figures and footnote markers of `text`. Numbers inside `excluded` byte ranges
+    /// (periods, dates) are not figures; `footnotes` are the footnote numbers the document has.
+    pub fn find(
+        &self,
+        text: &str,
+        excluded: &[(usize, usize)],
+        footnotes: &[u32],
+    ) -> (Vec<FoundFigure>, Vec<FootnoteMark>) {
+        let marks = self.footnote_marks(text, footnotes);
+        let mut blocked: Vec<(usize, usize)> = excluded.to_vec();
+        blocked.extend(marks.iter().map(|m| (m.start, m.end)));
+        blocked.extend(self.url_spans(text));
+        blocked.extend(
+            self.enumerator
+                .regex
+                .find_iter(text)
+                .map(|m| (m.start(), m.end())),
+        );
+        let inside = |s: usize, e: usize| blocked.iter().any(|&(a, b)| s < b && a < e);
+        let lower = text.to_lowercase();
+        let same_len = lower.len() == text.len();
+
+        let mut out: Vec<FoundFigure> = Vec::new();
+        let mut identifier_run_end: Option<usize> = None;
+        for c in self.number.captures_iter(text) {
+            let Some(whole) = c.get(0) else { continue };
+            let Some(num) = c.name("num") else { continue };
+            let (start, end) = (whole.start(), whole.end());
+            if inside(num.start(), num.end()) {
+                continue;
+            }
+            let before = &text[..start];
+            let prev = before.chars().next_back();
+            let after_num = &text[num.end()..];
+            let next = after_num.chars().next();
+            // Glued to letters or codes: COVID-19, E040, 3x1, 4ª, 02/04/17, 2018-2021.
+            let glued_before = prev.is_some_and(|p| {
+                p.is_alphanumeric()
+                    || (matches!(p, '-' | '/' | '_' | '.')
+                        && before[..before.len() - 1]
+                            .chars()
+                            .next_back()
+                            .is_some_and(char::is_alphanumeric))
+            });
+            let glued_after = next
+                .is_some_and(|n| n.is_alphabetic() || matches!(n, 'ª' | 'º' | '°'))
+                || (matches!(next, Some('/' | '-' | '–'))
+                    && after_num[1..]
+                        .chars()
+                        .next()
+                        .is_some_and(|d| d.is_ascii_digit()));
+            if glued_before || glued_after {
+                continue;
+            }
+            // Identifiers: "artículo 99", "sesiones 47 y 48".
+            let prev_word = last_word(before).to_lowercase();
+            let continues_identifier = identifier_run_end.is_some_and(|e| {
+                let gap = text[e..start].trim();
+                gap == "y" || gap == "," || gap == "e" || gap.is_empty()
+            });
+            if self.identifier_words.contains(&prev_word) || continues_identifier {
+                identifier_run_end = Some(end);
+                continue;
+            }
+            let digits = num.as_str();
+            let has_sep = digits.contains(self.thousands.as_str());
+            let has_dec = digits.contains(self.decimal.as_str());
+            let scale = c.name("scale").map(|m| m.as_str().to_lowercase());
+            let percent = c.name("pct").is_some();
+            let Some(mut value) = parse_number(digits, &self.thousands, &self.decimal) else {
+                continue;
+            };
+            let (unit, unit_raw, unit_end) =
+                self.unit_after(text, if percent { end } else { end }, scale.is_some());
+            // Years: a bare whole number in the year range, counting nothing.
+            let bare = !has_sep && !has_dec && scale.is_none() && !percent;
+            if bare
+                && (self.year_range[0] as f64..=self.year_range[1] as f64).contains(&value)
+                && digits.len() == 4
+                && unit.is_none()
+            {
+                continue;
+            }
+            if let Some(s) = &scale {
+                let factor = self
+                    .scales
+                    .iter()
+                    .find(|(k, _)| k == s)
+                    .map_or(1.0, |(_, f)| *f);
+                value *= factor;
+                if let Some(rest) = c.name("rest").and_then(|r| r.as_str().parse::<f64>().ok()) {
+                    value += rest;
+                }
+            }
+            let mut notes = Vec::new();
+            if has_sep && digits.contains(&format!("{} ", self.thousands)) {
+                notes.push("irregular_separator".to_string());
+            }
+            if has_dec && scale.is_none() && !percent {
+                notes.push("decimal".to_string());
+            }
+            let _ = unit_end;
+            out.push(FoundFigure {
+                start,
+                end: end.min(text.len()),
+                raw: text[start..end].trim_end().to_string(),
+                value,
+                percent,
+                unit: if percent { None } else { unit },
+                unit_raw: if percent {
+                    Some("%".to_string())
+                } else {
+                    unit_raw
+                },
+                qualifier: self.qualifier_before(before),
+                notes,
+            });
+        }
+        // Numbers in words count only when a known unit follows.
+        for c in self.word_number.captures_iter(text) {
+            let Some(whole) = c.get(0) else { continue };
+            if inside(whole.start(), whole.end()) {
+                continue;
+            }
+            let Some(word) = c.name("word") else { continue };
+            let Some(&base) = self.words.get(&word.as_str().to_lowercase()) else {
+                continue;
+            };
+            let scale = c.name("scale").map(|m| m.as_str().to_lowercase());
+            let (unit, unit_raw, _) = self.unit_after(text, whole.end(), scale.is_some());
+            if unit.is_none() {
+                continue;
+            }
+            let factor = scale
+                .as_ref()
+                .and_then(|s| self.scales.iter().find(|(k, _)| k == s))
+                .map_or(1.0, |(_, f)| *f);
+            out.push(FoundFigure {
+                start: whole.start(),
+                end: whole.end(),
+                raw: whole.as_str().to_string(),
+                value: base * factor,
+                percent: false,
+                unit,
+                unit_raw,
+                qualifier: self.qualifier_before(&text[..whole.start()]),
+                notes: vec!["in_words".to_string()],
+            });
+        }
+        let _ = (lower, same_len);
+        out.sort_by_key(|f| f.start);
+        (out, marks)
+    }
+
+    fn footnote_marks(&self, text: &str, footnotes: &[u32]) -> Vec<FootnoteMark> {
+        let mut marks = Vec::new();
+        let known = |n: &str| n.parse::<u32>().ok().filter(|n| footnotes.contains(n));
+        for code in &self.codes {
+            let mut from = 0;
+            while let Some(i) = text[from..].find(code.as_str()) {
+                let at = from + i + code.len();
+                let digits: String = text[at..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                if !digits.is_empty() && digits.len() <= 2 {
+                    if let Some(n) = known(&digits) {
+                        marks.push(FootnoteMark {
+                            start: at,
+                            end: at + digits.len(),
+                            number: n,
+                        });
+                    }
+                }
+                from = at;
+            }
+        }
+        for re in [&self.glued_footnote, &self.punct_footnote] {
+            for c in re.captures_iter(text) {
+                let Some(m) = c.name("num") else { continue };
+                if let Some(n) = known(m.as_str()) {
+                    // Codes are handled above: "COVID-19" is not footnote 19 of "COVID-".
+                    if !marks.iter().any(|k| k.start == m.start()) {
+                        marks.push(FootnoteMark {
+                            start: m.start(),
+                            end: m.end(),
+                            number: n,
+                        });
+                    }
+                }
+            }
+        }
+        marks.sort_by_key(|m| m.start);
+        marks
+    }
+
+    /// The unit lexicon's longest form that starts right after `at` (after "de" for scales).
+    fn unit_after(
+        &self,
+        text: &str,
+        at: usize,
+        scaled: bool,
+    ) -> (Option<String>, Option<String>, usize) {
+        let mut rest_start = at;
+        let rest = &text[at..];
+        let trimmed = rest.trim_start();
+        rest_start += rest.len() - trimmed.len();
+        let mut candidate = trimmed;
+        if scaled {
+            if let Some(r) = candidate.strip_prefix("de ") {
+                rest_start += 3;
+                candidate = r.trim_start();
+            }
+        }
+        let lower = candidate.to_lowercase();
+        for (form, lemma) in &self.units {
+            if lower.starts_with(form.as_str()) {
+                let next = lower[form.len()..].chars().next();
+                if next.is_none_or(|c| !c.is_alphanumeric()) && lower.len() == candidate.len() {
+                    let raw = candidate[..form.len()].to_string();
+                    return (Some(lemma.clone()), Some(raw), rest_start + form.len());
+                }
+            }
+        }
+        (None, None, at)
+    }
+
+    fn qualifier_before(&self, before: &str) -> Option<String> {
+        let b = before.trim_end().to_lowercase();
+        self.qualifiers
+            .iter()
+            .find(|q| {
+                b.ends_with(q.as_str())
+                    && b[..b.len() - q.len()]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| !c.is_alphanumeric())
+            })
+            .cloned()
+    }
+
+    /// Relations between the figures of one text.
+    pub fn relations(&self, text: &str, figs: &[FoundFigure]) -> Vec<Relation> {
+        let mut out = Vec::new();
+        let sentences = sentence_bounds(text);
+        let sentence_of = |pos: usize| sentences.iter().position(|&(s, e)| pos >= s && pos < e);
+        let lower = text.to_lowercase();
+        let lower_ok = lower.len() == text.len();
+        let counts = |i: usize| !figs[i].percent;
+
+        // 1. A total followed by its parts in parentheses.
+        for (i, f) in figs.iter().enumerate() {
+            if f.percent {
+                continue;
+            }
+            let (_, _, unit_end) = self.unit_after(text, f.end, false);
+            let after = if unit_end > f.end { unit_end } else { f.end };
+            let rest = &text[after..];
+            if !rest.trim_start().starts_with('(') {
+                continue;
+            }
+            let open = after + (rest.len() - rest.trim_start().len());
+            let close = text[open..].find(')').map_or(text.len(), |c| open + c);
+            let parts: Vec<usize> = (0..figs.len())
+                .filter(|&j| j != i && counts(j) && figs[j].start > open && figs[j].start < close)
+                .collect();
+            if !parts.is_empty() {
+                out.push(Relation {
+                    kind: if parts.len() >= 2 {
+                        "breakdown"
+                    } else {
+                        "subset"
+                    }
+                    .to_string(),
+                    total: i,
+                    parts,
+                    percent: None,
+                });
+            }
+        }
+
+        // 2. "de los cuales …" after a total, and "N de ellos" after a part.
+        if lower_ok {
+            let mut uses: Vec<(usize, bool, usize)> = Vec::new(); // (position, is backref, len)
+            for w in &self.part_openers {
+                for (p, _) in lower.match_indices(w.as_str()) {
+                    uses.push((p, false, w.len()));
+                }
+            }
+            for w in &self.part_backrefs {
+                for (p, _) in lower.match_indices(w.as_str()) {
+                    uses.push((p, true, w.len()));
+                }
+            }
+            uses.sort();
+            uses.dedup_by_key(|u| u.0);
+            for (p, _, len) in uses {
+                let boundary = lower[..p]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+                    && lower[p + len..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !c.is_alphanumeric());
+                if !boundary {
+                    continue;
+                }
+                let Some(sent) = sentence_of(p) else { continue };
+                let (s_start, s_end) = sentences[sent];
+                // A part right before the words ("25 de ellos") makes them a back-reference.
+                let part_before = figs
+                    .iter()
+                    .position(|f| counts_fig(f) && f.end <= p && text[f.end..p].trim().is_empty());
+                let (first_part, total) = match part_before {
+                    Some(pi) => {
+                        let total = (0..pi).rev().find(|&j| {
+                            counts(j) && figs[j].start >= sentence_start(&sentences, sent, true)
+                        });
+                        (Some(pi), total)
+                    }
+                    None => {
+                        let in_sentence = (0..figs.len())
+                            .rev()
+                            .find(|&j| counts(j) && figs[j].end <= p && figs[j].start >= s_start);
+                        let total = in_sentence.or_else(|| {
+                            // "De estos, …" at the start of a sentence: the previous sentence's last figure.
+                            let prev = sent.checked_sub(1).map(|k| sentences[k])?;
+                            (0..figs.len()).rev().find(|&j| {
+                                counts(j) && figs[j].start >= prev.0 && figs[j].end <= prev.1
+                            })
+                        });
+                        (None, total)
+                    }
+                };
+                let Some(total) = total else { continue };
+                let from = first_part.map_or(p + len, |pi| figs[pi].start);
+                let parts: Vec<usize> = (0..figs.len())
+                    .filter(|&j| {
+                        j != total
+                            && counts(j)
+                            && figs[j].start >= from
+                            && figs[j].start < s_end
+                            && (figs[j].unit.is_none() || figs[j].unit == figs[total].unit)
+                            && !figs[j].notes.iter().any(|n| n == "in_words")
+                    })
+                    .collect();
+                if parts.is_empty() || out.iter().any(|r| r.total == total && r.parts == parts) {
+                    continue;
+                }
+                out.push(Relation {
+                    kind: "subset".to_string(),
+                    total,
+                    parts,
+                    percent: None,
+                });
+            }
+        }
+
+        // 3. "label: total; label: part; … y label: part" in one sentence.
+        for &(s, e) in &sentences {
+            let labelled: Vec<usize> = (0..figs.len())
+                .filter(|&j| {
+                    counts(j)
+                        && figs[j].start >= s
+                        && figs[j].start < e
+                        && text[..figs[j].start].trim_end().ends_with(':')
+                })
+                .collect();
+            if labelled.len() >= 3 {
+                out.push(Relation {
+                    kind: "breakdown".to_string(),
+                    total: labelled[0],
+                    parts: labelled[1..].to_vec(),
+                    percent: None,
+                });
+            }
+        }
+
+        // 4. A percentage in a sentence with a one-part subset: the share of the part.
+        let shares: Vec<Relation> = out
+            .iter()
+            .filter(|r| r.kind == "subset" && r.parts.len() == 1)
+            .filter_map(|r| {
+                let sent = sentence_of(figs[r.parts[0]].start)?;
+                let (s, e) = sentences[sent];
+                let pct = (0..figs.len())
+                    .find(|&j| figs[j].percent && figs[j].start >= s && figs[j].start < e)?;
+                Some(Relation {
+                    kind: "share".to_string(),
+                    total: r.total,
+                    parts: r.parts.clone(),
+                    percent: Some(pct),
+                })
+            })
+            .collect();
+        out.extend(shares);
+        out
+    }
+}
+
+fn counts_fig(f: &FoundFigure) -> bool {
+    !f.percent
+}
+
+/// Start of sentence `i`, or of the one before it when `with_previous`.
+fn sentence_start(sentences: &[(usize, usize)], i: usize, with_previous: bool) -> usize {
+    if with_previous && i > 0 {
+        sentences[i - 1].0
+    } else {
+        sentences[i].0
+    }
+}
+
+impl FoundFigure {
+    /// "value unit qualifier", as the rule examples write figures.
+    pub fn summary(&self) -> String {
+        let unit = if self.percent {
+            "%".to_string()
+        } else {
+            self.unit.clone().unwrap_or_else(|| "-".to_string())
+        };
+        format!(
+            "{} {unit} {}",
+            self.value,
+            self.qualifier.clone().unwrap_or_else(|| "-".to_string())
+        )
+    }
+}
+
+fn alternation<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    items.map(regex::escape).collect::<Vec<_>>().join("|")
+}
+
+fn last_word(s: &str) -> &str {
+    let t = s.trim_end();
+    let start = t
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace() || *c == '(')
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    &t[start..]
+}
+
+/// Parses "129,441", "42, 045", "1,872.33", "2.6" with the given separators.
+pub fn parse_number(s: &str, thousands: &str, decimal: &str) -> Option<f64> {
+    let cleaned: String = s
+        .replace(thousands, "")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    cleaned.replace(decimal, ".").parse().ok()
+}
+
+/// Sentence byte ranges: a sentence ends at ". " / "; "? no: at a period, question or exclamation
+/// mark followed by white space and a capital letter, a digit or a quote, and at a newline.
+pub fn sentence_bounds(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let end_here = if c == '\n' {
+            true
+        } else if matches!(c, '.' | '?' | '!') {
+            let ws = chars.get(k + 1).is_some_and(|&(_, n)| n.is_whitespace());
+            let next_word = chars[k + 1..]
+                .iter()
+                .find(|(_, n)| !n.is_whitespace())
+                .map(|&(_, n)| n);
+            ws && next_word
+                .is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || "“\"¿¡(".contains(n))
+        } else {
+            false
+        };
+        if end_here {
+            out.push((start, i + c.len_utf8()));
+            start = i + c.len_utf8();
+        }
+    }
+    if start < text.len() {
+        out.push((start, text.len()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> FigureRules {
+        FigureRules::load(Path::new("rules/gcm/figures.toml")).unwrap()
+    }
+
+    fn summaries(text: &str) -> Vec<String> {
+        rules()
+            .find(text, &[], &[1, 2, 3, 4, 5, 6, 7])
+            .0
+            .iter()
+            .map(|f| f.summary())
+            .collect()
+    }
+
+    #[test]
+    fn spanish_number_formats() {
+        assert_eq!(
+            summaries("Se han tramitado 1,328,251 credenciales"),
+            ["1328251 credencial -"]
+        );
+        assert_eq!(
+            summaries("un total de 1,872.33 operaciones."),
+            ["1872.33 operación -"]
+        );
+        assert_eq!(
+            summaries("capacitación al 100% de los servidores"),
+            ["100 % -"]
+        );
+        assert_eq!(
+            summaries("un total de 32, 305 ciudadanas y ciudadanos"),
+            ["32305 ciudadano -"]
+        );
+        assert_eq!(
+            summaries("tienen más 30 años de existencia"),
+            ["30 año más"]
+        );
+        assert_eq!(
+            summaries("los más de siete millones de mexicanas y mexicanos"),
+            ["7000000 mexicano más de"]
+        );
+        assert_eq!(
+            summaries("a lo largo de tres reuniones se han abordado"),
+            ["3 reunión -"]
+        );
+        let (f, _) = rules().find(
+            "42, 045 empleos y 1,872.33 operaciones y cuatro años",
+            &[],
+            &[],
+        );
+        assert_eq!(f[0].notes, ["irregular_separator"]);
+        assert_eq!(f[1].notes, ["decimal"]);
+        assert_eq!(f[2].notes, ["in_words"]);
+    }
+
+    #[test]
+    fn what_is_not_a_figure() {
+        for text in [
+            "la pandemia de COVID-19 y el virus SARS-CoV-2",
+            "Programa E040 Servicio de Asistencia y el programa 3x1",
+            "contempla en el artículo 99 del citado ordenamiento",
+            "las disposiciones aplicables a la materia (Acuerdo 02/04/17)",
+            "participó en las sesiones 47 y 48 del Grupo de Trabajo",
+            "la 4ª disposición general",
+            "En 2019, se recolectó inteligencia",
+            "el contrato PALE 2018-2021",
+            "contempla: 1.Actualización del diagnóstico; 2. Pilotaje local; y 3. Estrategia",
+            "http://www.politicamigratoria.gob.mx/2020/05/x.pdf",
+            "la XIII Conferencia de Ministros y la Operación ITZEL II",
+            "los tres órdenes de gobierno",
+        ] {
+            assert_eq!(summaries(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn footnote_markers_are_not_figures() {
+        let r = rules();
+        let text =
+            "casos confirmados de COVID-194. Los OPDH3, internacional.2 y el micrositio interno5.";
+        let (figs, marks) = r.find(text, &[], &[2, 3, 4, 5]);
+        assert!(figs.is_empty(), "{figs:?}");
+        let numbers: Vec<u32> = marks.iter().map(|m| m.number).collect();
+        assert_eq!(numbers, [4, 3, 2, 5]);
+        assert_eq!(&text[marks[0].start..marks[0].end], "4");
+        // Without footnote 4 in the document, "COVID-194" has no marker (and is still no figure).
+        let (figs, marks) = r.find("de COVID-194.", &[], &[]);
+        assert!(figs.is_empty() && marks.is_empty());
+    }
+
+    #[test]
+    fn breakdowns_and_shares() {
+        let r = rules();
+        let rel = |text: &str| {
+            let (f, _) = r.find(text, &[], &[]);
+            let rels = r.relations(text, &f);
+            rels.iter()
+                .map(|x| {
+                    let parts: Vec<f64> = x.parts.iter().map(|&p| f[p].value).collect();
+                    (
+                        x.kind.clone(),
+                        f[x.total].value,
+                        parts,
+                        x.percent.map(|p| f[p].value),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            rel("Vuelos de repatriación realizados: 248 (181 de llegada y 64 de salida)"),
+            [("breakdown".to_string(), 248.0, vec![181.0, 64.0], None)]
+        );
+        assert_eq!(
+            rel("a 20,506 menores de edad migrantes extranjeros, de los cuales 13,198 viajaban acompañados y 7,308 viajaban sin compañía de un adulto."),
+            [("subset".to_string(), 20506.0, vec![13198.0, 7308.0], None)]
+        );
+        assert_eq!(
+            rel("Personas extranjeras regularizadas: 72,442; por razones humanitarias: 56,936; por unidad familiar: 10,041 y por documento vencido: 5,465."),
+            [("breakdown".to_string(), 72442.0, vec![56936.0, 10041.0, 5465.0], None)]
+        );
+        assert_eq!(
+            rel("se registraron 132,050 repatriaciones de connacionales, de los cuales 123,169 aceptaron los apoyos otorgados representando un 93.27 % en el mes."),
+            [
+                ("subset".to_string(), 132050.0, vec![123169.0], None),
+                ("share".to_string(), 132050.0, vec![123169.0], Some(93.27))
+            ]
+        );
+        assert_eq!(
+            rel("se expidieron 31 tarjetas de residente temporal, 3 de éstas se emitieron con dos años, 13 con vigencia de tres años y 15 con vigencia de cuatro años."),
+            [("subset".to_string(), 31.0, vec![3.0, 13.0, 15.0], None)]
+        );
+        assert_eq!(
+            rel("Se atendieron 129,441 casos. De estos, 124,020 casos fueron reportados en EEUU y 5,421 por las representaciones en el resto del mundo."),
+            [("subset".to_string(), 129441.0, vec![124020.0, 5421.0], None)]
+        );
+    }
+
+    #[test]
+    fn sentences_do_not_split_at_decimals_or_abbreviations() {
+        let t = "Hay 2.6 millones. AT&T Comunicaciones S. de R.L. a través. Fin";
+        let b = sentence_bounds(t);
+        assert_eq!(b.len(), 3, "{b:?}");
+    }
+}

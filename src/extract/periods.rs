@@ -1,0 +1,398 @@
+//! Periods: "Del 1 de junio de 2020 al 30 de junio de 2021", "de enero a junio de 2021",
+//! "desde 2003 a la fecha"… found with the forms of `periods.toml`, each with ISO start and end at
+//! the precision the text gives.
+
+use std::path::Path;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::error::RulesError;
+use crate::rules::{compile_spec, read_toml, Pattern, PatternSpec};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeriodsFile {
+    months: Vec<String>,
+    #[serde(default)]
+    month_aliases: std::collections::BTreeMap<String, u32>,
+    form: Vec<FormSpec>,
+    date_part: PatternSpec,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormSpec {
+    name: String,
+    #[serde(default)]
+    open_end: bool,
+    pattern: String,
+    #[serde(default, rename = "match")]
+    matches: Vec<String>,
+    #[serde(default)]
+    no_match: Vec<String>,
+}
+
+/// A compiled period form.
+#[derive(Debug, Clone)]
+struct Form {
+    name: String,
+    open_end: bool,
+    pattern: Pattern,
+}
+
+/// The compiled period rules.
+#[derive(Debug, Clone)]
+pub struct PeriodRules {
+    forms: Vec<Form>,
+    /// Month name (lowercase) → number.
+    months: Vec<(String, u32)>,
+    /// Date parts whose numbers are never figures.
+    pub date_part: Pattern,
+}
+
+/// A date at the precision given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartialDate {
+    pub year: Option<i32>,
+    pub month: Option<u32>,
+    pub day: Option<u32>,
+}
+
+impl PartialDate {
+    /// ISO 8601 at the date's precision: `2020-06-01`, `2020-06` or `2020`; `None` without a year.
+    pub fn iso(&self) -> Option<String> {
+        let y = self.year?;
+        Some(match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{y:04}-{m:02}-{d:02}"),
+            (Some(m), None) => format!("{y:04}-{m:02}"),
+            _ => format!("{y:04}"),
+        })
+    }
+    fn precision(&self) -> &'static str {
+        match (self.month, self.day) {
+            (Some(_), Some(_)) => "day",
+            (Some(_), None) => "month",
+            _ => "year",
+        }
+    }
+}
+
+/// A period found in a text: byte range, raw text, ends, and notes on irregular forms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodMatch {
+    pub start_byte: usize,
+    pub end_byte: usize,
+    pub raw: String,
+    /// The form that matched (`day_range`, `open_end`…).
+    pub form: String,
+    pub start: Option<PartialDate>,
+    pub end: Option<PartialDate>,
+    pub notes: Vec<String>,
+}
+
+impl PeriodMatch {
+    pub fn start_iso(&self) -> Option<String> {
+        self.start.and_then(|d| d.iso())
+    }
+    pub fn end_iso(&self) -> Option<String> {
+        self.end.and_then(|d| d.iso())
+    }
+    /// `day`, `month` or `year`: the finest precision of either end.
+    pub fn precision(&self) -> &'static str {
+        let p = |d: &Option<PartialDate>| d.map_or("year", |d| d.precision());
+        match (p(&self.start), p(&self.end)) {
+            ("day", _) | (_, "day") => "day",
+            ("month", _) | (_, "month") => "month",
+            _ => "year",
+        }
+    }
+}
+
+impl PeriodRules {
+    pub fn load(path: &Path) -> Result<PeriodRules, RulesError> {
+        let f: PeriodsFile = read_toml(path)?;
+        if f.months.len() != 12 {
+            return Err(RulesError::new(
+                path,
+                "months",
+                "needs the 12 month names, January first",
+            ));
+        }
+        let mut months: Vec<(String, u32)> = f
+            .months
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.to_lowercase(), i as u32 + 1))
+            .collect();
+        for (name, n) in &f.month_aliases {
+            if !(1..=12).contains(n) {
+                return Err(RulesError::new(
+                    path,
+                    &format!("month_aliases.{name}"),
+                    "month numbers go from 1 to 12",
+                ));
+            }
+            months.push((name.to_lowercase(), *n));
+        }
+        // Longest names first, so that an alternation never stops at a prefix.
+        let mut names: Vec<&str> = months.iter().map(|(m, _)| m.as_str()).collect();
+        names.sort_by_key(|m| std::cmp::Reverse(m.len()));
+        let month_alt = names
+            .iter()
+            .map(|m| regex::escape(m))
+            .collect::<Vec<_>>()
+            .join("|");
+        let mut forms = Vec::new();
+        for (i, form) in f.form.into_iter().enumerate() {
+            let spec = PatternSpec {
+                pattern: expand(&form.pattern, &month_alt),
+                matches: form.matches,
+                no_match: form.no_match,
+            };
+            let pattern = compile_spec(path, &format!("form[{i}] ({})", form.name), spec)?;
+            forms.push(Form {
+                name: form.name,
+                open_end: form.open_end,
+                pattern,
+            });
+        }
+        let date_part = compile_spec(path, "date_part", f.date_part)?;
+        Ok(PeriodRules {
+            forms,
+            months,
+            date_part,
+        })
+    }
+
+    fn month_number(&self, name: &str) -> Option<u32> {
+        let name = name.to_lowercase();
+        self.months
+            .iter()
+            .find(|(m, _)| *m == name)
+            .map(|(_, n)| *n)
+    }
+
+    /// Every period in `text`, in text order, without overlaps (earlier forms win).
+    pub fn find(&self, text: &str) -> Vec<PeriodMatch> {
+        let mut taken: Vec<(usize, usize)> = Vec::new();
+        let mut out = Vec::new();
+        for form in &self.forms {
+            for c in form.pattern.regex.captures_iter(text) {
+                let Some(m) = c.get(0) else { continue };
+                if taken.iter().any(|&(s, e)| m.start() < e && s < m.end()) {
+                    continue;
+                }
+                let part = |name: &str| c.name(name).map(|g| g.as_str());
+                let date = |prefix: &str| -> Option<PartialDate> {
+                    let year = part(&format!("{prefix}_year")).and_then(|y| y.parse().ok());
+                    let month = part(&format!("{prefix}_month")).and_then(|m| self.month_number(m));
+                    let day = part(&format!("{prefix}_day"))
+                        .and_then(|d| d.parse::<u32>().ok())
+                        .filter(|d| (1..=31).contains(d));
+                    (year.is_some() || month.is_some()).then_some(PartialDate { year, month, day })
+                };
+                let mut start = date("s");
+                let mut end = date("e");
+                let has_end_parts = end.is_some();
+                if !has_end_parts && !form.open_end {
+                    end = start;
+                }
+                // Fill a missing year from the other end.
+                if let (Some(s), Some(e)) = (start.as_mut(), end.as_mut()) {
+                    if s.year.is_none() {
+                        s.year = e.year;
+                        if let (Some(sm), Some(em)) = (s.month, e.month) {
+                            if sm > em {
+                                s.year = e.year.map(|y| y - 1);
+                            }
+                        }
+                    }
+                    if e.year.is_none() {
+                        e.year = s.year;
+                    }
+                }
+                let mut notes = Vec::new();
+                if c.name("repeated").is_some() {
+                    notes.push("repeated_words".to_string());
+                }
+                if let (Some(s), Some(e)) = (start, end) {
+                    if (e.year, e.month, e.day) < (s.year, s.month, s.day)
+                        && e.year.is_some()
+                        && s.year.is_some()
+                    {
+                        notes.push("end_before_start".to_string());
+                    }
+                }
+                taken.push((m.start(), m.end()));
+                out.push(PeriodMatch {
+                    start_byte: m.start(),
+                    end_byte: m.end(),
+                    raw: m.as_str().to_string(),
+                    form: form.name.clone(),
+                    start,
+                    end,
+                    notes,
+                });
+            }
+        }
+        out.sort_by_key(|p| p.start_byte);
+        out
+    }
+}
+
+/// Expands `{day:s}`, `{month:e}`… into named groups.
+fn expand(template: &str, month_alt: &str) -> String {
+    let mut s = template.to_string();
+    for side in ["s", "e"] {
+        s = s
+            .replace(
+                &format!("{{day:{side}}}"),
+                &format!(r"(?P<{side}_day>\d{{1,2}})"),
+            )
+            .replace(
+                &format!("{{month:{side}}}"),
+                &format!("(?P<{side}_month>{month_alt})"),
+            )
+            .replace(
+                &format!("{{year:{side}}}"),
+                &format!(r"(?P<{side}_year>(?:19|20)\d{{2}})"),
+            );
+    }
+    s
+}
+
+/// A regex that finds any month name of the rules (for other extractors).
+pub fn month_regex(rules: &PeriodRules) -> Option<Regex> {
+    let alt = rules
+        .months
+        .iter()
+        .map(|(m, _)| regex::escape(m))
+        .collect::<Vec<_>>()
+        .join("|");
+    Regex::new(&format!("(?i)\\b(?:{alt})\\b")).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> PeriodRules {
+        PeriodRules::load(Path::new("rules/gcm/periods.toml")).unwrap()
+    }
+
+    fn one(text: &str) -> (Option<String>, Option<String>, String) {
+        let found = rules().find(text);
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        let p = &found[0];
+        (p.start_iso(), p.end_iso(), p.raw.clone())
+    }
+
+    fn s(v: &str) -> Option<String> {
+        Some(v.to_string())
+    }
+
+    #[test]
+    fn each_period_form_of_the_2021_report() {
+        let cases: &[(&str, Option<String>, Option<String>)] = &[
+            (
+                "Del 1 de junio de 2020 al 30 de junio de 2021, se registraron",
+                s("2020-06-01"),
+                s("2021-06-30"),
+            ),
+            (
+                "De junio 2020 a junio 2021 se entregaron",
+                s("2020-06"),
+                s("2021-06"),
+            ),
+            (
+                "De enero a junio de 2021 se han expedido",
+                s("2021-01"),
+                s("2021-06"),
+            ),
+            (
+                "del 26 de mayo al 31 de agosto de 2021.",
+                s("2021-05-26"),
+                s("2021-08-31"),
+            ),
+            (
+                "Hasta el 30 de junio de 2021 se han capacitado",
+                None,
+                s("2021-06-30"),
+            ),
+            ("En el año 2020 personal de la UPMRIP", s("2020"), s("2020")),
+            ("Desde 2003 a la fecha, el programa", s("2003"), None),
+            (
+                "Desde su inicio y hasta el 30 de junio de 2021, se ha colocado",
+                None,
+                s("2021-06-30"),
+            ),
+            (
+                "En lo que va del año 2021 hasta junio, se han registrado",
+                s("2021"),
+                s("2021-06"),
+            ),
+            (
+                "El 11 de noviembre de 2020, se publicó",
+                s("2020-11-11"),
+                s("2020-11-11"),
+            ),
+            (
+                "del 01 de junio del 2020 al 30 de Junio del 2021",
+                s("2020-06-01"),
+                s("2021-06-30"),
+            ),
+            (
+                "de 2014 a junio de 2021 se han expedido",
+                s("2014"),
+                s("2021-06"),
+            ),
+            ("Plan de trabajo 2021-2022, que", s("2021"), s("2022")),
+            (
+                "A partir del 8 de febrero de 2016, se implementó",
+                s("2016-02-08"),
+                None,
+            ),
+            (
+                "En agosto y septiembre de 2020 se llevaron",
+                s("2020-08"),
+                s("2020-09"),
+            ),
+            ("Al 30 de junio de 2021, la SPECRE", None, s("2021-06-30")),
+            (
+                "7 de abril de 2020 y hasta el 30 de junio de 2021:",
+                s("2020-04-07"),
+                s("2021-06-30"),
+            ),
+        ];
+        for (text, start, end) in cases {
+            let (a, b, raw) = one(text);
+            assert_eq!((&a, &b), (start, end), "{text} (matched {raw:?})");
+        }
+    }
+
+    #[test]
+    fn repeated_words_are_noted() {
+        let found =
+            rules().find("De junio de 2020 a junio a junio de 2021 participaron 31 maestros.");
+        assert_eq!(found[0].notes, ["repeated_words"]);
+        assert_eq!(found[0].start_iso().as_deref(), Some("2020-06"));
+        assert_eq!(found[0].end_iso().as_deref(), Some("2021-06"));
+    }
+
+    #[test]
+    fn end_before_start_is_noted() {
+        let found = rules().find("del 1 de julio de 2021 al 30 de junio de 2020");
+        assert_eq!(found[0].notes, ["end_before_start"]);
+    }
+
+    #[test]
+    fn no_period_in_plain_numbers() {
+        assert!(rules()
+            .find("se atendieron 129,441 casos y 2,085 operativos")
+            .is_empty());
+        assert!(rules()
+            .find("la edición 2021 registró 70 solicitudes")
+            .is_empty());
+    }
+}

@@ -1,0 +1,286 @@
+//! Values of one action: figures, periods, agencies and footnote references, each with its
+//! provenance, and each figure tied to the period that governs it.
+
+use serde::{Deserialize, Serialize};
+
+use super::figures::{sentence_bounds, Relation};
+use super::{source_span, Provenance};
+use crate::normalize::LineIndex;
+use crate::rules::Rules;
+use crate::segment::Action;
+
+/// A quantity reported in an action.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Figure {
+    /// The number as written, with its scale word or % sign: "40 mil 915", "93.27 %".
+    pub raw: String,
+    pub value: f64,
+    pub percent: bool,
+    /// Lemma of the counted noun ("caso", "menor de edad"), from the rules' unit lexicon.
+    pub unit: Option<String>,
+    /// The counted noun as written.
+    pub unit_raw: Option<String>,
+    /// "más de", "aproximadamente"…
+    pub qualifier: Option<String>,
+    /// Irregularities: `irregular_separator` ("42, 045"), `decimal`, `in_words` ("tres").
+    pub notes: Vec<String>,
+    /// Index of the sub-item it stands in; `None` for the action's own text.
+    pub sub_item: Option<usize>,
+    /// Index into the action's `periods` of the period that governs it.
+    pub period: Option<usize>,
+    /// Where that period was found: `sentence`, `lead` (the paragraph that introduces the
+    /// sub-item) or `action` (the action's first period).
+    pub period_from: Option<String>,
+    pub provenance: Provenance,
+}
+
+/// A period an action mentions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Period {
+    pub raw: String,
+    /// ISO date at the precision given (2020-06-01, 2020-06, 2020); `None` for an open start.
+    pub start: Option<String>,
+    /// `None` for an open end ("a la fecha").
+    pub end: Option<String>,
+    /// `day`, `month` or `year`.
+    pub precision: String,
+    /// The rule form that matched.
+    pub form: String,
+    /// `repeated_words`, `end_before_start`.
+    pub notes: Vec<String>,
+    pub sub_item: Option<usize>,
+    pub provenance: Provenance,
+}
+
+/// An agency an action names.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AgencyMention {
+    /// Canonical acronym from the lexicon.
+    pub acronym: String,
+    /// The text that matched.
+    pub raw: String,
+    pub form: String,
+    pub sub_item: Option<usize>,
+    pub provenance: Provenance,
+}
+
+/// An all-caps token that looks like an agency acronym but is not in the lexicon.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnknownAgency {
+    pub raw: String,
+    /// The closest known acronym ("SER" → "SRE").
+    pub closest: Option<String>,
+    pub sub_item: Option<usize>,
+    pub provenance: Provenance,
+}
+
+/// A footnote marker in an action's text ("OPDH3", "COVID-194").
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FootnoteRef {
+    pub number: u32,
+    pub sub_item: Option<usize>,
+    pub provenance: Provenance,
+}
+
+/// Everything found in one action.
+#[derive(Debug, Clone, Default)]
+pub struct Values {
+    pub figures: Vec<Figure>,
+    pub relations: Vec<Relation>,
+    pub periods: Vec<Period>,
+    pub agencies: Vec<AgencyMention>,
+    pub unknown_agencies: Vec<UnknownAgency>,
+    pub footnote_refs: Vec<FootnoteRef>,
+    pub lead_agency: Option<String>,
+}
+
+struct Piece<'a> {
+    text: &'a str,
+    map: &'a [u32],
+    sub_item: Option<usize>,
+    /// For a sub-item, the paragraph of the action text it follows.
+    paragraph: Option<usize>,
+}
+
+/// Finds the values of `action`.
+pub fn action_values(
+    action: &Action,
+    file: &str,
+    lines: &LineIndex,
+    footnotes: &[u32],
+    rules: &Rules,
+) -> Values {
+    let mut v = Values::default();
+    let mut pieces = vec![Piece {
+        text: &action.text,
+        map: &action.map,
+        sub_item: None,
+        paragraph: None,
+    }];
+    for (i, s) in action.sub_items.iter().enumerate() {
+        pieces.push(Piece {
+            text: &s.text,
+            map: &s.map,
+            sub_item: Some(i),
+            paragraph: Some(s.paragraph),
+        });
+    }
+    let prov = |piece: &Piece, range: std::ops::Range<usize>| -> Provenance {
+        let span = source_span(piece.text, piece.map, range);
+        let (line, page) = lines.locate(span[0]);
+        let (line_end, _) = lines.locate(span[1].saturating_sub(1).max(span[0]));
+        Provenance {
+            file: file.to_string(),
+            page,
+            line,
+            line_end,
+            span,
+        }
+    };
+
+    // Periods first: their numbers are not figures. Keep, per piece, the byte ranges.
+    let mut piece_periods: Vec<Vec<(usize, usize, usize)>> = Vec::new(); // (start, end, index)
+    for piece in &pieces {
+        let mut here = Vec::new();
+        for p in rules.periods.find(piece.text) {
+            here.push((p.start_byte, p.end_byte, v.periods.len()));
+            v.periods.push(Period {
+                raw: p.raw.clone(),
+                start: p.start_iso(),
+                end: p.end_iso(),
+                precision: p.precision().to_string(),
+                form: p.form.clone(),
+                notes: p.notes.clone(),
+                sub_item: piece.sub_item,
+                provenance: prov(piece, p.start_byte..p.end_byte),
+            });
+        }
+        piece_periods.push(here);
+    }
+    // The action's period: its first closed range, else its first open one, else its first.
+    let own = |p: &Period| p.sub_item.is_none();
+    let action_period = v
+        .periods
+        .iter()
+        .position(|p| own(p) && p.start.is_some() && p.end.is_some() && p.start != p.end)
+        .or_else(|| v.periods.iter().position(|p| own(p) && p.start != p.end))
+        .or_else(|| v.periods.iter().position(own));
+
+    for (k, piece) in pieces.iter().enumerate() {
+        let mut excluded: Vec<(usize, usize)> =
+            piece_periods[k].iter().map(|&(s, e, _)| (s, e)).collect();
+        excluded.extend(
+            rules
+                .periods
+                .date_part
+                .regex
+                .find_iter(piece.text)
+                .map(|m| (m.start(), m.end())),
+        );
+        let (found, marks) = rules.figures.find(piece.text, &excluded, footnotes);
+        let offset = v.figures.len();
+        let sentences = sentence_bounds(piece.text);
+        for f in &found {
+            let (period, from) = governing_period(
+                piece.text,
+                f,
+                &sentences,
+                &piece_periods[k],
+                piece
+                    .paragraph
+                    .map(|para| paragraph_periods(&action.text, para, &piece_periods[0])),
+                action_period,
+            );
+            v.figures.push(Figure {
+                raw: f.raw.clone(),
+                value: f.value,
+                percent: f.percent,
+                unit: f.unit.clone(),
+                unit_raw: f.unit_raw.clone(),
+                qualifier: f.qualifier.clone(),
+                notes: f.notes.clone(),
+                sub_item: piece.sub_item,
+                period,
+                period_from: from.map(str::to_string),
+                provenance: prov(piece, f.start..f.end),
+            });
+        }
+        for mut r in rules.figures.relations(piece.text, &found) {
+            r.total += offset;
+            for p in r.parts.iter_mut() {
+                *p += offset;
+            }
+            r.percent = r.percent.map(|p| p + offset);
+            v.relations.push(r);
+        }
+        for m in marks {
+            v.footnote_refs.push(FootnoteRef {
+                number: m.number,
+                sub_item: piece.sub_item,
+                provenance: prov(piece, m.start..m.end),
+            });
+        }
+    }
+    v
+}
+
+/// The period governing a figure at `at`: the nearest period before it in its sentence, else the
+/// first after it in the sentence; else the lead paragraph's last period; else the action's.
+fn governing_period(
+    text: &str,
+    fig: &super::figures::FoundFigure,
+    sentences: &[(usize, usize)],
+    periods: &[(usize, usize, usize)],
+    lead: Option<Option<usize>>,
+    action_period: Option<usize>,
+) -> (Option<usize>, Option<&'static str>) {
+    let at = fig.start;
+    // A period right after the figure governs it: "6,446 en 2020 y 2,085 en lo que va del 2021".
+    let right_after = periods.iter().find(|&&(ps, _, _)| {
+        ps >= fig.end && {
+            let gap = &text[fig.end..ps];
+            !gap.contains(|c: char| c.is_ascii_digit() || ".;:".contains(c))
+                && gap.split_whitespace().count() <= 2
+        }
+    });
+    if let Some(&(_, _, i)) = right_after {
+        return (Some(i), Some("sentence"));
+    }
+    if let Some(&(s, e)) = sentences.iter().find(|&&(s, e)| at >= s && at < e) {
+        let before = periods
+            .iter()
+            .filter(|&&(ps, pe, _)| ps >= s && pe <= at)
+            .max_by_key(|&&(_, pe, _)| pe);
+        let after = periods
+            .iter()
+            .filter(|&&(ps, _, _)| ps > at && ps < e)
+            .min_by_key(|&&(ps, _, _)| ps);
+        if let Some(&(_, _, i)) = before.or(after) {
+            return (Some(i), Some("sentence"));
+        }
+    }
+    if let Some(Some(i)) = lead {
+        return (Some(i), Some("lead"));
+    }
+    match action_period {
+        Some(i) => (Some(i), Some("action")),
+        None => (None, None),
+    }
+}
+
+/// The last period of paragraph `para` of the action's text.
+fn paragraph_periods(text: &str, para: usize, periods: &[(usize, usize, usize)]) -> Option<usize> {
+    let mut start = 0;
+    for (i, p) in text.split('\n').enumerate() {
+        let end = start + p.len();
+        if i == para {
+            return periods
+                .iter()
+                .filter(|&&(s, _, _)| s >= start && s < end)
+                .map(|&(_, _, idx)| idx)
+                .next_back();
+        }
+        start = end + 1;
+    }
+    None
+}
