@@ -192,6 +192,9 @@ fn outcome_of(ex: &Extracted, dir: &Path) -> InputOutcome {
         status: Status::Ok,
         output: Some(dir.display().to_string()),
         actions: ex.actions.len(),
+        figures: ex.actions.iter().map(|a| a.figures.len()).sum(),
+        periods: ex.actions.iter().map(|a| a.periods.len()).sum(),
+        agencies: ex.actions.iter().map(|a| a.agencies.len()).sum(),
         per_objective,
         no_activities: ex
             .objectives

@@ -4,6 +4,7 @@
 //! Per input, in `<out>/<input stem>/`:
 //! - `actions.jsonl`: one [`ActionRecord`](crate::extract::ActionRecord) per line;
 //! - `actions.csv`: the same, flattened, UTF-8 with BOM so Excel shows accents right;
+//! - `figures.csv`: one row per figure, with its action, unit, period and source;
 //! - `objectives.jsonl`: one line per catalog objective;
 //! - `elements.json`: sections, tables, footnotes and warnings.
 //!
@@ -38,6 +39,9 @@ pub struct InputOutcome {
     /// Folder holding this input's outputs.
     pub output: Option<String>,
     pub actions: usize,
+    pub figures: usize,
+    pub periods: usize,
+    pub agencies: usize,
     /// Actions per objective number (every catalog objective, zeros included).
     pub per_objective: std::collections::BTreeMap<u32, usize>,
     /// Objectives for which the report prints a "no activities" line.
@@ -57,6 +61,9 @@ impl InputOutcome {
             error: None,
             output: None,
             actions: 0,
+            figures: 0,
+            periods: 0,
+            agencies: 0,
             per_objective: Default::default(),
             no_activities: Vec::new(),
             missing_headings: Vec::new(),
@@ -156,6 +163,62 @@ pub fn actions_csv(ex: &Extracted) -> Vec<u8> {
     out
 }
 
+/// The CSV of figures: one row per figure, with its action, unit, period and source.
+pub fn figures_csv(ex: &Extracted) -> Vec<u8> {
+    let mut out = "\u{FEFF}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        let _ = w.write_record([
+            "action_id",
+            "file",
+            "objective",
+            "value",
+            "percent",
+            "unit",
+            "unit_raw",
+            "qualifier",
+            "raw",
+            "notes",
+            "period_start",
+            "period_end",
+            "period_raw",
+            "period_from",
+            "page",
+            "line",
+            "span_start",
+            "span_end",
+        ]);
+        for a in &ex.actions {
+            for f in &a.figures {
+                let period = f.period.and_then(|i| a.periods.get(i));
+                let p = &f.provenance;
+                let _ = w.write_record([
+                    a.id.as_str(),
+                    p.file.as_str(),
+                    &a.objective.to_string(),
+                    &f.value.to_string(),
+                    if f.percent { "true" } else { "false" },
+                    f.unit.as_deref().unwrap_or(""),
+                    f.unit_raw.as_deref().unwrap_or(""),
+                    f.qualifier.as_deref().unwrap_or(""),
+                    f.raw.as_str(),
+                    &f.notes.join(" "),
+                    period.and_then(|p| p.start.as_deref()).unwrap_or(""),
+                    period.and_then(|p| p.end.as_deref()).unwrap_or(""),
+                    period.map_or("", |p| p.raw.as_str()),
+                    f.period_from.as_deref().unwrap_or(""),
+                    &p.page.map_or(String::new(), |n| n.to_string()),
+                    &p.line.to_string(),
+                    &p.span[0].to_string(),
+                    &p.span[1].to_string(),
+                ]);
+            }
+        }
+        let _ = w.flush();
+    }
+    out
+}
+
 #[derive(Serialize)]
 struct Elements<'a> {
     source: &'a crate::normalize::SourceInfo,
@@ -172,6 +235,7 @@ pub fn write_extracted(dir: &Path, ex: &Extracted) -> Result<PathBuf, OutputErro
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
     write_atomic(&dir.join("actions.jsonl"), &jsonl(&ex.actions))?;
     write_atomic(&dir.join("actions.csv"), &actions_csv(ex))?;
+    write_atomic(&dir.join("figures.csv"), &figures_csv(ex))?;
     write_atomic(&dir.join("objectives.jsonl"), &jsonl(&ex.objectives))?;
     let elements = Elements {
         source: &ex.source,

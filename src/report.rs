@@ -15,9 +15,12 @@ pub fn summary(run: &RunSummary, rules: &Rules) -> String {
             Status::Ok => {
                 let _ = writeln!(
                     s,
-                    "{}: {} actions → {}",
+                    "{}: {} actions, {} figures, {} periods, {} agency mentions → {}",
                     input.file,
                     input.actions,
+                    input.figures,
+                    input.periods,
+                    input.agencies,
                     input.output.as_deref().unwrap_or("")
                 );
                 let _ = writeln!(s, "  obj  actions  title");
@@ -63,9 +66,10 @@ pub fn summary(run: &RunSummary, rules: &Rules) -> String {
         .filter(|i| i.status == Status::Skipped)
         .count();
     let actions: usize = run.inputs.iter().map(|i| i.actions).sum();
+    let figures: usize = run.inputs.iter().map(|i| i.figures).sum();
     let _ = writeln!(
         s,
-        "{} inputs: {ok} ok, {} failed, {skipped} skipped; {actions} actions; run written to {}/run.json",
+        "{} inputs: {ok} ok, {} failed, {skipped} skipped; {actions} actions, {figures} figures; run written to {}/run.json",
         run.inputs.len(),
         run.failed(),
         run.out_dir

@@ -4,7 +4,8 @@
 //! - `objectives.toml`: the catalog of objectives (number, Spanish and English titles);
 //! - `layout.toml`: line patterns for bullets, headings, footnotes, page starts and tables;
 //! - `figures.toml`: number formats, number and scale words, units, what is not a figure;
-//! - `periods.toml`: month names and the forms of periods and dates.
+//! - `periods.toml`: month names and the forms of periods and dates;
+//! - `agencies.toml`: the agencies lexicon (acronyms, names, variants) and non-agency acronyms.
 //!
 //! Loading is strict, as linters do it: unknown keys are errors (`deny_unknown_fields`), every
 //! regex is compiled at load, and every pattern's examples (`match` / `no_match`) are run at load.
@@ -231,6 +232,7 @@ pub struct Rules {
     pub objectives: Catalog,
     pub figures: crate::extract::figures::FigureRules,
     pub periods: crate::extract::periods::PeriodRules,
+    pub agencies: crate::extract::agencies::Lexicon,
 }
 
 impl Rules {
@@ -253,6 +255,7 @@ impl Rules {
 
         let figures = crate::extract::figures::FigureRules::load(&dir.join("figures.toml"))?;
         let periods = crate::extract::periods::PeriodRules::load(&dir.join("periods.toml"))?;
+        let agencies = crate::extract::agencies::Lexicon::load(&dir.join("agencies.toml"))?;
 
         let profile = dir
             .file_name()
@@ -265,6 +268,7 @@ impl Rules {
             objectives,
             figures,
             periods,
+            agencies,
         })
     }
 }

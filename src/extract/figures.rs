@@ -288,8 +288,7 @@ impl FigureRules {
             let Some(mut value) = parse_number(digits, &self.thousands, &self.decimal) else {
                 continue;
             };
-            let (unit, unit_raw, unit_end) =
-                self.unit_after(text, if percent { end } else { end }, scale.is_some());
+            let (unit, unit_raw, unit_end) = self.unit_after(text, end, scale.is_some());
             // Years: a bare whole number in the year range, counting nothing.
             let bare = !has_sep && !has_dec && scale.is_none() && !percent;
             if bare

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::agencies::Form;
 use super::figures::{sentence_bounds, Relation};
 use super::{source_span, Provenance};
 use crate::normalize::LineIndex;
@@ -59,7 +60,7 @@ pub struct AgencyMention {
     pub acronym: String,
     /// The text that matched.
     pub raw: String,
-    pub form: String,
+    pub form: Form,
     pub sub_item: Option<usize>,
     pub provenance: Provenance,
 }
@@ -157,14 +158,14 @@ pub fn action_values(
         }
         piece_periods.push(here);
     }
-    // The action's period: its first closed range, else its first open one, else its first.
+    // The action's period: its first closed range, else its first open one. A single date
+    // (the day a programme was created) does not govern the action's figures.
     let own = |p: &Period| p.sub_item.is_none();
     let action_period = v
         .periods
         .iter()
         .position(|p| own(p) && p.start.is_some() && p.end.is_some() && p.start != p.end)
-        .or_else(|| v.periods.iter().position(|p| own(p) && p.start != p.end))
-        .or_else(|| v.periods.iter().position(own));
+        .or_else(|| v.periods.iter().position(|p| own(p) && p.start != p.end));
 
     for (k, piece) in pieces.iter().enumerate() {
         let mut excluded: Vec<(usize, usize)> =
@@ -220,7 +221,25 @@ pub fn action_values(
                 provenance: prov(piece, m.start..m.end),
             });
         }
+        for a in rules.agencies.find(piece.text) {
+            v.agencies.push(AgencyMention {
+                acronym: a.acronym.clone(),
+                raw: a.matched.clone(),
+                form: a.form,
+                sub_item: piece.sub_item,
+                provenance: prov(piece, a.start..a.end),
+            });
+        }
+        for u in rules.agencies.unknown_acronyms(piece.text) {
+            v.unknown_agencies.push(UnknownAgency {
+                raw: u.raw.clone(),
+                closest: u.closest.clone(),
+                sub_item: piece.sub_item,
+                provenance: prov(piece, u.start..u.end),
+            });
+        }
     }
+    v.lead_agency = lead_agency(action, &v.agencies, rules);
     v
 }
 
@@ -283,4 +302,23 @@ fn paragraph_periods(text: &str, para: usize, periods: &[(usize, usize, usize)])
         start = end + 1;
     }
     None
+}
+
+/// The agency that carries out the action, when the first sentence names one: the first agency
+/// (not an international body) named there.
+fn lead_agency(action: &Action, agencies: &[AgencyMention], rules: &Rules) -> Option<String> {
+    let first_sentence_end = sentence_bounds(&action.text)
+        .first()
+        .map_or(action.text.len(), |&(_, e)| e);
+    let end_byte = source_span(&action.text, &action.map, 0..first_sentence_end)[1];
+    agencies
+        .iter()
+        .filter(|a| a.sub_item.is_none() && a.provenance.span[1] <= end_byte)
+        .find(|a| {
+            rules
+                .agencies
+                .get(&a.acronym)
+                .is_none_or(|ag| ag.kind != "international")
+        })
+        .map(|a| a.acronym.clone())
 }
