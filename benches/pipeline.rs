@@ -4,7 +4,8 @@
 //! - `baseline`: splitting the decoded text into lines and running one regex per line, the floor
 //!   any line-based extractor pays (a peer measured in the same run, for scale);
 //! - `ingest+normalize+segment`, the stages the issue sets a target for (≥ 50 MB/s);
-//! - `full pipeline`, which adds record building.
+//! - `full pipeline`, which adds value extraction (figures, periods, agencies) and records;
+//! - each value extractor alone, over the joined text of the actions.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -52,5 +53,27 @@ fn main() {
     });
     measure("full pipeline", n, || {
         black_box(informe::process_bytes("bench.txt", &bytes, &rules).expect("pipeline"));
+    });
+
+    // The value extractors alone, over the joined text of every action (MB/s of that text).
+    let ex = informe::process_bytes("bench.txt", &bytes, &rules).expect("pipeline");
+    let texts: Vec<&str> = ex.actions.iter().map(|a| a.text.as_str()).collect();
+    let m: usize = texts.iter().map(|t| t.len()).sum();
+    println!("action text: {} actions, {m} bytes", texts.len());
+    measure("  periods", m, || {
+        for t in &texts {
+            black_box(rules.periods.find(t));
+        }
+    });
+    measure("  figures + relations", m, || {
+        for t in &texts {
+            let (f, _) = rules.figures.find(t, &[], &[]);
+            black_box(rules.figures.relations(t, &f));
+        }
+    });
+    measure("  agencies", m, || {
+        for t in &texts {
+            black_box(rules.agencies.unknown_acronyms(t));
+        }
     });
 }

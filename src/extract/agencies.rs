@@ -388,7 +388,9 @@ impl Lexicon {
         let mut acr: Vec<&str> = acronyms.keys().map(String::as_str).collect();
         acr.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         let acr: Vec<String> = acr.into_iter().map(regex::escape).collect();
-        let acronym_re = compile(&format!(r"\b(?:{})\b", acr.join("|")))?;
+        // ASCII word boundaries (`(?-u:\b)`): a Unicode `\b` keeps the regex crate on its slow
+        // engines for non-ASCII text; acronyms and folded names are ASCII words.
+        let acronym_re = compile(&format!(r"(?-u:\b)(?:{})(?-u:\b)", acr.join("|")))?;
 
         let mut alts: Vec<&str> = names.keys().map(String::as_str).collect();
         alts.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
@@ -401,7 +403,7 @@ impl Lexicon {
                     .join(r"[\s,]+")
             })
             .collect();
-        let name_re = compile(&format!(r"\b({})\d*\b", alts.join("|")))?;
+        let name_re = compile(&format!(r"(?-u:\b)({})\d*(?-u:\b)", alts.join("|")))?;
 
         Ok(Lexicon {
             agencies,
@@ -410,7 +412,9 @@ impl Lexicon {
             not_agencies: not,
             acronym_re,
             name_re,
-            token_re: compile(r"\b\p{Lu}[\p{Lu}\p{M}]*\b")?,
+            // Word boundaries are checked in code: a Unicode `\b` would keep the regex crate on
+            // its slow engines for every non-ASCII text.
+            token_re: compile(r"\p{Lu}[\p{Lu}\p{M}]*")?,
             roman_re: compile(r"^C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")?,
         })
     }
@@ -486,10 +490,24 @@ impl Lexicon {
     /// and C (up to 399), so that acronyms with D or M are not mistaken for numbers. Among
     /// acronyms at distance 1, one with the same letters (a transposition) is preferred.
     pub fn unknown_acronyms(&self, text: &str) -> Vec<UnknownAcronym> {
-        let covered = self.find(text);
+        self.unknown_acronyms_besides(text, &self.find(text))
+    }
+
+    /// [`Lexicon::unknown_acronyms`] when the text's matches (`find`) are already known.
+    pub fn unknown_acronyms_besides(
+        &self,
+        text: &str,
+        covered: &[AgencyMatch],
+    ) -> Vec<UnknownAcronym> {
+        let word_char =
+            |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || is_combining_mark(c));
         let tokens: Vec<(usize, usize)> = self
             .token_re
             .find_iter(text)
+            .filter(|m| {
+                !word_char(text[..m.start()].chars().next_back())
+                    && !word_char(text[m.end()..].chars().next())
+            })
             .map(|m| (m.start(), m.end()))
             .collect();
         // Mark the tokens that are part of prose in capitals.

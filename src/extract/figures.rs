@@ -11,6 +11,7 @@ use std::path::Path;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use super::periods::ascii_boundaries;
 use crate::error::RulesError;
 use crate::rules::{compile_spec, read_toml, Pattern, PatternSpec};
 
@@ -132,16 +133,16 @@ impl FigureRules {
             .collect();
         scales.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
         let scale_alt = alternation(scales.iter().map(|(k, _)| k.as_str()));
-        let number = Regex::new(&format!(
+        let number = Regex::new(&ascii_boundaries(&format!(
             r"(?P<num>\d{{1,3}}(?:{th} ?\d{{3}})+(?:{de}\d+)?|\d+(?:{de}\d+)?)(?:\s+(?P<scale>{scale_alt})\b(?:\s+(?P<rest>\d{{1,3}})\b)?)?(?P<pct>\s?%|\s+por\s+ciento)?"
-        ))
+        )))
         .map_err(|e| RulesError::new(path, "scales", &format!("invalid scale word: {e}")))?;
         let mut word_names: Vec<&str> = f.words.keys().map(String::as_str).collect();
         word_names.sort_by_key(|k| std::cmp::Reverse(k.len()));
-        let word_number = Regex::new(&format!(
+        let word_number = Regex::new(&ascii_boundaries(&format!(
             r"(?i)\b(?P<word>{})\b(?:\s+(?P<scale>{scale_alt})\b)?",
             alternation(word_names.into_iter())
-        ))
+        )))
         .map_err(|e| RulesError::new(path, "words", &format!("invalid number word: {e}")))?;
         let mut units = Vec::new();
         for (i, u) in f.unit.iter().enumerate() {
@@ -184,7 +185,7 @@ impl FigureRules {
             units,
             number,
             word_number,
-            glued_footnote: Regex::new(r"\p{L}{2,}(?P<num>\d{1,2})\b")
+            glued_footnote: Regex::new(r"\p{L}{2}(?P<num>\d{1,2})(?-u:\b)")
                 .map_err(|e| RulesError::new(path, "", &format!("internal pattern: {e}")))?,
             punct_footnote: Regex::new(r"\p{L}{2,}[.,;:](?P<num>\d{1,2})(?:\s|$)")
                 .map_err(|e| RulesError::new(path, "", &format!("internal pattern: {e}")))?,
@@ -235,8 +236,6 @@ impl FigureRules {
                 .map(|m| (m.start(), m.end())),
         );
         let inside = |s: usize, e: usize| blocked.iter().any(|&(a, b)| s < b && a < e);
-        let lower = text.to_lowercase();
-        let same_len = lower.len() == text.len();
 
         let mut out: Vec<FoundFigure> = Vec::new();
         let mut identifier_run_end: Option<usize> = None;
@@ -364,7 +363,6 @@ impl FigureRules {
                 notes: vec!["in_words".to_string()],
             });
         }
-        let _ = (lower, same_len);
         out.sort_by_key(|f| f.start);
         (out, marks)
     }

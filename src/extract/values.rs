@@ -221,21 +221,25 @@ pub fn action_values(
                 provenance: prov(piece, m.start..m.end),
             });
         }
-        for a in rules.agencies.find(piece.text) {
+        let found_agencies = rules.agencies.find(piece.text);
+        for u in rules
+            .agencies
+            .unknown_acronyms_besides(piece.text, &found_agencies)
+        {
+            v.unknown_agencies.push(UnknownAgency {
+                raw: u.raw.clone(),
+                closest: u.closest.clone(),
+                sub_item: piece.sub_item,
+                provenance: prov(piece, u.start..u.end),
+            });
+        }
+        for a in found_agencies {
             v.agencies.push(AgencyMention {
                 acronym: a.acronym.clone(),
                 raw: a.matched.clone(),
                 form: a.form,
                 sub_item: piece.sub_item,
                 provenance: prov(piece, a.start..a.end),
-            });
-        }
-        for u in rules.agencies.unknown_acronyms(piece.text) {
-            v.unknown_agencies.push(UnknownAgency {
-                raw: u.raw.clone(),
-                closest: u.closest.clone(),
-                sub_item: piece.sub_item,
-                provenance: prov(piece, u.start..u.end),
             });
         }
     }
