@@ -226,6 +226,7 @@ struct Elements<'a> {
     placement: crate::rules::Placement,
     sections: &'a [crate::segment::Section],
     tables: &'a [crate::segment::Table],
+    paragraphs: &'a [crate::segment::Paragraph],
     footnotes: &'a [crate::segment::Footnote],
     warnings: &'a [crate::segment::Warning],
 }
@@ -243,6 +244,7 @@ pub fn write_extracted(dir: &Path, ex: &Extracted) -> Result<PathBuf, OutputErro
         placement: ex.placement,
         sections: &ex.sections,
         tables: &ex.tables,
+        paragraphs: &ex.paragraphs,
         footnotes: &ex.footnotes,
         warnings: &ex.warnings,
     };

@@ -41,8 +41,21 @@ pub struct Segmented {
     pub sections: Vec<Section>,
     pub objectives: Vec<ObjectiveBlock>,
     pub tables: Vec<Table>,
+    /// Running text outside the objectives (preamble, conclusions…), joined into paragraphs.
+    pub paragraphs: Vec<Paragraph>,
     pub footnotes: Vec<Footnote>,
     pub warnings: Vec<Warning>,
+}
+
+/// A paragraph of running text outside the objectives.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Paragraph {
+    /// Number of the section it stands in.
+    pub section: Option<String>,
+    pub text: String,
+    pub place: Place,
+    #[serde(skip)]
+    pub map: Vec<u32>,
 }
 
 /// A numbered section (`IV. PRINCIPALES ACCIONES…`).
@@ -577,6 +590,18 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
     let mut finished: Vec<Action> = Vec::new();
     let mut table: Option<(usize, Table)> = None; // (row rule index, table)
     let mut prev_content: Option<usize> = None; // unit index of the previous content unit
+    let mut paragraphs: Vec<Paragraph> = Vec::new();
+    // An open paragraph: the paragraph, its joiner, whether it ended a sentence, its last unit.
+    let mut para: Option<(Paragraph, Joiner, bool, usize)> = None;
+    let close_para = |para: &mut Option<(Paragraph, Joiner, bool, usize)>,
+                      paragraphs: &mut Vec<Paragraph>| {
+        if let Some((mut p, j, _, _)) = para.take() {
+            let (text, map) = j.finish();
+            p.text = text;
+            p.map = map;
+            paragraphs.push(p);
+        }
+    };
 
     let close_action = |open: &mut Option<OpenAction>, finished: &mut Vec<Action>| {
         if let Some(o) = open.take() {
@@ -589,6 +614,7 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
             current_section = Some(s);
             current_objective = None;
             close_action(&mut open, &mut finished);
+            close_para(&mut para, &mut paragraphs);
             if let Some((_, t)) = table.take() {
                 tables.push(t);
             }
@@ -596,6 +622,7 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
         if let Some(AnchorKind::Objective(n)) = anchor_at[ui] {
             current_objective = Some(n);
             close_action(&mut open, &mut finished);
+            close_para(&mut para, &mut paragraphs);
             if let Some((_, t)) = table.take() {
                 tables.push(t);
             }
@@ -644,6 +671,7 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
                     }
                 }
                 if let Some((_, t)) = table.as_mut() {
+                    close_para(&mut para, &mut paragraphs);
                     let span = place_of(lines, u.first, u.last).span;
                     t.lines.push(TableLine {
                         line: line.number,
@@ -652,6 +680,32 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
                     });
                     t.place.line_end = line.number;
                     t.place.span[1] = span[1];
+                } else if u.kind != Kind::Number {
+                    // Running text: wrapped lines, and sentences cut by a page or a heading, join.
+                    let goes_on = para
+                        .as_ref()
+                        .is_some_and(|(_, _, ended, last)| *last + 1 == ui || !*ended);
+                    if !goes_on {
+                        close_para(&mut para, &mut paragraphs);
+                        para = Some((
+                            Paragraph {
+                                section: current_section.map(|s| sections[s].number.clone()),
+                                text: String::new(),
+                                place: place_of(lines, u.first, u.last),
+                                map: Vec::new(),
+                            },
+                            Joiner::new(layout.hyphen),
+                            false,
+                            ui,
+                        ));
+                    }
+                    if let Some((p, j, ended, last)) = para.as_mut() {
+                        j.push(&line.text, &line.map);
+                        *ended = layout.sentence_end.is_match(&line.text);
+                        *last = ui;
+                        p.place.line_end = line.number;
+                        p.place.span[1] = place_of(lines, u.first, u.last).span[1];
+                    }
                 }
             }
             Kind::Number => {} // a page number inside the objectives
@@ -748,6 +802,7 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
         }
     }
     close_action(&mut open, &mut finished);
+    close_para(&mut para, &mut paragraphs);
     if let Some((_, t)) = table.take() {
         tables.push(t);
     }
@@ -775,6 +830,7 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
         sections,
         objectives,
         tables,
+        paragraphs,
         footnotes,
         warnings,
     }

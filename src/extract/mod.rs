@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::normalize::{Document, LineIndex, SourceInfo};
 use crate::rules::{Placement, Rules};
-use crate::segment::{Footnote, Place, Section, Segmented, Table, Warning};
+use crate::segment::{Footnote, Paragraph, Place, Section, Segmented, Table, Warning};
 
 pub mod agencies;
 pub mod figures;
@@ -149,6 +149,7 @@ pub struct Extracted {
     pub objectives: Vec<ObjectiveRecord>,
     pub sections: Vec<Section>,
     pub tables: Vec<Table>,
+    pub paragraphs: Vec<Paragraph>,
     pub footnotes: Vec<Footnote>,
     pub warnings: Vec<Warning>,
 }
@@ -232,6 +233,7 @@ pub fn extract(doc: &Document, seg: &Segmented, rules: &Rules) -> Extracted {
         objectives,
         sections: seg.sections.clone(),
         tables: seg.tables.clone(),
+        paragraphs: seg.paragraphs.clone(),
         footnotes: seg.footnotes.clone(),
         warnings: seg.warnings.clone(),
     }
