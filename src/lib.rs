@@ -23,6 +23,7 @@
 //! assert_eq!(out.actions[0].provenance.line, 2);
 //! ```
 
+pub mod audit;
 pub mod error;
 pub mod extract;
 pub mod ingest;
@@ -131,8 +132,13 @@ fn walk(dir: &Path, out: &mut Vec<Input>) {
 
 /// Processes every input and writes the outputs under `out_dir`. An input that fails is listed
 /// in the summary (and `run.json`) with its error; the others are processed all the same.
-/// Only a failure to write outputs stops the run.
-pub fn run(inputs: &[Input], rules: &Rules, out_dir: &Path) -> Result<RunSummary, OutputError> {
+/// Only a failure to write outputs stops the run. `window` overrides the audit's reporting window.
+pub fn run(
+    inputs: &[Input],
+    rules: &Rules,
+    out_dir: &Path,
+    window: Option<&audit::Window>,
+) -> Result<RunSummary, OutputError> {
     let mut summary = RunSummary {
         tool: format!("informe {}", env!("CARGO_PKG_VERSION")),
         profile: rules.profile.clone(),
@@ -151,9 +157,13 @@ pub fn run(inputs: &[Input], rules: &Rules, out_dir: &Path) -> Result<RunSummary
             },
             Input::File(path) => match process_file(path, rules) {
                 Ok(ex) => {
+                    let flags = audit::audit(&ex, rules, window);
                     let dir = out_dir.join(unique_dir_name(&ex.source.file, &mut used));
                     output::write_extracted(&dir, &ex)?;
-                    outcome_of(&ex, &dir)
+                    output::write_flags(&dir, &flags)?;
+                    let mut outcome = outcome_of(&ex, &dir);
+                    outcome.flags = flag_counts(&flags);
+                    outcome
                 }
                 Err(e) => InputOutcome {
                     file: path.display().to_string(),
@@ -168,6 +178,17 @@ pub fn run(inputs: &[Input], rules: &Rules, out_dir: &Path) -> Result<RunSummary
     }
     output::write_run(out_dir, &summary)?;
     Ok(summary)
+}
+
+/// Flags counted by "severity/kind".
+pub fn flag_counts(flags: &[audit::Flag]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for f in flags {
+        *counts
+            .entry(format!("{}/{}", f.severity.as_str(), f.kind))
+            .or_insert(0) += 1;
+    }
+    counts
 }
 
 fn unique_dir_name(file: &str, used: &mut HashSet<String>) -> String {

@@ -11,6 +11,8 @@ Examples:
   informe extract fixtures/informe-ejecutivo-2021.txt
   informe extract submissions/ --out output/2022
   informe extract report.txt --rules rules/gcm
+  informe audit fixtures/informe-ejecutivo-2021.txt --period 2020-06-01..2021-06-30
+  informe audit report.txt --format json
   informe check-rules --rules rules/gcm
 
 Exit codes:
@@ -39,15 +41,43 @@ enum Command {
         /// Output folder: one subfolder per input, plus run.json.
         #[arg(long, default_value = "output")]
         out: PathBuf,
+        /// Reporting window for the audit, START..END (overrides audit.toml).
+        #[arg(long, value_parser = parse_window)]
+        period: Option<informe::audit::Window>,
         /// Print only failures and the closing line.
         #[arg(long, short)]
         quiet: bool,
+    },
+    /// Extract and audit one report; print the flags grouped by severity.
+    #[command(after_help = AFTER_HELP)]
+    Audit {
+        /// The report file.
+        file: PathBuf,
+        /// Rules profile folder.
+        #[arg(long, default_value = "rules/gcm")]
+        rules: PathBuf,
+        /// Reporting window, START..END (overrides audit.toml), e.g. 2020-06-01..2021-06-30.
+        #[arg(long, value_parser = parse_window)]
+        period: Option<informe::audit::Window>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
     },
     /// Load a rules profile, compile every pattern and run every example.
     CheckRules {
         #[arg(long, default_value = "rules/gcm")]
         rules: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+fn parse_window(s: &str) -> Result<informe::audit::Window, String> {
+    informe::audit::Window::parse(s)
 }
 
 fn main() -> ExitCode {
@@ -66,11 +96,12 @@ fn real_main() -> anyhow::Result<ExitCode> {
             inputs,
             rules,
             out,
+            period,
             quiet,
         } => {
             let rules = informe::Rules::load(&rules)?;
             let inputs = informe::collect_inputs(&inputs);
-            let run = informe::run(&inputs, &rules, &out)
+            let run = informe::run(&inputs, &rules, &out, period.as_ref())
                 .with_context(|| format!("writing outputs under {}", out.display()))?;
             let text = informe::report::summary(&run, &rules);
             if quiet {
@@ -88,6 +119,29 @@ fn real_main() -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Audit {
+            file,
+            rules,
+            period,
+            format,
+        } => {
+            let rules = informe::Rules::load(&rules)?;
+            let ex = match informe::process_file(&file, &rules) {
+                Ok(ex) => ex,
+                Err(e) => {
+                    eprintln!("informe: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            let flags = informe::audit::audit(&ex, &rules, period.as_ref());
+            match format {
+                Format::Table => {
+                    print!("{}", informe::report::flags_table(&ex.source.file, &flags))
+                }
+                Format::Json => println!("{}", serde_json::to_string_pretty(&flags)?),
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::CheckRules { rules } => {
             let r = informe::Rules::load(&rules)?;

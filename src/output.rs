@@ -6,7 +6,8 @@
 //! - `actions.csv`: the same, flattened, UTF-8 with BOM so Excel shows accents right;
 //! - `figures.csv`: one row per figure, with its action, unit, period and source;
 //! - `objectives.jsonl`: one line per catalog objective;
-//! - `elements.json`: sections, tables, footnotes and warnings.
+//! - `elements.json`: sections, tables, paragraphs, footnotes and warnings;
+//! - `flags.jsonl`, `flags.csv`: the audit's findings for review.
 //!
 //! Per run, `<out>/run.json`: every input with its status (ok, failed, skipped) and reason.
 
@@ -50,6 +51,8 @@ pub struct InputOutcome {
     pub missing_headings: Vec<u32>,
     /// Segmentation warnings, each naming its line.
     pub warnings: Vec<String>,
+    /// Audit flags counted by "severity/kind".
+    pub flags: std::collections::BTreeMap<String, usize>,
 }
 
 impl InputOutcome {
@@ -68,6 +71,7 @@ impl InputOutcome {
             no_activities: Vec::new(),
             missing_headings: Vec::new(),
             warnings: Vec::new(),
+            flags: Default::default(),
         }
     }
 }
@@ -251,6 +255,56 @@ pub fn write_extracted(dir: &Path, ex: &Extracted) -> Result<PathBuf, OutputErro
     let json = serde_json::to_vec_pretty(&elements).unwrap_or_default();
     write_atomic(&dir.join("elements.json"), &json)?;
     Ok(dir.to_path_buf())
+}
+
+/// The CSV of flags: one row per flag, with its source.
+pub fn flags_csv(flags: &[crate::audit::Flag]) -> Vec<u8> {
+    let mut out = "\u{FEFF}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        let _ = w.write_record([
+            "severity",
+            "kind",
+            "objective",
+            "message",
+            "evidence",
+            "action",
+            "related",
+            "file",
+            "page",
+            "line",
+            "line_end",
+            "span_start",
+            "span_end",
+        ]);
+        for f in flags {
+            let p = f.provenance.as_ref();
+            let _ = w.write_record([
+                f.severity.as_str(),
+                f.kind.as_str(),
+                &f.objective.map_or(String::new(), |n| n.to_string()),
+                f.message.as_str(),
+                f.evidence.as_str(),
+                f.action.as_deref().unwrap_or(""),
+                &f.related.join(" | "),
+                p.map_or("", |p| p.file.as_str()),
+                &p.and_then(|p| p.page)
+                    .map_or(String::new(), |n| n.to_string()),
+                &p.map_or(String::new(), |p| p.line.to_string()),
+                &p.map_or(String::new(), |p| p.line_end.to_string()),
+                &p.map_or(String::new(), |p| p.span[0].to_string()),
+                &p.map_or(String::new(), |p| p.span[1].to_string()),
+            ]);
+        }
+        let _ = w.flush();
+    }
+    out
+}
+
+/// Writes `flags.jsonl` and `flags.csv` into `dir`.
+pub fn write_flags(dir: &Path, flags: &[crate::audit::Flag]) -> Result<(), OutputError> {
+    write_atomic(&dir.join("flags.jsonl"), &jsonl(flags))?;
+    write_atomic(&dir.join("flags.csv"), &flags_csv(flags))
 }
 
 /// Writes `run.json` for the whole run.

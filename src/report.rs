@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use crate::audit::{Flag, Severity};
 use crate::output::{RunSummary, Status};
 use crate::rules::Rules;
 
@@ -43,6 +44,13 @@ pub fn summary(run: &RunSummary, rules: &Rules) -> String {
                     .collect();
                 if !none.is_empty() {
                     let _ = writeln!(s, "  objectives with no actions: {}", none.join(", "));
+                }
+                if !input.flags.is_empty() {
+                    let total: usize = input.flags.values().sum();
+                    let _ = writeln!(s, "  {total} audit flags (flags.jsonl, flags.csv):");
+                    for (kind, n) in &input.flags {
+                        let _ = writeln!(s, "    {n:>4}  {kind}");
+                    }
                 }
                 if !input.warnings.is_empty() {
                     let _ = writeln!(s, "  {} warnings:", input.warnings.len());
@@ -85,4 +93,32 @@ fn short(s: &str, n: usize) -> String {
         t.push('…');
         t
     }
+}
+
+/// The flags of one file, grouped by severity, as a terminal table.
+pub fn flags_table(file: &str, flags: &[Flag]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{file}: {} flags", flags.len());
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        let group: Vec<&Flag> = flags.iter().filter(|f| f.severity == severity).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "\n{} ({})",
+            severity.as_str().to_uppercase(),
+            group.len()
+        );
+        let _ = writeln!(s, "  {:<26} {:>3} {:>6}  message", "kind", "obj", "line");
+        for f in group {
+            let obj = f.objective.map_or("-".to_string(), |n| n.to_string());
+            let line = f
+                .provenance
+                .as_ref()
+                .map_or("-".to_string(), |p| p.line.to_string());
+            let _ = writeln!(s, "  {:<26} {obj:>3} {line:>6}  {}", f.kind, f.message);
+        }
+    }
+    s
 }

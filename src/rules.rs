@@ -5,7 +5,9 @@
 //! - `layout.toml`: line patterns for bullets, headings, footnotes, page starts and tables;
 //! - `figures.toml`: number formats, number and scale words, units, what is not a figure;
 //! - `periods.toml`: month names and the forms of periods and dates;
-//! - `agencies.toml`: the agencies lexicon (acronyms, names, variants) and non-agency acronyms.
+//! - `agencies.toml`: the agencies lexicon (acronyms, names, variants) and non-agency acronyms;
+//! - `audit.toml`: the audit checks (on/off, severity, parameters), the reporting window and how
+//!   a report states its counts.
 //!
 //! Loading is strict, as linters do it: unknown keys are errors (`deny_unknown_fields`), every
 //! regex is compiled at load, and every pattern's examples (`match` / `no_match`) are run at load.
@@ -233,6 +235,7 @@ pub struct Rules {
     pub figures: crate::extract::figures::FigureRules,
     pub periods: crate::extract::periods::PeriodRules,
     pub agencies: crate::extract::agencies::Lexicon,
+    pub audit: crate::audit::AuditRules,
 }
 
 impl Rules {
@@ -256,6 +259,7 @@ impl Rules {
         let figures = crate::extract::figures::FigureRules::load(&dir.join("figures.toml"))?;
         let periods = crate::extract::periods::PeriodRules::load(&dir.join("periods.toml"))?;
         let agencies = crate::extract::agencies::Lexicon::load(&dir.join("agencies.toml"))?;
+        let audit = crate::audit::AuditRules::load(&dir.join("audit.toml"))?;
 
         let profile = dir
             .file_name()
@@ -269,6 +273,7 @@ impl Rules {
             figures,
             periods,
             agencies,
+            audit,
         })
     }
 }

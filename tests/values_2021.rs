@@ -728,7 +728,7 @@ fn figures_csv_holds_no_year_date_code_or_footnote_marker() {
     let out = tempfile::tempdir().unwrap();
     let rules = Rules::load(Path::new("rules/gcm")).unwrap();
     let inputs = informe::collect_inputs(&[FIXTURE.into()]);
-    informe::run(&inputs, &rules, out.path()).unwrap();
+    informe::run(&inputs, &rules, out.path(), None).unwrap();
     let dir = out.path().join("informe-ejecutivo-2021");
     let csv_bytes = std::fs::read(dir.join("figures.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(&csv_bytes[3..]);

@@ -39,6 +39,8 @@ struct FiguresFile {
 struct UnitSpec {
     lemma: String,
     forms: Vec<String>,
+    #[serde(default)]
+    kind: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,6 +66,8 @@ pub struct FigureRules {
     enumerator: Pattern,
     /// (form in lowercase, lemma), longest form first.
     units: Vec<(String, String)>,
+    /// Lemma → kind ("person", "duration").
+    unit_kinds: BTreeMap<String, String>,
     number: Regex,
     word_number: Regex,
     glued_footnote: Regex,
@@ -112,6 +116,23 @@ pub struct Relation {
 }
 
 impl FigureRules {
+    /// The kind of a unit lemma ("person", "duration"), from the unit lexicon.
+    pub fn unit_kind(&self, lemma: &str) -> Option<&str> {
+        self.unit_kinds.get(lemma).map(String::as_str)
+    }
+
+    /// Whether a part counting `part` can be a part of a total counting `total`.
+    fn compatible(&self, part: &Option<String>, total: &Option<String>) -> bool {
+        match (part, total) {
+            (None, _) => true,
+            (Some(p), Some(t)) if p == t => true,
+            (Some(p), Some(t)) => self
+                .unit_kind(p)
+                .is_some_and(|k| Some(k) == self.unit_kind(t)),
+            (Some(_), None) => false,
+        }
+    }
+
     pub fn load(path: &Path) -> Result<FigureRules, RulesError> {
         let f: FiguresFile = read_toml(path)?;
         if f.thousands == f.decimal
@@ -145,7 +166,11 @@ impl FigureRules {
         )))
         .map_err(|e| RulesError::new(path, "words", &format!("invalid number word: {e}")))?;
         let mut units = Vec::new();
+        let mut unit_kinds = BTreeMap::new();
         for (i, u) in f.unit.iter().enumerate() {
+            if let Some(k) = &u.kind {
+                unit_kinds.insert(u.lemma.clone(), k.clone());
+            }
             if u.forms.is_empty() || u.lemma.trim().is_empty() {
                 return Err(RulesError::new(
                     path,
@@ -183,6 +208,7 @@ impl FigureRules {
             part_backrefs: f.part_backrefs.iter().map(|w| w.to_lowercase()).collect(),
             enumerator: compile_spec(path, "enumerator", f.enumerator)?,
             units,
+            unit_kinds,
             number,
             word_number,
             glued_footnote: Regex::new(r"\p{L}{2}(?P<num>\d{1,2})(?-u:\b)")
@@ -556,7 +582,7 @@ impl FigureRules {
                             && counts(j)
                             && figs[j].start >= from
                             && figs[j].start < s_end
-                            && (figs[j].unit.is_none() || figs[j].unit == figs[total].unit)
+                            && self.compatible(&figs[j].unit, &figs[total].unit)
                             && !figs[j].notes.iter().any(|n| n == "in_words")
                     })
                     .collect();

@@ -21,6 +21,8 @@ pub struct Figure {
     pub unit: Option<String>,
     /// The counted noun as written.
     pub unit_raw: Option<String>,
+    /// The unit's kind from the lexicon ("person", "duration").
+    pub unit_kind: Option<String>,
     /// "más de", "aproximadamente"…
     pub qualifier: Option<String>,
     /// Irregularities: `irregular_separator` ("42, 045"), `decimal`, `in_words` ("tres").
@@ -198,6 +200,11 @@ pub fn action_values(
                 percent: f.percent,
                 unit: f.unit.clone(),
                 unit_raw: f.unit_raw.clone(),
+                unit_kind: f
+                    .unit
+                    .as_deref()
+                    .and_then(|u| rules.figures.unit_kind(u))
+                    .map(str::to_string),
                 qualifier: f.qualifier.clone(),
                 notes: f.notes.clone(),
                 sub_item: piece.sub_item,

@@ -1,0 +1,1085 @@
+//! Audit: checks over the extracted records, the report's own tables and its conclusions, each
+//! finding a [`Flag`] for a reviewer. Checks, severities and parameters are in `audit.toml`;
+//! flags never stop a run.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::RulesError;
+use crate::extract::figures::FigureRules;
+use crate::extract::{ActionRecord, Extracted, Figure, Provenance};
+use crate::normalize::fold_key;
+use crate::rules::{compile_spec, read_toml, Pattern, PatternSpec, Rules};
+use crate::segment::Place;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// One finding for review.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Flag {
+    /// The check that found it (a stable id: `breakdown_sum`, `unknown_agency`…).
+    pub kind: String,
+    pub severity: Severity,
+    pub objective: Option<u32>,
+    /// For the reviewer, in Spanish.
+    pub message: String,
+    /// The source text the finding is about.
+    pub evidence: String,
+    pub provenance: Option<Provenance>,
+    /// The action it concerns, if any.
+    pub action: Option<String>,
+    /// Other actions or places involved (the other near-duplicate, the other statement).
+    pub related: Vec<String>,
+}
+
+/// The reporting window, as ISO dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Window {
+    pub start: String,
+    pub end: String,
+}
+
+impl Window {
+    /// Parses `2020-06-01..2021-06-30`.
+    pub fn parse(s: &str) -> Result<Window, String> {
+        let (a, b) = s
+            .split_once("..")
+            .ok_or_else(|| format!("{s:?}: expected START..END, e.g. 2020-06-01..2021-06-30"))?;
+        let ok = |d: &str| {
+            d.len() == 10
+                && d.as_bytes()[4] == b'-'
+                && d.as_bytes()[7] == b'-'
+                && d.chars().filter(|c| c.is_ascii_digit()).count() == 8
+        };
+        if !ok(a) || !ok(b) {
+            return Err(format!("{s:?}: dates must be YYYY-MM-DD"));
+        }
+        if a > b {
+            return Err(format!("{s:?}: the window ends before it starts"));
+        }
+        Ok(Window {
+            start: a.to_string(),
+            end: b.to_string(),
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditFile {
+    window: Window,
+    checks: BTreeMap<String, CheckSpec>,
+    declared: DeclaredSpec,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct CheckSpec {
+    enabled: bool,
+    severity: Severity,
+    #[serde(flatten)]
+    params: BTreeMap<String, toml::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeclaredSpec {
+    table_row: PatternSpec,
+    table_count: PatternSpec,
+    objective_ref: PatternSpec,
+    count_phrase: PatternSpec,
+    same_count: PatternSpec,
+    total: PatternSpec,
+    participants: Vec<PatternSpec>,
+}
+
+/// Every check informe knows, with the parameters it accepts.
+const CHECKS: &[(&str, &[&str])] = &[
+    ("breakdown_sum", &["tolerance"]),
+    ("subset_exceeds_total", &[]),
+    ("share_mismatch", &["extra_points"]),
+    ("count_exceeds_declared", &[]),
+    ("count_declared_none", &[]),
+    ("count_fewer_than_declared", &[]),
+    ("count_disagreement", &[]),
+    ("total_programs", &["fewer_severity"]),
+    ("title_mismatch", &[]),
+    ("period_outside_window", &["include_context_periods"]),
+    ("malformed_period", &[]),
+    ("irregular_number", &[]),
+    ("unknown_agency", &[]),
+    ("near_duplicate", &["threshold"]),
+    ("participants_count", &[]),
+];
+
+/// A check as configured.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub enabled: bool,
+    pub severity: Severity,
+    params: BTreeMap<String, toml::Value>,
+}
+
+impl Check {
+    fn float(&self, key: &str, default: f64) -> f64 {
+        match self.params.get(key) {
+            Some(toml::Value::Float(f)) => *f,
+            Some(toml::Value::Integer(i)) => *i as f64,
+            _ => default,
+        }
+    }
+    fn boolean(&self, key: &str, default: bool) -> bool {
+        match self.params.get(key) {
+            Some(toml::Value::Boolean(b)) => *b,
+            _ => default,
+        }
+    }
+    fn severity_param(&self, key: &str, default: Severity) -> Severity {
+        match self.params.get(key).and_then(|v| v.as_str()) {
+            Some("error") => Severity::Error,
+            Some("warning") => Severity::Warning,
+            Some("info") => Severity::Info,
+            _ => default,
+        }
+    }
+}
+
+/// The compiled audit rules.
+#[derive(Debug, Clone)]
+pub struct AuditRules {
+    pub window: Window,
+    pub checks: BTreeMap<String, Check>,
+    table_row: Pattern,
+    table_count: Pattern,
+    objective_ref: Pattern,
+    count_phrase: Pattern,
+    same_count: Pattern,
+    total: Pattern,
+    participants: Vec<Pattern>,
+}
+
+impl AuditRules {
+    pub fn load(path: &Path) -> Result<AuditRules, RulesError> {
+        let f: AuditFile = read_toml(path)?;
+        Window::parse(&format!("{}..{}", f.window.start, f.window.end))
+            .map_err(|e| RulesError::new(path, "window", &e))?;
+        let mut checks = BTreeMap::new();
+        for (id, spec) in f.checks {
+            let Some((_, allowed)) = CHECKS.iter().find(|(name, _)| *name == id) else {
+                let known: Vec<&str> = CHECKS.iter().map(|(n, _)| *n).collect();
+                return Err(RulesError::new(
+                    path,
+                    &format!("checks.{id}"),
+                    &format!("unknown check; known checks: {}", known.join(", ")),
+                ));
+            };
+            for key in spec.params.keys() {
+                if !allowed.contains(&key.as_str()) {
+                    return Err(RulesError::new(
+                        path,
+                        &format!("checks.{id}.{key}"),
+                        &format!(
+                            "unknown parameter (this check takes: enabled, severity{}{})",
+                            if allowed.is_empty() { "" } else { ", " },
+                            allowed.join(", ")
+                        ),
+                    ));
+                }
+            }
+            checks.insert(
+                id,
+                Check {
+                    enabled: spec.enabled,
+                    severity: spec.severity,
+                    params: spec.params,
+                },
+            );
+        }
+        let d = f.declared;
+        let mut participants = Vec::new();
+        for (i, p) in d.participants.into_iter().enumerate() {
+            let p = compile_spec(path, &format!("declared.participants[{i}]"), p)?;
+            if !p.regex.capture_names().any(|n| n == Some("count")) {
+                return Err(RulesError::new(
+                    path,
+                    &format!("declared.participants[{i}].pattern"),
+                    "needs a named group (?P<count>…)",
+                ));
+            }
+            participants.push(p);
+        }
+        Ok(AuditRules {
+            window: f.window,
+            checks,
+            table_row: compile_spec(path, "declared.table_row", d.table_row)?,
+            table_count: compile_spec(path, "declared.table_count", d.table_count)?,
+            objective_ref: compile_spec(path, "declared.objective_ref", d.objective_ref)?,
+            count_phrase: compile_spec(path, "declared.count_phrase", d.count_phrase)?,
+            same_count: compile_spec(path, "declared.same_count", d.same_count)?,
+            total: compile_spec(path, "declared.total", d.total)?,
+            participants,
+        })
+    }
+
+    fn check(&self, id: &str) -> Option<&Check> {
+        self.checks.get(id).filter(|c| c.enabled)
+    }
+}
+
+/// A count the report states.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Declared {
+    /// Objective number, or `None` for the total of programmes.
+    pub objective: Option<u32>,
+    pub count: u64,
+    /// `table` or `text`.
+    pub source: String,
+    /// The row's title, for table rows.
+    pub title: Option<String>,
+    pub evidence: String,
+    pub provenance: Provenance,
+}
+
+/// Runs every enabled check. `window` overrides the rules' reporting window.
+pub fn audit(ex: &Extracted, rules: &Rules, window: Option<&Window>) -> Vec<Flag> {
+    let a = &rules.audit;
+    let window = window.unwrap_or(&a.window);
+    let mut flags = Vec::new();
+    let declared = declared_counts(ex, a, &rules.figures);
+    for action in &ex.actions {
+        relation_checks(action, a, &mut flags);
+        period_checks(action, a, &rules.figures, window, &mut flags);
+        number_checks(action, a, &mut flags);
+        agency_checks(action, a, &mut flags);
+    }
+    count_checks(ex, a, &declared, &mut flags);
+    title_checks(ex, a, rules, &declared, &mut flags);
+    near_duplicates(ex, a, &mut flags);
+    participants_check(ex, a, rules, &mut flags);
+    flags.sort_by(|x, y| {
+        (x.severity, x.provenance.as_ref().map(|p| p.span[0]))
+            .cmp(&(y.severity, y.provenance.as_ref().map(|p| p.span[0])))
+    });
+    flags
+}
+
+fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        let s = format!("{}", v as i64);
+        // Thousands with commas, as the reports write them.
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 && c.is_ascii_digit() {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    } else {
+        format!("{v}")
+    }
+}
+
+fn span_over(figs: &[&Figure]) -> Provenance {
+    let first = figs
+        .iter()
+        .min_by_key(|f| f.provenance.span[0])
+        .map(|f| &f.provenance);
+    let last = figs
+        .iter()
+        .max_by_key(|f| f.provenance.span[1])
+        .map(|f| &f.provenance);
+    match (first, last) {
+        (Some(a), Some(b)) => Provenance {
+            file: a.file.clone(),
+            page: a.page,
+            line: a.line,
+            line_end: b.line_end,
+            span: [a.span[0], b.span[1]],
+        },
+        _ => Provenance {
+            file: String::new(),
+            page: None,
+            line: 0,
+            line_end: 0,
+            span: [0, 0],
+        },
+    }
+}
+
+fn relation_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>) {
+    for r in &action.relations {
+        let (Some(total), Some(parts)) = (
+            action.figures.get(r.total),
+            r.parts
+                .iter()
+                .map(|&p| action.figures.get(p))
+                .collect::<Option<Vec<_>>>(),
+        ) else {
+            continue;
+        };
+        let sum: f64 = parts.iter().map(|p| p.value).sum();
+        let mut all: Vec<&Figure> = vec![total];
+        all.extend(parts.iter().copied());
+        let evidence = format!(
+            "{} → {}",
+            total.raw,
+            parts
+                .iter()
+                .map(|p| p.raw.as_str())
+                .collect::<Vec<_>>()
+                .join(" + ")
+        );
+        match r.kind.as_str() {
+            "breakdown" => {
+                if let Some(c) = a.check("breakdown_sum") {
+                    let tol = c.float("tolerance", 0.0);
+                    if (sum - total.value).abs() > tol {
+                        flags.push(Flag {
+                            kind: "breakdown_sum".into(),
+                            severity: c.severity,
+                            objective: Some(action.objective),
+                            message: format!(
+                                "Las partes no suman el total: {} = {}, pero el total declarado es {} (diferencia de {}).",
+                                parts.iter().map(|p| fmt_num(p.value)).collect::<Vec<_>>().join(" + "),
+                                fmt_num(sum),
+                                fmt_num(total.value),
+                                fmt_num((total.value - sum).abs())
+                            ),
+                            evidence,
+                            provenance: Some(span_over(&all)),
+                            action: Some(action.id.clone()),
+                            related: Vec::new(),
+                        });
+                    }
+                }
+            }
+            "subset" => {
+                if let Some(c) = a.check("subset_exceeds_total") {
+                    let larger: Vec<&&Figure> =
+                        parts.iter().filter(|p| p.value > total.value).collect();
+                    if !larger.is_empty() || sum > total.value {
+                        let message = if let Some(p) = larger.first() {
+                            format!(
+                                "Un subconjunto ({}) es mayor que su total ({}).",
+                                fmt_num(p.value),
+                                fmt_num(total.value)
+                            )
+                        } else {
+                            format!(
+                                "Las partes ({}) suman más que su total ({}).",
+                                fmt_num(sum),
+                                fmt_num(total.value)
+                            )
+                        };
+                        flags.push(Flag {
+                            kind: "subset_exceeds_total".into(),
+                            severity: c.severity,
+                            objective: Some(action.objective),
+                            message,
+                            evidence,
+                            provenance: Some(span_over(&all)),
+                            action: Some(action.id.clone()),
+                            related: Vec::new(),
+                        });
+                    }
+                }
+            }
+            "share" => {
+                let (Some(c), Some(pct), Some(part)) = (
+                    a.check("share_mismatch"),
+                    r.percent.and_then(|p| action.figures.get(p)),
+                    parts.first(),
+                ) else {
+                    continue;
+                };
+                if total.value == 0.0 {
+                    continue;
+                }
+                let computed = 100.0 * part.value / total.value;
+                let decimals = pct.raw.split_once('.').map_or(0, |(_, d)| {
+                    d.chars().take_while(char::is_ascii_digit).count()
+                });
+                let tol = 0.5 * 10f64.powi(-(decimals as i32)) + c.float("extra_points", 0.0);
+                if (computed - pct.value).abs() > tol {
+                    let mut all2 = all.clone();
+                    all2.push(pct);
+                    flags.push(Flag {
+                        kind: "share_mismatch".into(),
+                        severity: c.severity,
+                        objective: Some(action.objective),
+                        message: format!(
+                            "El porcentaje declarado ({} %) no corresponde a {} de {} ({:.*} %).",
+                            pct.value,
+                            fmt_num(part.value),
+                            fmt_num(total.value),
+                            decimals,
+                            computed
+                        ),
+                        evidence: format!("{evidence}; {}", pct.raw),
+                        provenance: Some(span_over(&all2)),
+                        action: Some(action.id.clone()),
+                        related: Vec::new(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The first and last day a partial ISO date covers.
+fn day_bounds(iso: &str) -> (String, String) {
+    match iso.len() {
+        4 => (format!("{iso}-01-01"), format!("{iso}-12-31")),
+        7 => {
+            let (y, m) = iso.split_at(4);
+            let m: u32 = m[1..].parse().unwrap_or(1);
+            let y: i32 = y.parse().unwrap_or(2000);
+            let last = match m {
+                2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            (format!("{iso}-01"), format!("{iso}-{last:02}"))
+        }
+        _ => (iso.to_string(), iso.to_string()),
+    }
+}
+
+fn period_checks(
+    action: &ActionRecord,
+    a: &AuditRules,
+    figures: &FigureRules,
+    window: &Window,
+    flags: &mut Vec<Flag>,
+) {
+    // Periods that govern a reported result (not only a length of time such as "ocho meses").
+    let governing: BTreeSet<usize> = action
+        .figures
+        .iter()
+        .filter(|f| {
+            f.unit
+                .as_deref()
+                .is_none_or(|u| figures.unit_kind(u) != Some("duration"))
+        })
+        .filter_map(|f| f.period)
+        .collect();
+    for (i, p) in action.periods.iter().enumerate() {
+        if let Some(c) = a.check("malformed_period") {
+            for note in &p.notes {
+                let what = match note.as_str() {
+                    "repeated_words" => "tiene palabras repetidas",
+                    "end_before_start" => "termina antes de empezar",
+                    _ => continue,
+                };
+                flags.push(Flag {
+                    kind: "malformed_period".into(),
+                    severity: c.severity,
+                    objective: Some(action.objective),
+                    message: format!("El periodo «{}» {what}.", p.raw),
+                    evidence: p.raw.clone(),
+                    provenance: Some(p.provenance.clone()),
+                    action: Some(action.id.clone()),
+                    related: Vec::new(),
+                });
+            }
+        }
+        let Some(c) = a.check("period_outside_window") else {
+            continue;
+        };
+        if !governing.contains(&i) && !c.boolean("include_context_periods", false) {
+            continue;
+        }
+        let starts_before = p
+            .start
+            .as_deref()
+            .is_some_and(|s| day_bounds(s).0 < window.start);
+        let ends_after = p
+            .end
+            .as_deref()
+            .is_some_and(|e| day_bounds(e).1 > window.end);
+        if starts_before || ends_after {
+            let how = match (starts_before, ends_after) {
+                (true, true) => "empieza antes y termina después",
+                (true, false) => "empieza antes",
+                _ => "termina después",
+            };
+            flags.push(Flag {
+                kind: "period_outside_window".into(),
+                severity: c.severity,
+                objective: Some(action.objective),
+                message: format!(
+                    "El periodo «{}» {how} del periodo del informe ({} a {}).",
+                    p.raw, window.start, window.end
+                ),
+                evidence: p.raw.clone(),
+                provenance: Some(p.provenance.clone()),
+                action: Some(action.id.clone()),
+                related: Vec::new(),
+            });
+        }
+    }
+}
+
+fn number_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>) {
+    let Some(c) = a.check("irregular_number") else {
+        return;
+    };
+    for f in &action.figures {
+        let mut problems = Vec::new();
+        if f.notes.iter().any(|n| n == "irregular_separator") {
+            problems.push("tiene un espacio tras el separador de miles".to_string());
+        }
+        if f.notes.iter().any(|n| n == "decimal") && f.unit.is_some() {
+            problems.push(format!(
+                "es una cantidad fraccionaria de {} (algo que se cuenta en unidades)",
+                f.unit_raw.as_deref().unwrap_or("unidades")
+            ));
+        }
+        if f.provenance.line_end > f.provenance.line {
+            problems.push("está partida en dos líneas".to_string());
+        }
+        for problem in problems {
+            flags.push(Flag {
+                kind: "irregular_number".into(),
+                severity: c.severity,
+                objective: Some(action.objective),
+                message: format!("La cifra «{}» {problem}.", f.raw),
+                evidence: f.raw.clone(),
+                provenance: Some(f.provenance.clone()),
+                action: Some(action.id.clone()),
+                related: Vec::new(),
+            });
+        }
+    }
+}
+
+fn agency_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>) {
+    let Some(c) = a.check("unknown_agency") else {
+        return;
+    };
+    for u in &action.unknown_agencies {
+        let message = match &u.closest {
+            Some(k) => format!(
+                "«{}» no está en el catálogo de dependencias; ¿quiso decir {k}?",
+                u.raw
+            ),
+            None => format!("«{}» no está en el catálogo de dependencias.", u.raw),
+        };
+        flags.push(Flag {
+            kind: "unknown_agency".into(),
+            severity: c.severity,
+            objective: Some(action.objective),
+            message,
+            evidence: u.raw.clone(),
+            provenance: Some(u.provenance.clone()),
+            action: Some(action.id.clone()),
+            related: Vec::new(),
+        });
+    }
+}
+
+fn provenance_of(file: &str, p: &Place) -> Provenance {
+    Provenance {
+        file: file.to_string(),
+        page: p.page,
+        line: p.line,
+        line_end: p.line_end,
+        span: p.span,
+    }
+}
+
+/// Number words the count phrases use.
+fn count_word(w: &str) -> Option<u64> {
+    let w = w.to_lowercase();
+    if let Ok(n) = w.parse() {
+        return Some(n);
+    }
+    Some(match w.as_str() {
+        "ninguna" | "ninguno" | "cero" => 0,
+        "una" | "uno" | "un" => 1,
+        "dos" => 2,
+        "tres" => 3,
+        "cuatro" => 4,
+        "cinco" => 5,
+        "seis" => 6,
+        "siete" => 7,
+        "ocho" => 8,
+        "nueve" => 9,
+        "diez" => 10,
+        _ => return None,
+    })
+}
+
+/// The counts the report declares: its summary tables and the statements of its running text.
+pub fn declared_counts(ex: &Extracted, a: &AuditRules, _figures: &FigureRules) -> Vec<Declared> {
+    let file = ex.source.file.as_str();
+    let mut out = Vec::new();
+    for t in ex.tables.iter().filter(|t| t.kind == "objective_counts") {
+        // Rows waiting for their count: (objective, title, first line index).
+        let mut pending: Vec<(u32, String, usize)> = Vec::new();
+        let mut in_row = false;
+        for (i, l) in t.lines.iter().enumerate() {
+            if let Some(c) = a.table_row.captures(&l.text) {
+                let n = c["number"].parse().unwrap_or(0);
+                pending.push((n, c["title"].trim().to_string(), i));
+                in_row = true;
+            } else if let Some(c) = a.table_count.captures(&l.text) {
+                let count: u64 = c["count"].parse().unwrap_or(0);
+                let each = c.name("each").is_some();
+                let rows: Vec<(u32, String, usize)> = if each {
+                    std::mem::take(&mut pending)
+                } else {
+                    pending.pop().into_iter().collect()
+                };
+                for (n, title, first) in rows {
+                    let first_line = &t.lines[first];
+                    out.push(Declared {
+                        objective: Some(n),
+                        count,
+                        source: "table".into(),
+                        title: Some(title.trim_end_matches('.').to_string()),
+                        evidence: format!("{} … {}", first_line.text, l.text),
+                        provenance: Provenance {
+                            file: file.to_string(),
+                            page: t.place.page,
+                            line: first_line.line,
+                            line_end: l.line,
+                            span: [first_line.span[0], l.span[1]],
+                        },
+                    });
+                }
+                in_row = false;
+            } else if in_row {
+                if let Some(last) = pending.last_mut() {
+                    last.1.push(' ');
+                    last.1.push_str(l.text.trim());
+                }
+            }
+        }
+    }
+    for p in &ex.paragraphs {
+        let prov = provenance_of(file, &p.place);
+        // Objective references and count phrases, in text order.
+        enum Tok {
+            Ref(u32),
+            Count(u64),
+            Same,
+        }
+        let mut toks: Vec<(usize, Tok)> = Vec::new();
+        for c in a.objective_ref.regex.captures_iter(&p.text) {
+            let n = c
+                .name("number")
+                .or_else(|| c.name("listed"))
+                .and_then(|m| m.as_str().parse().ok());
+            if let (Some(n), Some(m)) = (n, c.get(0)) {
+                toks.push((m.start(), Tok::Ref(n)));
+            }
+        }
+        for c in a.count_phrase.regex.captures_iter(&p.text) {
+            if let (Some(n), Some(m)) = (count_word(&c["count"]), c.get(0)) {
+                toks.push((m.start(), Tok::Count(n)));
+            }
+        }
+        for m in a.same_count.regex.find_iter(&p.text) {
+            toks.push((m.start(), Tok::Same));
+        }
+        toks.sort_by_key(|(pos, _)| *pos);
+        let mut pending: Vec<(u32, usize)> = Vec::new();
+        let mut last_count: Option<u64> = None;
+        for (pos, tok) in toks {
+            let count = match tok {
+                Tok::Ref(n) => {
+                    pending.push((n, pos));
+                    continue;
+                }
+                Tok::Count(n) => n,
+                Tok::Same => match last_count {
+                    Some(n) => n,
+                    None => continue,
+                },
+            };
+            last_count = Some(count);
+            for (n, at) in pending.drain(..) {
+                let end = (pos + 40).min(p.text.len());
+                let end = (end..=p.text.len())
+                    .find(|&e| p.text.is_char_boundary(e))
+                    .unwrap_or(p.text.len());
+                out.push(Declared {
+                    objective: Some(n),
+                    count,
+                    source: "text".into(),
+                    title: None,
+                    evidence: p.text[at..end].to_string(),
+                    provenance: prov.clone(),
+                });
+            }
+        }
+        for c in a.total.regex.captures_iter(&p.text) {
+            if let (Ok(n), Some(m)) = (c["count"].parse::<u64>(), c.get(0)) {
+                out.push(Declared {
+                    objective: None,
+                    count: n,
+                    source: "text".into(),
+                    title: None,
+                    evidence: m.as_str().to_string(),
+                    provenance: prov.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn count_checks(ex: &Extracted, a: &AuditRules, declared: &[Declared], flags: &mut Vec<Flag>) {
+    let listed: BTreeMap<u32, usize> = ex
+        .objectives
+        .iter()
+        .map(|o| (o.number, o.actions))
+        .collect();
+    let mut by_objective: BTreeMap<Option<u32>, Vec<&Declared>> = BTreeMap::new();
+    for d in declared {
+        by_objective.entry(d.objective).or_default().push(d);
+    }
+    for (objective, decls) in &by_objective {
+        let n_listed = match objective {
+            Some(n) => listed.get(n).copied().unwrap_or(0) as u64,
+            None => ex.actions.len() as u64,
+        };
+        let what = match objective {
+            Some(n) => format!("el objetivo {n}"),
+            None => "el total de programas y acciones".to_string(),
+        };
+        // Stated twice with different values.
+        let values: BTreeSet<u64> = decls.iter().map(|d| d.count).collect();
+        if values.len() > 1 {
+            if let Some(c) = a.check("count_disagreement") {
+                flags.push(Flag {
+                    kind: "count_disagreement".into(),
+                    severity: c.severity,
+                    objective: *objective,
+                    message: format!(
+                        "El informe declara cifras distintas para {what}: {}.",
+                        decls
+                            .iter()
+                            .map(|d| format!(
+                                "{} (línea {}, {})",
+                                d.count, d.provenance.line, d.source
+                            ))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    evidence: decls
+                        .iter()
+                        .map(|d| d.evidence.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" | "),
+                    provenance: decls.first().map(|d| d.provenance.clone()),
+                    action: None,
+                    related: decls
+                        .iter()
+                        .skip(1)
+                        .map(|d| format!("línea {}", d.provenance.line))
+                        .collect(),
+                });
+            }
+        }
+        // Each distinct declared value against what is listed.
+        for value in values {
+            let first = decls.iter().find(|d| d.count == value);
+            let sources: Vec<String> = decls
+                .iter()
+                .filter(|d| d.count == value)
+                .map(|d| format!("línea {} ({})", d.provenance.line, d.source))
+                .collect();
+            let (id, severity, message) = if objective.is_none() {
+                let Some(c) = a.check("total_programs") else {
+                    continue;
+                };
+                if n_listed > value {
+                    ("total_programs", c.severity, format!(
+                        "El informe declara {value} programas y acciones en total, pero lista {n_listed}."
+                    ))
+                } else if n_listed < value {
+                    ("total_programs", c.severity_param("fewer_severity", Severity::Info), format!(
+                        "El informe declara {value} programas y acciones en total y lista {n_listed} (un informe ejecutivo presenta una selección)."
+                    ))
+                } else {
+                    continue;
+                }
+            } else if value == 0 && n_listed > 0 {
+                let Some(c) = a.check("count_declared_none") else {
+                    continue;
+                };
+                (
+                    "count_declared_none",
+                    c.severity,
+                    format!(
+                        "El informe declara que {what} no tiene acciones, pero lista {n_listed}."
+                    ),
+                )
+            } else if n_listed > value {
+                let Some(c) = a.check("count_exceeds_declared") else {
+                    continue;
+                };
+                (
+                    "count_exceeds_declared",
+                    c.severity,
+                    format!(
+                        "Se listan {n_listed} acciones en {what}, más que las {value} declaradas."
+                    ),
+                )
+            } else if n_listed < value {
+                let Some(c) = a.check("count_fewer_than_declared") else {
+                    continue;
+                };
+                ("count_fewer_than_declared", c.severity, format!(
+                    "Se listan {n_listed} acciones en {what}; el informe declara {value} (un informe ejecutivo presenta una selección)."
+                ))
+            } else {
+                continue;
+            };
+            flags.push(Flag {
+                kind: id.into(),
+                severity,
+                objective: *objective,
+                message,
+                evidence: first.map_or(String::new(), |d| d.evidence.clone()),
+                provenance: first.map(|d| d.provenance.clone()),
+                action: None,
+                related: sources,
+            });
+        }
+    }
+}
+
+/// The words of `a` not in `b` and of `b` not in `a`, counting repeats ("de mutuo de").
+fn word_diff(a: &str, b: &str) -> (Vec<String>, Vec<String>) {
+    let words = |s: &str| -> Vec<String> { fold_key(s).split(' ').map(str::to_string).collect() };
+    let minus = |x: &[String], y: &[String]| {
+        let mut rest: Vec<String> = y.to_vec();
+        x.iter()
+            .filter(|w| match rest.iter().position(|r| r == *w) {
+                Some(i) => {
+                    rest.remove(i);
+                    false
+                }
+                None => true,
+            })
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let (wa, wb) = (words(a), words(b));
+    (minus(&wa, &wb), minus(&wb, &wa))
+}
+
+fn title_checks(
+    ex: &Extracted,
+    a: &AuditRules,
+    rules: &Rules,
+    declared: &[Declared],
+    flags: &mut Vec<Flag>,
+) {
+    let Some(c) = a.check("title_mismatch") else {
+        return;
+    };
+    let mut compare = |n: u32, printed: &str, where_: &str, prov: Provenance| {
+        let Some(o) = rules.objectives.resolve(n) else {
+            return;
+        };
+        if rules.objectives.same_title(n, printed) {
+            return;
+        }
+        let (extra, missing) = word_diff(printed, &o.es);
+        let mut diff = Vec::new();
+        if !missing.is_empty() {
+            diff.push(format!("faltan «{}»", missing.join(" ")));
+        }
+        if !extra.is_empty() {
+            diff.push(format!("sobran «{}»", extra.join(" ")));
+        }
+        if diff.is_empty() {
+            diff.push("el orden de las palabras cambia".to_string());
+        }
+        flags.push(Flag {
+            kind: "title_mismatch".into(),
+            severity: c.severity,
+            objective: Some(n),
+            message: format!(
+                "El título del objetivo {n} en {where_} difiere del catálogo oficial ({}): «{printed}» frente a «{}».",
+                diff.join("; "),
+                o.es
+            ),
+            evidence: printed.to_string(),
+            provenance: Some(prov),
+            action: None,
+            related: Vec::new(),
+        });
+    };
+    for o in &ex.objectives {
+        if let (Some(t), Some(p)) = (&o.printed_title, &o.heading) {
+            compare(o.number, t, "el encabezado", p.clone());
+        }
+    }
+    for d in declared.iter().filter(|d| d.source == "table") {
+        if let (Some(n), Some(t)) = (d.objective, &d.title) {
+            compare(n, t, "la tabla de resumen", d.provenance.clone());
+        }
+    }
+}
+
+/// Word trigrams of a text, accent- and case-insensitive.
+fn shingles(text: &str) -> BTreeSet<String> {
+    let words: Vec<String> = fold_key(text).split(' ').map(str::to_string).collect();
+    words.windows(3).map(|w| w.join(" ")).collect()
+}
+
+fn near_duplicates(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
+    let Some(c) = a.check("near_duplicate") else {
+        return;
+    };
+    let threshold = c.float("threshold", 0.5);
+    let sets: Vec<BTreeSet<String>> = ex.actions.iter().map(|x| shingles(&x.text)).collect();
+    for i in 0..ex.actions.len() {
+        for j in i + 1..ex.actions.len() {
+            let (x, y) = (&ex.actions[i], &ex.actions[j]);
+            if x.objective == y.objective || sets[i].is_empty() || sets[j].is_empty() {
+                continue;
+            }
+            let inter = sets[i].intersection(&sets[j]).count() as f64;
+            let union = sets[i].union(&sets[j]).count() as f64;
+            let sim = inter / union;
+            if sim >= threshold {
+                flags.push(Flag {
+                    kind: "near_duplicate".into(),
+                    severity: c.severity,
+                    objective: Some(y.objective),
+                    message: format!(
+                        "La acción {} (objetivo {}) es casi igual a la acción {} (objetivo {}): {:.0} % de coincidencia.",
+                        y.id,
+                        y.objective,
+                        x.id,
+                        x.objective,
+                        sim * 100.0
+                    ),
+                    evidence: y.text.chars().take(160).collect(),
+                    provenance: Some(y.provenance.clone()),
+                    action: Some(y.id.clone()),
+                    related: vec![x.id.clone()],
+                });
+            }
+        }
+    }
+}
+
+fn participants_check(ex: &Extracted, a: &AuditRules, rules: &Rules, flags: &mut Vec<Flag>) {
+    let Some(c) = a.check("participants_count") else {
+        return;
+    };
+    let file = ex.source.file.as_str();
+    // Rows of the annex: lines that end with a known acronym.
+    let Some(annex) = ex
+        .tables
+        .iter()
+        .find(|t| t.kind == "participating_agencies")
+    else {
+        return;
+    };
+    let rows = annex
+        .lines
+        .iter()
+        .filter(|l| {
+            let text = l.text.trim();
+            rules.agencies.find(text).last().is_some_and(|m| {
+                m.form == crate::extract::agencies::Form::Acronym && m.end == text.len()
+            })
+        })
+        .count() as u64;
+    // Footnotes whose marker appears nowhere as a glued word: their marker may be glued to a
+    // number ("361 actores" is 36 plus footnote 1).
+    let mut marked: BTreeSet<u32> = ex
+        .actions
+        .iter()
+        .flat_map(|x| x.footnote_refs.iter().map(|r| r.number))
+        .collect();
+    let all_numbers: Vec<u32> = ex.footnotes.iter().map(|f| f.number).collect();
+    let texts = ex.paragraphs.iter().map(|p| p.text.clone()).chain(
+        ex.tables
+            .iter()
+            .flat_map(|t| t.lines.iter().map(|l| l.text.clone())),
+    );
+    for t in texts {
+        for m in rules.figures.find(&t, &[], &all_numbers).1 {
+            marked.insert(m.number);
+        }
+    }
+    let mut stated: Vec<(u64, String, Provenance)> = Vec::new();
+    for p in &ex.paragraphs {
+        for pat in &a.participants {
+            for cap in pat.regex.captures_iter(&p.text) {
+                let Some(m) = cap.name("count") else { continue };
+                let mut digits = m.as_str().to_string();
+                let mut note = String::new();
+                // A footnote without a marker of its own, on the same page below this line.
+                if let Some(f) = ex.footnotes.iter().find(|f| {
+                    !marked.contains(&f.number)
+                        && f.place.line > p.place.line
+                        && digits.ends_with(&f.number.to_string())
+                        && digits.len() > f.number.to_string().len()
+                        && ex
+                            .footnotes
+                            .iter()
+                            .filter(|g| g.number < f.number)
+                            .all(|g| g.place.line < p.place.line)
+                }) {
+                    digits.truncate(digits.len() - f.number.to_string().len());
+                    note = format!(" (con la llamada a la nota {} pegada)", f.number);
+                }
+                if let Ok(n) = digits.parse::<u64>() {
+                    stated.push((
+                        n,
+                        format!("{}{note}", cap.get(0).map_or("", |g| g.as_str())),
+                        provenance_of(file, &p.place),
+                    ));
+                }
+            }
+        }
+    }
+    for (n, evidence, prov) in stated {
+        if n != rows {
+            flags.push(Flag {
+                kind: "participants_count".into(),
+                severity: c.severity,
+                objective: None,
+                message: format!(
+                    "El informe dice que participaron {n} dependencias, pero el anexo de participantes lista {rows}."
+                ),
+                evidence,
+                provenance: Some(prov),
+                action: None,
+                related: vec![format!("anexo, líneas {}–{}", annex.place.line, annex.place.line_end)],
+            });
+        }
+    }
+}
