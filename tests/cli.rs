@@ -73,7 +73,7 @@ fn extract_writes_records_and_a_summary() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 5, "{names:?}");
+    assert_eq!(names.len(), 7, "{names:?}");
 }
 
 #[test]
@@ -269,4 +269,86 @@ fn check_rules_passes_on_the_shipped_profile() {
         .assert()
         .success()
         .stdout(predicate::str::contains("ok (23 objectives"));
+}
+
+#[test]
+fn audit_prints_flags_grouped_by_severity() {
+    let assert = informe()
+        .args(["audit", FIXTURE])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "fixtures/informe-ejecutivo-2021.txt: 31 flags",
+        ))
+        .stdout(predicate::str::contains("ERROR (1)"))
+        .stdout(predicate::str::contains("WARNING (24)"))
+        .stdout(predicate::str::contains("INFO (6)"));
+    let out = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let error_at = out.find("ERROR (").unwrap();
+    let warning_at = out.find("WARNING (").unwrap();
+    let info_at = out.find("INFO (").unwrap();
+    assert!(error_at < warning_at && warning_at < info_at, "{out}");
+    assert!(out.contains("¿quiso decir SRE?"));
+}
+
+#[test]
+fn audit_json_and_period_option() {
+    let assert = informe()
+        .args(["audit", FIXTURE, "--format", "json"])
+        .assert()
+        .success();
+    let flags: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let flags = flags.as_array().unwrap();
+    assert!(flags
+        .iter()
+        .any(|f| f["kind"] == "breakdown_sum" && f["severity"] == "error"));
+    let outside = |v: &[serde_json::Value]| {
+        v.iter()
+            .filter(|f| f["kind"] == "period_outside_window")
+            .count()
+    };
+    // A window from 2000 to 2025 leaves fewer periods outside it.
+    let assert = informe()
+        .args([
+            "audit",
+            FIXTURE,
+            "--format",
+            "json",
+            "--period",
+            "2000-01-01..2025-12-31",
+        ])
+        .assert()
+        .success();
+    let wide: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert!(outside(wide.as_array().unwrap()) < outside(flags));
+    informe()
+        .args(["audit", FIXTURE, "--period", "2021-13-01..2020"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--period"));
+}
+
+#[test]
+fn extract_writes_flags_and_counts_them() {
+    let out = tmp();
+    informe()
+        .args(["extract", FIXTURE, "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("31 audit flags"))
+        .stdout(predicate::str::contains("1  error/breakdown_sum"))
+        .stdout(predicate::str::contains(
+            "14  warning/period_outside_window",
+        ));
+    let dir = out.path().join("informe-ejecutivo-2021");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("flags.jsonl"))
+            .unwrap()
+            .lines()
+            .count(),
+        31
+    );
+    let csv = std::fs::read(dir.join("flags.csv")).unwrap();
+    assert!(csv.starts_with("\u{FEFF}severity,kind,objective,message".as_bytes()));
 }
