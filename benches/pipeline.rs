@@ -55,6 +55,11 @@ fn main() {
         black_box(informe::process_bytes("bench.txt", &bytes, &rules).expect("pipeline"));
     });
 
+    measure("full pipeline + audit", n, || {
+        let ex = informe::process_bytes("bench.txt", &bytes, &rules).expect("pipeline");
+        black_box(informe::audit::audit(&ex, &rules, None));
+    });
+
     // The value extractors alone, over the joined text of every action (MB/s of that text).
     let ex = informe::process_bytes("bench.txt", &bytes, &rules).expect("pipeline");
     let texts: Vec<&str> = ex.actions.iter().map(|a| a.text.as_str()).collect();
