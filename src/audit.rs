@@ -949,10 +949,39 @@ fn title_checks(
     }
 }
 
-/// Word trigrams of a text, accent- and case-insensitive.
-fn shingles(text: &str) -> BTreeSet<String> {
-    let words: Vec<String> = fold_key(text).split(' ').map(str::to_string).collect();
-    words.windows(3).map(|w| w.join(" ")).collect()
+/// Word trigrams of a text, accent- and case-insensitive, hashed, sorted and unique.
+fn shingles(text: &str) -> Vec<u64> {
+    use std::hash::{Hash, Hasher};
+    let folded = fold_key(text);
+    let words: Vec<&str> = folded.split(' ').collect();
+    let mut out: Vec<u64> = words
+        .windows(3)
+        .map(|w| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Size of the intersection of two sorted, unique lists.
+fn common(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 fn near_duplicates(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
@@ -960,15 +989,20 @@ fn near_duplicates(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
         return;
     };
     let threshold = c.float("threshold", 0.5);
-    let sets: Vec<BTreeSet<String>> = ex.actions.iter().map(|x| shingles(&x.text)).collect();
+    let sets: Vec<Vec<u64>> = ex.actions.iter().map(|x| shingles(&x.text)).collect();
     for i in 0..ex.actions.len() {
         for j in i + 1..ex.actions.len() {
             let (x, y) = (&ex.actions[i], &ex.actions[j]);
-            if x.objective == y.objective || sets[i].is_empty() || sets[j].is_empty() {
+            let (small, large) = (
+                sets[i].len().min(sets[j].len()) as f64,
+                sets[i].len().max(sets[j].len()) as f64,
+            );
+            // Jaccard similarity is at most small / large: skip pairs that cannot reach it.
+            if x.objective == y.objective || small == 0.0 || small / large < threshold {
                 continue;
             }
-            let inter = sets[i].intersection(&sets[j]).count() as f64;
-            let union = sets[i].union(&sets[j]).count() as f64;
+            let inter = common(&sets[i], &sets[j]) as f64;
+            let union = (sets[i].len() + sets[j].len()) as f64 - inter;
             let sim = inter / union;
             if sim >= threshold {
                 flags.push(Flag {
