@@ -47,7 +47,7 @@ fn main() {
         black_box(count);
     });
     measure("ingest+normalize+segment", n, || {
-        let source = ingest::ingest_bytes("bench.txt", &bytes).expect("ingest");
+        let source = ingest::ingest_bytes("bench.txt", &bytes, &rules.layout).expect("ingest");
         let doc = normalize::normalize(&source);
         black_box(segment::segment(&doc, &rules));
     });

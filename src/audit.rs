@@ -315,6 +315,17 @@ fn span_over(figs: &[&Figure]) -> Provenance {
             line: a.line,
             line_end: b.line_end,
             span: [a.span[0], b.span[1]],
+            bbox: figs
+                .iter()
+                .filter_map(|f| f.provenance.bbox)
+                .filter(|x| a.bbox.is_some_and(|first| first.page == x.page))
+                .reduce(|x, y| crate::ingest::pdf::BBox {
+                    page: x.page,
+                    x0: x.x0.min(y.x0),
+                    y0: x.y0.min(y.y0),
+                    x1: x.x1.max(y.x1),
+                    y1: x.y1.max(y.y1),
+                }),
         },
         _ => Provenance {
             file: String::new(),
@@ -322,6 +333,7 @@ fn span_over(figs: &[&Figure]) -> Provenance {
             line: 0,
             line_end: 0,
             span: [0, 0],
+            bbox: None,
         },
     }
 }
@@ -607,6 +619,7 @@ fn provenance_of(file: &str, p: &Place) -> Provenance {
         line: p.line,
         line_end: p.line_end,
         span: p.span,
+        bbox: None,
     }
 }
 
@@ -667,6 +680,7 @@ pub fn declared_counts(ex: &Extracted, a: &AuditRules, _figures: &FigureRules) -
                             line: first_line.line,
                             line_end: l.line,
                             span: [first_line.span[0], l.span[1]],
+                            bbox: None,
                         },
                     });
                 }

@@ -38,8 +38,12 @@ pub enum InputError {
     NoText { path: String },
     #[error("{path}: looks binary, not text ({reason}); informe reads text exported by Word or a PDF-to-text tool")]
     Binary { path: String, reason: String },
-    #[error("{path}: is a PDF; this build reads text only: convert it first (for example `pdftotext -layout {path}`)")]
-    Pdf { path: String },
+    #[error("{path}: the PDF needs a password (only files with an empty user password can be read); ask the sender for an unprotected copy")]
+    PdfPassword { path: String },
+    #[error("{path}: no text layer on pages {} (a scanned document?); run OCR on it first", pages.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "))]
+    PdfNoText { path: String, pages: Vec<u32> },
+    #[error("{path}: cannot read the PDF: {reason}")]
+    PdfUnreadable { path: String, reason: String },
     #[error("{path}: no objective headings found (checked {lines} lines against objective_heading.start in {rules}); is this a report of this family?")]
     NoObjectives {
         path: String,
@@ -56,7 +60,9 @@ impl InputError {
             InputError::Empty { .. } => "empty",
             InputError::NoText { .. } => "no_text",
             InputError::Binary { .. } => "binary",
-            InputError::Pdf { .. } => "pdf_unsupported",
+            InputError::PdfPassword { .. } => "pdf_password",
+            InputError::PdfNoText { .. } => "pdf_no_text",
+            InputError::PdfUnreadable { .. } => "pdf_unreadable",
             InputError::NoObjectives { .. } => "no_objectives",
         }
     }

@@ -41,13 +41,13 @@ pub use rules::Rules;
 
 /// Runs the whole pipeline on one file.
 pub fn process_file(path: &Path, rules: &Rules) -> Result<Extracted, InputError> {
-    let source = ingest::ingest(path)?;
+    let source = ingest::ingest(path, &rules.layout)?;
     finish(source, rules)
 }
 
 /// Runs the whole pipeline on bytes in memory; `name` stands for the file in provenance.
 pub fn process_bytes(name: &str, bytes: &[u8], rules: &Rules) -> Result<Extracted, InputError> {
-    let source = ingest::ingest_bytes(name, bytes)?;
+    let source = ingest::ingest_bytes(name, bytes, &rules.layout)?;
     finish(source, rules)
 }
 

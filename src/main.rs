@@ -63,6 +63,13 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
+    /// Print the text informe reads from a file (for a PDF: in reading order, pages separated by
+    /// form feeds, with each page's problems on stderr).
+    Text {
+        file: PathBuf,
+        #[arg(long, default_value = "rules/gcm")]
+        rules: PathBuf,
+    },
     /// Load a rules profile, compile every pattern and run every example.
     CheckRules {
         #[arg(long, default_value = "rules/gcm")]
@@ -91,6 +98,7 @@ fn main() -> ExitCode {
 }
 
 fn real_main() -> anyhow::Result<ExitCode> {
+    informe::ingest::pdf::install_quiet_panic_hook();
     match Cli::parse().command {
         Command::Extract {
             inputs,
@@ -142,6 +150,26 @@ fn real_main() -> anyhow::Result<ExitCode> {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&flags)?),
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Text { file, rules } => {
+            let rules = informe::Rules::load(&rules)?;
+            match informe::ingest::ingest(&file, &rules.layout) {
+                Ok(source) => {
+                    print!("{}", source.text);
+                    if let Some(pdf) = &source.pdf {
+                        for p in &pdf.pages {
+                            for problem in &p.problems {
+                                eprintln!("{}: page {}: {problem}", file.display(), p.page);
+                            }
+                        }
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("informe: {e}");
+                    Ok(ExitCode::from(1))
+                }
+            }
         }
         Command::CheckRules { rules } => {
             let r = informe::Rules::load(&rules)?;

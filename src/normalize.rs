@@ -28,6 +28,9 @@ pub struct Document {
     /// Whether the text marks pages with form feeds (then every line has a page number).
     pub paged: bool,
     pub lines: Vec<Line>,
+    /// For a PDF: the page and box of every byte of the text.
+    #[serde(skip)]
+    pub pdf: Option<std::sync::Arc<crate::ingest::pdf::PdfText>>,
 }
 
 /// One line of the file, NFC-normalized, without its line ending and trailing white space.
@@ -58,6 +61,7 @@ impl Line {
 pub struct LineIndex {
     /// (file offset of the line's first byte, line number, page), in file order.
     starts: Vec<(usize, u32, Option<u32>)>,
+    pdf: Option<std::sync::Arc<crate::ingest::pdf::PdfText>>,
 }
 
 impl LineIndex {
@@ -74,7 +78,13 @@ impl LineIndex {
                     )
                 })
                 .collect(),
+            pdf: doc.pdf.clone(),
         }
+    }
+
+    /// For a PDF, the box on the page of the text in `span` (its first page's part).
+    pub fn bbox(&self, span: [usize; 2]) -> Option<crate::ingest::pdf::BBox> {
+        self.pdf.as_ref().and_then(|p| p.bbox(span[0]..span[1]))
     }
 
     /// The 1-based line and the page of file offset `offset`.
@@ -143,6 +153,7 @@ pub fn normalize(source: &Source) -> Document {
         },
         paged,
         lines,
+        pdf: source.pdf.clone(),
     }
 }
 
@@ -328,7 +339,10 @@ impl Joiner {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::ingest_bytes;
+    fn ingest_bytes(file: &str, bytes: &[u8]) -> Result<crate::ingest::Source, crate::InputError> {
+        let rules = crate::rules::Rules::load(std::path::Path::new("rules/gcm")).unwrap();
+        crate::ingest::ingest_bytes(file, bytes, &rules.layout)
+    }
 
     fn doc(text: &str) -> Document {
         normalize(&ingest_bytes("t.txt", text.as_bytes()).unwrap())

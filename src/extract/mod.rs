@@ -20,7 +20,7 @@ pub use figures::Relation;
 pub use values::{AgencyMention, Figure, FootnoteRef, Period, UnknownAgency};
 
 /// Where a record came from: enough for an auditor to find the exact source text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Provenance {
     pub file: String,
     /// 1-based page, where known (text with form feeds).
@@ -28,18 +28,22 @@ pub struct Provenance {
     /// First and last 1-based line.
     pub line: u32,
     pub line_end: u32,
-    /// Byte span [start, end) in the file, from the first to the last byte of the text.
+    /// Byte span [start, end) in the file, from the first to the last byte of the text. For a
+    /// PDF, the span is into the text informe extracted (`pages.jsonl`).
     pub span: [usize; 2],
+    /// For a PDF: the box on the page (points, origin top left), for the part on its first page.
+    pub bbox: Option<crate::ingest::pdf::BBox>,
 }
 
 impl Provenance {
-    fn new(file: &str, p: &Place) -> Provenance {
+    fn new(file: &str, p: &Place, lines: &LineIndex) -> Provenance {
         Provenance {
             file: file.to_string(),
             page: p.page,
             line: p.line,
             line_end: p.line_end,
             span: p.span,
+            bbox: lines.bbox(p.span),
         }
     }
 }
@@ -189,7 +193,7 @@ pub fn extract(doc: &Document, seg: &Segmented, rules: &Rules) -> Extracted {
                         marker: s.marker.clone(),
                         paragraph: s.paragraph,
                         text: s.text.clone(),
-                        provenance: Provenance::new(file, &s.place),
+                        provenance: Provenance::new(file, &s.place, &lines),
                     })
                     .collect(),
                 figures: v.figures,
@@ -199,7 +203,7 @@ pub fn extract(doc: &Document, seg: &Segmented, rules: &Rules) -> Extracted {
                 unknown_agencies: v.unknown_agencies,
                 lead_agency: v.lead_agency,
                 footnote_refs: v.footnote_refs,
-                provenance: Provenance::new(file, &a.place),
+                provenance: Provenance::new(file, &a.place, &lines),
                 text_map: a.map.clone(),
             });
         }
@@ -217,11 +221,11 @@ pub fn extract(doc: &Document, seg: &Segmented, rules: &Rules) -> Extracted {
                 title: o.es.clone(),
                 title_en: o.en.clone(),
                 printed_title: block.map(|b| b.printed_title.clone()),
-                heading: block.map(|b| Provenance::new(file, &b.heading)),
+                heading: block.map(|b| Provenance::new(file, &b.heading, &lines)),
                 actions: block.map_or(0, |b| b.actions.len()),
                 no_activities: block
                     .and_then(|b| b.no_activities.as_ref())
-                    .map(|p| Provenance::new(file, p)),
+                    .map(|p| Provenance::new(file, p, &lines)),
             }
         })
         .collect();

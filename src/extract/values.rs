@@ -138,6 +138,7 @@ pub fn action_values(
             line,
             line_end,
             span,
+            bbox: lines.bbox(span),
         }
     };
 

@@ -4,7 +4,12 @@
 //! LE/BE with BOM (or without, when the NUL pattern shows it), and Windows-1252 when the bytes
 //! are not valid UTF-8 (Word's default "Plain Text" export). Decoding is `encoding_rs`'s.
 //!
+//! PDFs are read by [`pdf`]: positioned glyphs laid out into text in reading order, each byte
+//! keeping the page and box it came from.
+//!
 //! Ingest is the only stage that knows about file formats; later stages see a [`Source`].
+
+pub mod pdf;
 
 use std::path::Path;
 
@@ -13,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::InputError;
+use crate::rules::Layout;
 
 /// A decoded input file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -30,8 +36,12 @@ pub struct Source {
     /// The decoded text (not yet normalized).
     pub text: String,
     /// For each byte offset of `text` (and one past the end), the byte offset in the file.
+    /// For a PDF, spans are offsets into the extracted text itself (written as `pages.jsonl`).
     #[serde(skip)]
     pub map: ByteMap,
+    /// For a PDF: the pages and the box of every byte of `text`.
+    #[serde(skip)]
+    pub pdf: Option<std::sync::Arc<pdf::PdfText>>,
 }
 
 /// Maps byte offsets of decoded text back to byte offsets of the file.
@@ -58,27 +68,44 @@ impl ByteMap {
     }
 }
 
-/// Reads and decodes a file.
-pub fn ingest(path: &Path) -> Result<Source, InputError> {
+/// Reads and decodes a file. `layout` is used by the PDF reader (heading patterns).
+pub fn ingest(path: &Path, layout: &Layout) -> Result<Source, InputError> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| InputError::Io {
         path: shown.clone(),
         source,
     })?;
-    ingest_bytes(&shown, &bytes)
+    ingest_bytes(&shown, &bytes, layout)
+}
+
+/// Whether bytes are a PDF: the header in the first kilobyte, as readers accept it.
+pub fn is_pdf(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(1024)]
+        .windows(5)
+        .any(|w| w == b"%PDF-")
 }
 
 /// Decodes bytes already in memory; `file` names them in errors and provenance.
-pub fn ingest_bytes(file: &str, bytes: &[u8]) -> Result<Source, InputError> {
+pub fn ingest_bytes(file: &str, bytes: &[u8], layout: &Layout) -> Result<Source, InputError> {
     let path = file.to_string();
     if bytes.is_empty() {
         return Err(InputError::Empty { path });
     }
-    if bytes.starts_with(b"%PDF-") {
-        return Err(InputError::Pdf { path });
-    }
     let sha256 = hex(&Sha256::digest(bytes));
     let size = bytes.len() as u64;
+    if is_pdf(bytes) {
+        let read = pdf::read_pdf(file, bytes, layout)?;
+        return Ok(Source {
+            file: path,
+            sha256,
+            size,
+            format: "application/pdf".to_string(),
+            bom: false,
+            text: read.text.clone(),
+            map: ByteMap::Identity,
+            pdf: Some(std::sync::Arc::new(read)),
+        });
+    }
 
     let (encoding, bom_len) = match Encoding::for_bom(bytes) {
         Some((enc, len)) => (enc, len),
@@ -120,6 +147,7 @@ pub fn ingest_bytes(file: &str, bytes: &[u8]) -> Result<Source, InputError> {
         bom: bom_len > 0,
         text,
         map,
+        pdf: None,
     })
 }
 
@@ -261,6 +289,11 @@ fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    fn ingest_bytes(file: &str, bytes: &[u8]) -> Result<Source, InputError> {
+        let rules = crate::rules::Rules::load(Path::new("rules/gcm")).unwrap();
+        super::ingest_bytes(file, bytes, &rules.layout)
+    }
+
     #[test]
     fn utf8_without_bom_maps_identity() {
         let s = ingest_bytes("a.txt", "Migración\n".as_bytes()).unwrap();
@@ -328,7 +361,7 @@ mod tests {
         assert!(err.to_string().contains("NUL byte at offset 7"), "{err}");
         assert!(matches!(
             ingest_bytes("r.pdf", b"%PDF-1.7\n"),
-            Err(InputError::Pdf { .. })
+            Err(InputError::PdfUnreadable { .. })
         ));
     }
 

@@ -1,0 +1,880 @@
+//! PDF input: positioned glyphs from `pdf-extract` (through its `OutputDev` trait), laid out into
+//! lines, columns and blocks, and written as text in reading order, with the page and bounding box
+//! of every character kept for provenance.
+//!
+//! Gaps of pdf-extract 0.12 that this module works around:
+//! - a panic inside pdf-extract fails one page (each page runs under `catch_unwind`), not the file;
+//! - `/Rotate` and a MediaBox not at the origin are not applied by it: we do both;
+//! - pages whose glyphs collapse onto one baseline (the `'` and `"` operators are ignored) and pages
+//!   with text operators that yield no text are reported per page and read again with lopdf's own
+//!   text extraction (page-level provenance only);
+//! - its bundled lopdf cannot open some files that lopdf 0.47 opens: those are read with lopdf
+//!   0.47's extraction, page by page, and say so in the page's problems;
+//! - encrypted files are tried with the empty password.
+//!
+//! Layout, from the glyphs of each page:
+//! - glyphs → lines (same baseline) → pieces (split at wide gaps: a column gutter or a side box);
+//! - running headers and footers (text repeated in the top or bottom band of many pages) and page
+//!   numbers are removed;
+//! - footnotes (smaller type below the body) are kept apart and written after the page's body;
+//! - a narrow column beside the body that holds an objective heading (a shaded side box) is a
+//!   heading: it is written right before the body lines it stands beside, whatever its place in
+//!   the content stream, so its content follows it;
+//! - two comparable columns are read left column first.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+use serde::{Deserialize, Serialize};
+
+use crate::error::InputError;
+use crate::rules::Layout;
+
+/// A box on a page, in points, origin at the top left of the page as displayed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::derived_hash_with_manual_eq)]
+pub struct BBox {
+    pub page: u32,
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}
+
+impl BBox {
+    fn union(self, o: BBox) -> BBox {
+        BBox {
+            page: self.page,
+            x0: self.x0.min(o.x0),
+            y0: self.y0.min(o.y0),
+            x1: self.x1.max(o.x1),
+            y1: self.y1.max(o.y1),
+        }
+    }
+}
+
+/// What informe read from one page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PageInfo {
+    pub page: u32,
+    pub width: f32,
+    pub height: f32,
+    /// Byte offset of the page's text in the extracted text (pages are separated by form feeds).
+    pub offset: usize,
+    pub text: String,
+    /// `positions` (pdf-extract glyphs) or `lopdf-text` (fallback, no positions).
+    pub method: String,
+    /// Problems found on this page, each a sentence.
+    pub problems: Vec<String>,
+}
+
+/// The extracted text of a PDF with its geometry.
+#[derive(Debug, Clone)]
+pub struct PdfText {
+    pub text: String,
+    /// For each byte of `text`, the box of the glyph it came from (None for inserted spaces and
+    /// line breaks, and for pages read without positions).
+    pub boxes: Vec<Option<BBox>>,
+    pub pages: Vec<PageInfo>,
+}
+
+/// A glyph as pdf-extract reports it, in unrotated user space (y up).
+#[derive(Debug, Clone)]
+struct RawGlyph {
+    text: String,
+    x: f64,
+    y: f64,
+    /// Advance along the baseline, in user space units.
+    advance: f64,
+    size: f64,
+    /// Direction of the baseline in degrees, rounded to 0/90/180/270.
+    angle: i32,
+}
+
+#[derive(Default)]
+struct Collector {
+    glyphs: Vec<RawGlyph>,
+    media: Option<MediaBox>,
+}
+
+impl OutputDev for Collector {
+    fn begin_page(
+        &mut self,
+        _page_num: u32,
+        media_box: &MediaBox,
+        _art_box: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
+        self.media = Some(*media_box);
+        Ok(())
+    }
+    fn end_page(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        char: &str,
+    ) -> Result<(), OutputError> {
+        // The matrix applied to vectors: (x, y) → (x·m11 + y·m21, x·m12 + y·m22).
+        let apply = |x: f64, y: f64| (x * trm.m11 + y * trm.m21, x * trm.m12 + y * trm.m22);
+        let (vx, vy) = apply(font_size, font_size);
+        let size = (vx * vy).abs().sqrt();
+        let (bx, by) = apply(1.0, 0.0);
+        let angle = (by.atan2(bx).to_degrees().round() as i32).rem_euclid(360);
+        let angle = ((angle + 45) / 90 * 90) % 360;
+        self.glyphs.push(RawGlyph {
+            text: char.to_string(),
+            x: trm.m31,
+            y: trm.m32,
+            // pdf-extract's width is in text space (font units / 1000), as its own text output uses it.
+            advance: width * size,
+            size: if size.is_finite() { size } else { 0.0 },
+            angle,
+        });
+        Ok(())
+    }
+    fn begin_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    fn end_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    fn end_line(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
+
+thread_local! {
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Installs a panic hook that stays silent for panics caught inside the PDF reader (they become
+/// per-page problems) and reports every other panic as before. The binary calls it once.
+pub fn install_quiet_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !QUIET.with(Cell::get) {
+            previous(info);
+        }
+    }));
+}
+
+fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    QUIET.with(|q| q.set(true));
+    let r = catch_unwind(AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    r
+}
+
+/// A page after placing its glyphs: number, width, height, glyphs, problems, has text operators.
+type PlacedPage = (u32, f64, f64, Vec<Glyph>, Vec<String>, bool);
+
+/// A positioned glyph, displayed coordinates (y down), in reading orientation.
+#[derive(Debug, Clone)]
+struct Glyph {
+    text: String,
+    /// Reading-orientation coordinates: x along the text, y down the page.
+    x: f64,
+    y: f64,
+    w: f64,
+    size: f64,
+    /// Displayed box for provenance.
+    bbox: BBox,
+}
+
+/// Reads a PDF into text with geometry. `layout` supplies the heading pattern.
+pub fn read_pdf(path: &str, bytes: &[u8], layout: &Layout) -> Result<PdfText, InputError> {
+    let fail = |reason: String| InputError::PdfUnreadable {
+        path: path.to_string(),
+        reason,
+    };
+    // Open with pdf-extract's lopdf, trying the empty password on encrypted files.
+    let opened = quietly(|| {
+        pdf_extract::Document::load_mem_with_options(
+            bytes,
+            pdf_extract::LoadOptions::with_password(""),
+        )
+    });
+    let mut doc = match opened {
+        Ok(Ok(d)) => Some(d),
+        Ok(Err(e)) => {
+            if is_password_error(&e.to_string()) {
+                return Err(InputError::PdfPassword {
+                    path: path.to_string(),
+                });
+            }
+            None
+        }
+        Err(_) => None,
+    };
+    if let Some(d) = doc.as_mut() {
+        if d.is_encrypted() && d.decrypt("").is_err() {
+            return Err(InputError::PdfPassword {
+                path: path.to_string(),
+            });
+        }
+    }
+    // The newer lopdf, for fallback text and for files the bundled one cannot open.
+    let modern = quietly(|| {
+        lopdf::Document::load_mem_with_options(bytes, lopdf::LoadOptions::with_password(""))
+    })
+    .ok()
+    .and_then(Result::ok)
+    .map(|mut d| {
+        if d.is_encrypted() {
+            let _ = d.decrypt("");
+        }
+        d
+    });
+    let Some(doc) = doc else {
+        let Some(m) = modern else {
+            return Err(fail(
+                "neither pdf-extract nor lopdf can open it (damaged or not a PDF)".to_string(),
+            ));
+        };
+        if m.is_encrypted() {
+            return Err(InputError::PdfPassword {
+                path: path.to_string(),
+            });
+        }
+        return fallback_only(path, &m);
+    };
+
+    let page_ids: Vec<(u32, pdf_extract::ObjectId)> = doc.get_pages().into_iter().collect();
+    if page_ids.is_empty() {
+        return Err(fail("the document has no pages".to_string()));
+    }
+    let mut raw_pages = Vec::new();
+    for (number, id) in &page_ids {
+        let mut problems = Vec::new();
+        let (rotate, media) = page_geometry(&doc, *id);
+        let mut dev = Collector::default();
+        let result = quietly(|| pdf_extract::output_doc_page(&doc, &mut dev, *number));
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => problems.push(format!("pdf-extract failed on this page: {e}")),
+            Err(_) => problems.push("pdf-extract panicked on this page".to_string()),
+        }
+        let media = dev.media.map_or(media, |m| [m.llx, m.lly, m.urx, m.ury]);
+        let has_text_ops = page_has_text_operators(&doc, *id);
+        raw_pages.push((*number, rotate, media, dev.glyphs, problems, has_text_ops));
+    }
+
+    // Lay out every page; collect header/footer candidates across pages first.
+    let mut pages_glyphs: Vec<PlacedPage> = Vec::new();
+    for (number, rotate, media, glyphs, problems, ops) in raw_pages {
+        let (w, h, gl) = place_glyphs(number, rotate, media, &glyphs);
+        pages_glyphs.push((number, w, h, gl, problems, ops));
+    }
+    let repeated = repeated_bands(&pages_glyphs);
+
+    let mut out = PdfText {
+        text: String::new(),
+        boxes: Vec::new(),
+        pages: Vec::new(),
+    };
+    let mut empty_pages = Vec::new();
+    for (i, (number, w, h, glyphs, mut problems, ops)) in pages_glyphs.into_iter().enumerate() {
+        if i > 0 {
+            out.text.push('\u{c}');
+            out.boxes.push(None);
+        }
+        let offset = out.text.len();
+        let mut method = "positions".to_string();
+        let collapsed = collapsed_baseline(&glyphs, w);
+        if collapsed {
+            problems.push(
+                "the glyphs of this page fall on one baseline (text operators pdf-extract does not apply); read with lopdf without positions"
+                    .to_string(),
+            );
+        }
+        let lines = if glyphs.is_empty() || collapsed {
+            if glyphs.is_empty() && ops {
+                problems.push(
+                    "this page has text operators but pdf-extract found no text (fonts without a Unicode map?); read with lopdf".to_string(),
+                );
+            }
+            match modern.as_ref().and_then(|m| lopdf_page_text(m, number)) {
+                Some(t) if !t.trim().is_empty() => {
+                    method = "lopdf-text".to_string();
+                    t.lines()
+                        .map(|l| (l.trim_end().to_string(), Vec::new()))
+                        .collect()
+                }
+                _ => Vec::new(),
+            }
+        } else {
+            layout_page(&glyphs, w, h, &repeated, layout)
+        };
+        if lines.iter().all(|(t, _)| t.trim().is_empty()) {
+            empty_pages.push(number);
+            if !ops {
+                problems.push("no text layer (an image-only page?)".to_string());
+            }
+        }
+        for (text, boxes) in &lines {
+            out.text.push_str(text);
+            if boxes.len() == text.len() {
+                out.boxes.extend(boxes.iter().copied());
+            } else {
+                out.boxes.extend(std::iter::repeat_n(None, text.len()));
+            }
+            out.text.push('\n');
+            out.boxes.push(None);
+        }
+        let page_text = out.text[offset..].to_string();
+        out.pages.push(PageInfo {
+            page: number,
+            width: w as f32,
+            height: h as f32,
+            offset,
+            text: page_text,
+            method,
+            problems,
+        });
+    }
+    if empty_pages.len() == out.pages.len() {
+        return Err(InputError::PdfNoText {
+            path: path.to_string(),
+            pages: empty_pages,
+        });
+    }
+    Ok(out)
+}
+
+fn is_password_error(msg: &str) -> bool {
+    let m = msg.to_lowercase();
+    m.contains("password") || m.contains("decrypt") || m.contains("encrypt")
+}
+
+/// Only lopdf 0.47 could open the file: its own text, page by page.
+fn fallback_only(path: &str, m: &lopdf::Document) -> Result<PdfText, InputError> {
+    let mut out = PdfText {
+        text: String::new(),
+        boxes: Vec::new(),
+        pages: Vec::new(),
+    };
+    let numbers: Vec<u32> = m.get_pages().keys().copied().collect();
+    let mut empty = Vec::new();
+    for (i, n) in numbers.iter().enumerate() {
+        if i > 0 {
+            out.text.push('\u{c}');
+            out.boxes.push(None);
+        }
+        let offset = out.text.len();
+        let text = lopdf_page_text(m, *n).unwrap_or_default();
+        if text.trim().is_empty() {
+            empty.push(*n);
+        }
+        out.text.push_str(&text);
+        out.boxes.extend(std::iter::repeat_n(None, text.len()));
+        out.pages.push(PageInfo {
+            page: *n,
+            width: 0.0,
+            height: 0.0,
+            offset,
+            text,
+            method: "lopdf-text".to_string(),
+            problems: vec![
+                "pdf-extract cannot open this file; read with lopdf's text extraction, without positions".to_string(),
+            ],
+        });
+    }
+    if empty.len() == numbers.len() {
+        return Err(InputError::PdfNoText {
+            path: path.to_string(),
+            pages: empty,
+        });
+    }
+    Ok(out)
+}
+
+fn lopdf_page_text(m: &lopdf::Document, page: u32) -> Option<String> {
+    quietly(|| m.extract_text(&[page]))
+        .ok()
+        .and_then(Result::ok)
+}
+
+/// The page's /Rotate (inherited) and MediaBox.
+fn page_geometry(doc: &pdf_extract::Document, id: pdf_extract::ObjectId) -> (i64, [f64; 4]) {
+    let mut rotate = 0i64;
+    let mut media = [0.0, 0.0, 612.0, 792.0];
+    let mut found_rotate = false;
+    let mut found_media = false;
+    let mut current = doc.get_dictionary(id).ok();
+    let mut depth = 0;
+    while let Some(dict) = current {
+        if !found_rotate {
+            if let Ok(r) = dict.get(b"Rotate").and_then(|o| o.as_i64()) {
+                rotate = r;
+                found_rotate = true;
+            }
+        }
+        if !found_media {
+            if let Ok(arr) = dict.get(b"MediaBox").and_then(|o| o.as_array()) {
+                let nums: Vec<f64> = arr
+                    .iter()
+                    .filter_map(|o| {
+                        o.as_float()
+                            .ok()
+                            .map(f64::from)
+                            .or_else(|| o.as_i64().ok().map(|i| i as f64))
+                    })
+                    .collect();
+                if nums.len() == 4 {
+                    media = [nums[0], nums[1], nums[2], nums[3]];
+                    found_media = true;
+                }
+            }
+        }
+        depth += 1;
+        current = if depth > 32 {
+            None
+        } else {
+            dict.get(b"Parent")
+                .and_then(|p| p.as_reference())
+                .and_then(|pid| doc.get_dictionary(pid))
+                .ok()
+        };
+    }
+    (rotate.rem_euclid(360), media)
+}
+
+fn page_has_text_operators(doc: &pdf_extract::Document, id: pdf_extract::ObjectId) -> bool {
+    quietly(|| doc.get_page_content(id))
+        .ok()
+        .and_then(Result::ok)
+        .is_some_and(|c| {
+            c.windows(2).any(|w| w == b"Tj" || w == b"TJ") || c.windows(2).any(|w| w == b"BT")
+        })
+}
+
+/// Maps raw glyphs to displayed coordinates (applying MediaBox origin and /Rotate) and to reading
+/// orientation (the page's dominant text direction made horizontal).
+fn place_glyphs(
+    page: u32,
+    rotate: i64,
+    media: [f64; 4],
+    raw: &[RawGlyph],
+) -> (f64, f64, Vec<Glyph>) {
+    let (llx, lly, urx, ury) = (media[0], media[1], media[2], media[3]);
+    let (w, h) = ((urx - llx).abs(), (ury - lly).abs());
+    // Displayed page size.
+    let (dw, dh) = if rotate % 180 == 90 { (h, w) } else { (w, h) };
+    // User space (y up, origin at MediaBox corner) → displayed (y down).
+    let to_display = |x: f64, y: f64| -> (f64, f64) {
+        let (ux, uy) = (x - llx, y - lly);
+        let (px, py_up) = match rotate {
+            90 => (uy, w - ux),
+            180 => (w - ux, h - uy),
+            270 => (h - uy, ux),
+            _ => (ux, uy),
+        };
+        (px, dh - py_up)
+    };
+    // Dominant baseline direction in displayed space.
+    let mut votes: BTreeMap<i32, usize> = BTreeMap::new();
+    for g in raw {
+        let a = (g.angle - rotate as i32).rem_euclid(360);
+        *votes.entry(a).or_insert(0) += g.text.chars().count();
+    }
+    let dominant = votes.iter().max_by_key(|(_, n)| **n).map_or(0, |(a, _)| *a);
+    let mut out = Vec::with_capacity(raw.len());
+    for g in raw {
+        if g.text.chars().all(char::is_whitespace) || g.size <= 0.0 {
+            continue;
+        }
+        let (dx, dy) = to_display(g.x, g.y);
+        let a = (g.angle - rotate as i32).rem_euclid(360);
+        // End of the glyph along its baseline, in displayed space.
+        let rad = (a as f64).to_radians();
+        let (ex, ey) = (dx + g.advance * rad.cos(), dy - g.advance * rad.sin());
+        let bbox = BBox {
+            page,
+            x0: dx.min(ex) as f32,
+            y0: (dy.min(ey) - g.size * 0.8) as f32,
+            x1: dx.max(ex) as f32,
+            y1: (dy.max(ey) + g.size * 0.2) as f32,
+        };
+        // Reading orientation: undo the dominant direction (clockwise in displayed y-down space).
+        let (rx, ry) = match dominant {
+            90 => (dh - dy, dx),
+            180 => (dw - dx, dh - dy),
+            270 => (dy, dw - dx),
+            _ => (dx, dy),
+        };
+        out.push(Glyph {
+            text: g.text.clone(),
+            x: rx,
+            y: ry,
+            w: g.advance.abs(),
+            size: g.size,
+            bbox,
+        });
+    }
+    let (rw, rh) = if dominant % 180 == 90 {
+        (dh, dw)
+    } else {
+        (dw, dh)
+    };
+    (rw, rh, out)
+}
+
+/// Whether a page's glyphs fall on one baseline although they would not fit on one line.
+fn collapsed_baseline(glyphs: &[Glyph], width: f64) -> bool {
+    if glyphs.len() < 80 {
+        return false;
+    }
+    let first = glyphs[0].y;
+    let same = glyphs.iter().all(|g| (g.y - first).abs() < 0.5);
+    let advance: f64 = glyphs.iter().map(|g| g.w).sum();
+    same && advance > width * 2.0
+}
+
+/// A run of glyphs on one baseline with no wide gap.
+#[derive(Debug, Clone)]
+struct Piece {
+    x0: f64,
+    x1: f64,
+    y: f64,
+    size: f64,
+    text: String,
+    boxes: Vec<Option<BBox>>,
+}
+
+fn band_key(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn in_band(y: f64, h: f64) -> bool {
+    y < h * 0.08 || y > h * 0.92
+}
+
+/// Texts found in the top or bottom band of at least two pages and 40 % of them: running headers
+/// and footers (digits count as one, so "Página 3" repeats).
+fn repeated_bands(pages: &[PlacedPage]) -> Vec<String> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, w, h, glyphs, _, _) in pages {
+        let mut seen = std::collections::BTreeSet::new();
+        for p in pieces(glyphs, *w) {
+            if in_band(p.y, *h) {
+                seen.insert(band_key(&p.text));
+            }
+        }
+        for k in seen {
+            *counts.entry(k).or_insert(0) += 1;
+        }
+    }
+    let n = pages.len();
+    counts
+        .into_iter()
+        .filter(|(k, c)| *c >= 2 && *c * 10 >= n * 4 && !k.is_empty())
+        .map(|(k, _)| k)
+        .collect()
+}
+
+/// Groups glyphs into pieces: same baseline, split at gaps wider than 0.8 font sizes (a column
+/// gutter, a side box, or the tab after a bullet; pieces of one column are joined again later).
+fn pieces(glyphs: &[Glyph], _width: f64) -> Vec<Piece> {
+    let mut sorted: Vec<&Glyph> = glyphs.iter().collect();
+    sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    // Lines: glyphs whose baselines are within 40 % of the font size.
+    let mut lines: Vec<Vec<&Glyph>> = Vec::new();
+    for g in sorted {
+        match lines.last_mut() {
+            Some(line) if (g.y - line[0].y).abs() <= 0.4 * line[0].size.max(g.size) => line.push(g),
+            _ => lines.push(vec![g]),
+        }
+    }
+    let mut out = Vec::new();
+    for mut line in lines {
+        line.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let mut current: Option<Piece> = None;
+        let mut last_end = f64::MIN;
+        for g in line {
+            let size = g.size.max(1.0);
+            let gap = g.x - last_end;
+            if current.is_none() || gap > 0.8 * size {
+                if let Some(p) = current.take() {
+                    out.push(p);
+                }
+                current = Some(Piece {
+                    x0: g.x,
+                    x1: g.x + g.w,
+                    y: g.y,
+                    size: g.size,
+                    text: g.text.clone(),
+                    boxes: vec![Some(g.bbox); g.text.len()],
+                });
+                last_end = g.x + g.w;
+                continue;
+            }
+            if let Some(p) = current.as_mut() {
+                if gap > 0.15 * size && !p.text.ends_with(' ') {
+                    p.text.push(' ');
+                    p.boxes.push(None);
+                }
+                p.text.push_str(&g.text);
+                p.boxes
+                    .extend(std::iter::repeat_n(Some(g.bbox), g.text.len()));
+                p.x1 = p.x1.max(g.x + g.w);
+                p.size = p.size.max(g.size);
+            }
+            last_end = last_end.max(g.x + g.w);
+        }
+        if let Some(p) = current {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Lays out one page: returns its lines (text and per-byte boxes) in reading order.
+fn layout_page(
+    glyphs: &[Glyph],
+    w: f64,
+    h: f64,
+    repeated: &[String],
+    layout: &Layout,
+) -> Vec<(String, Vec<Option<BBox>>)> {
+    let mut ps: Vec<Piece> = pieces(glyphs, w)
+        .into_iter()
+        .filter(|p| {
+            let banded = in_band(p.y, h);
+            let key = band_key(&p.text);
+            let page_number = key.chars().all(|c| c == '#' || c == ' ' || c == '-');
+            !(banded && (repeated.contains(&key) || page_number))
+        })
+        .collect();
+    if ps.is_empty() {
+        return Vec::new();
+    }
+    if std::env::var_os("INFORME_DEBUG_PDF").is_some() {
+        for p in &ps {
+            eprintln!(
+                "piece y={:.1} x0={:.1} x1={:.1} size={:.1} {:?}",
+                p.y, p.x0, p.x1, p.size, p.text
+            );
+        }
+    }
+    // Body font size: the size that covers most characters.
+    let mut sizes: BTreeMap<i64, usize> = BTreeMap::new();
+    for p in &ps {
+        *sizes.entry((p.size * 2.0).round() as i64).or_insert(0) += p.text.len();
+    }
+    let body_size = sizes
+        .iter()
+        .max_by_key(|(_, n)| **n)
+        .map_or(10.0, |(s, _)| *s as f64 / 2.0);
+    // Footnotes: smaller type below every body-size piece.
+    let last_body_y = ps
+        .iter()
+        .filter(|p| p.size >= body_size * 0.9)
+        .map(|p| p.y)
+        .fold(f64::MIN, f64::max);
+    let (notes, body): (Vec<Piece>, Vec<Piece>) = ps
+        .drain(..)
+        .partition(|p| p.size < body_size * 0.85 && p.y > last_body_y);
+
+    // Columns: a vertical gutter splitting the body pieces in two groups.
+    let mut ordered: Vec<Piece> = Vec::new();
+    match split_columns(&body, w, layout) {
+        Some((left, right, across)) => {
+            let lw = span_width(&left);
+            let rw = span_width(&right);
+            let heading_in =
+                |g: &[Piece]| g.iter().any(|p| layout.objective_start.is_match(&p.text));
+            let narrow = |a: f64, b: f64| a < 0.6 * b;
+            let top = left
+                .iter()
+                .chain(right.iter())
+                .map(|p| p.y)
+                .fold(f64::MAX, f64::min);
+            let (above, below): (Vec<Piece>, Vec<Piece>) =
+                across.into_iter().partition(|p| p.y < top);
+            ordered.extend(by_y(above));
+            if narrow(lw, rw) && heading_in(&left) {
+                ordered.extend(with_side_boxes(merge_lines(right), merge_lines(left)));
+            } else if narrow(rw, lw) && heading_in(&right) {
+                ordered.extend(with_side_boxes(merge_lines(left), merge_lines(right)));
+            } else {
+                ordered.extend(merge_lines(left));
+                ordered.extend(merge_lines(right));
+            }
+            ordered.extend(by_y(below));
+        }
+        None => ordered.extend(merge_lines(body)),
+    }
+    let left_edge = ordered.iter().map(|p| p.x0).fold(f64::MAX, f64::min);
+    let mut lines: Vec<(String, Vec<Option<BBox>>)> = Vec::new();
+    let mut last_y: Option<f64> = None;
+    for p in ordered {
+        // A gap of more than two lines becomes a blank line (a paragraph or block break).
+        if let Some(y) = last_y {
+            if p.y - y > 2.2 * p.size.max(body_size) {
+                lines.push((String::new(), Vec::new()));
+            }
+        }
+        last_y = Some(p.y);
+        // Indented pieces keep their indentation, so that sub-bullets stay sub-bullets.
+        let indent = if p.x0 - left_edge > 1.5 * body_size {
+            "    "
+        } else {
+            ""
+        };
+        let mut text = indent.to_string();
+        let mut boxes = vec![None; indent.len()];
+        text.push_str(&p.text);
+        boxes.extend(p.boxes);
+        lines.push((text, boxes));
+    }
+    if !notes.is_empty() {
+        lines.push((String::new(), Vec::new()));
+        for p in by_y(notes) {
+            lines.push((p.text, p.boxes));
+        }
+    }
+    lines
+}
+
+/// Joins the pieces of one group that share a baseline into one line, left to right.
+fn merge_lines(group: Vec<Piece>) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    for p in by_y(group) {
+        match out.last_mut() {
+            Some(last) if (p.y - last.y).abs() <= 0.4 * last.size.max(p.size) => {
+                last.text.push(' ');
+                last.boxes.push(None);
+                last.text.push_str(&p.text);
+                last.boxes.extend(p.boxes);
+                last.x1 = last.x1.max(p.x1);
+                last.size = last.size.max(p.size);
+            }
+            _ => out.push(p),
+        }
+    }
+    out
+}
+
+fn span_width(g: &[Piece]) -> f64 {
+    let x0 = g.iter().map(|p| p.x0).fold(f64::MAX, f64::min);
+    let x1 = g.iter().map(|p| p.x1).fold(f64::MIN, f64::max);
+    (x1 - x0).max(0.0)
+}
+
+fn by_y(mut g: Vec<Piece>) -> Vec<Piece> {
+    g.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x0.total_cmp(&b.x0)));
+    g
+}
+
+/// Finds a vertical gutter splitting the body in two: the widest run of x that at most a tenth of
+/// the pieces cross, with real text on both sides (or an objective heading on one side). Pieces
+/// that cross it (titles across both columns) are returned apart.
+fn split_columns(
+    body: &[Piece],
+    w: f64,
+    layout: &Layout,
+) -> Option<(Vec<Piece>, Vec<Piece>, Vec<Piece>)> {
+    if body.len() < 4 {
+        return None;
+    }
+    let min_x = body.iter().map(|p| p.x0).fold(f64::MAX, f64::min);
+    let max_x = body.iter().map(|p| p.x1).fold(f64::MIN, f64::max);
+    let total: usize = body.iter().map(|p| p.text.len()).sum();
+    let allowed = body.len() / 10;
+    let mut runs: Vec<(f64, f64)> = Vec::new(); // (start, end)
+    let step = 2.0;
+    let mut x = min_x + step;
+    let mut run_start: Option<f64> = None;
+    while x < max_x {
+        let crossing = body.iter().filter(|p| p.x0 < x && p.x1 > x).count();
+        if crossing <= allowed {
+            run_start.get_or_insert(x);
+        } else if let Some(s) = run_start.take() {
+            runs.push((s, x));
+        }
+        x += step;
+    }
+    runs.sort_by(|a, b| (b.1 - b.0).total_cmp(&(a.1 - a.0)));
+    for (s, e) in runs {
+        if e - s < 6.0 {
+            break;
+        }
+        let center = (s + e) / 2.0;
+        if center < w * 0.1 || center > w * 0.9 {
+            continue;
+        }
+        let mut left = Vec::new();
+        let mut right = Vec::new();
+        let mut across = Vec::new();
+        for p in body {
+            if p.x1 <= center {
+                left.push(p.clone());
+            } else if p.x0 >= center {
+                right.push(p.clone());
+            } else {
+                across.push(p.clone());
+            }
+        }
+        let chars = |g: &[Piece]| g.iter().map(|p| p.text.len()).sum::<usize>();
+        let heading = |g: &[Piece]| g.iter().any(|p| layout.objective_start.is_match(&p.text));
+        let balanced = chars(&left) * 100 >= total * 15 && chars(&right) * 100 >= total * 15;
+        if balanced || heading(&left) || heading(&right) {
+            return Some((left, right, across));
+        }
+    }
+    None
+}
+
+/// Body pieces in vertical order, each side box (a run of side pieces) written right before the
+/// first body piece at or below its top: the heading comes first, whatever the content order.
+fn with_side_boxes(body: Vec<Piece>, side: Vec<Piece>) -> Vec<Piece> {
+    let side = by_y(side);
+    // Boxes: side pieces separated by vertical gaps of more than two lines.
+    let mut boxes: Vec<Vec<Piece>> = Vec::new();
+    for p in side {
+        match boxes.last_mut() {
+            Some(b) if p.y - b[b.len() - 1].y <= 2.2 * p.size => b.push(p),
+            _ => boxes.push(vec![p]),
+        }
+    }
+    let mut body = by_y(body);
+    let mut out = Vec::new();
+    for b in boxes {
+        let top = b[0].y - b[0].size;
+        let at = body.iter().position(|p| p.y >= top).unwrap_or(body.len());
+        out.extend(body.drain(..at));
+        let bottom = b.last().map_or(0.0, |p| p.y);
+        out.extend(b);
+        // The first body piece after the box must not look like a continuation of the heading.
+        let _ = bottom;
+    }
+    out.extend(body);
+    // Keep the order we built: re-sorting by y would undo it.
+    out
+}
+
+impl PdfText {
+    /// The union box of the glyphs in `range` of `text` that lie on the range's first page.
+    pub fn bbox(&self, range: std::ops::Range<usize>) -> Option<BBox> {
+        let mut acc: Option<BBox> = None;
+        for b in self.boxes.get(range)?.iter().flatten() {
+            acc = Some(match acc {
+                None => *b,
+                Some(a) if a.page == b.page => a.union(*b),
+                Some(a) => a,
+            });
+        }
+        acc
+    }
+}
