@@ -264,13 +264,24 @@ fn classify(layout: &Layout, lines: &[Line]) -> Vec<Unit> {
         }
         if let Some(c) = layout.footnote_start.captures(text) {
             let number = c["number"].parse::<u32>().unwrap_or(0);
-            let after_blank = i == 0 || lines[i - 1].is_blank();
+            // After a blank line, or right after the previous footnote's last line.
+            let after_blank = i == 0
+                || lines[i - 1].is_blank()
+                || units.last().is_some_and(|u: &Unit| {
+                    matches!(u.kind, Kind::Footnote { .. }) && u.last + 1 == i
+                });
             if number == next_footnote && after_blank {
                 next_footnote += 1;
                 let mut body = c.name("text").map_or("", |m| m.as_str()).trim().to_string();
                 let mut last = i;
                 while let Some(next) = lines.get(last + 1) {
+                    let next_note = layout
+                        .footnote_start
+                        .captures(&next.text)
+                        .and_then(|c| c["number"].parse::<u32>().ok())
+                        == Some(next_footnote);
                     if next.is_blank()
+                        || next_note
                         || starts_page(layout, next)
                         || layout.bullet.is_match(&next.text)
                         || layout.objective_start.is_match(&next.text)

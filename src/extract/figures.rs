@@ -211,7 +211,9 @@ impl FigureRules {
             unit_kinds,
             number,
             word_number,
-            glued_footnote: Regex::new(r"\p{L}{2}(?P<num>\d{1,2})(?-u:\b)")
+            // A marker glued to a word, or to the closing punctuation after it:
+            // "OPDH3", "internacional.2", "(ISSSTE)1,".
+            glued_footnote: Regex::new(r"\p{L}{2}[.,;:)”\x22]?(?P<num>\d{1,2})(?-u:\b)")
                 .map_err(|e| RulesError::new(path, "", &format!("internal pattern: {e}")))?,
             punct_footnote: Regex::new(r"\p{L}{2,}[.,;:](?P<num>\d{1,2})(?:\s|$)")
                 .map_err(|e| RulesError::new(path, "", &format!("internal pattern: {e}")))?,

@@ -539,6 +539,8 @@ fn collapsed_baseline(glyphs: &[Glyph], width: f64) -> bool {
 /// A run of glyphs on one baseline with no wide gap.
 #[derive(Debug, Clone)]
 struct Piece {
+    /// Set by [`mark_sub_bullets`]: a bullet of a nested list.
+    sub: bool,
     x0: f64,
     x1: f64,
     y: f64,
@@ -588,12 +590,40 @@ fn repeated_bands(pages: &[PlacedPage]) -> Vec<String> {
 fn pieces(glyphs: &[Glyph], _width: f64) -> Vec<Piece> {
     let mut sorted: Vec<&Glyph> = glyphs.iter().collect();
     sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
-    // Lines: glyphs whose baselines are within 40 % of the font size.
+    // Baselines: glyphs within a point of each other.
     let mut lines: Vec<Vec<&Glyph>> = Vec::new();
     for g in sorted {
         match lines.last_mut() {
-            Some(line) if (g.y - line[0].y).abs() <= 0.4 * line[0].size.max(g.size) => line.push(g),
+            Some(line) if (g.y - line[0].y).abs() <= 1.0 => line.push(g),
             _ => lines.push(vec![g]),
+        }
+    }
+    // Superscripts (footnote markers) sit above their line in smaller type: join each run of
+    // small glyphs to the line just below it that spans it.
+    let extent = |l: &[&Glyph]| {
+        let x0 = l.iter().map(|g| g.x).fold(f64::MAX, f64::min);
+        let x1 = l.iter().map(|g| g.x + g.w).fold(f64::MIN, f64::max);
+        let size = l.iter().map(|g| g.size).fold(0.0, f64::max);
+        (x0, x1, size, l[0].y)
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        let (x0, x1, size, y) = extent(&lines[i]);
+        let host = (0..lines.len()).filter(|&j| j != i).find(|&j| {
+            let (hx0, hx1, hsize, hy) = extent(&lines[j]);
+            size < 0.8 * hsize
+                && hy > y
+                && hy - y <= 0.6 * hsize
+                && x0 >= hx0 - 2.0
+                && x1 <= hx1 + 2.0 * hsize
+        });
+        match host {
+            Some(j) => {
+                let moved = lines.remove(i);
+                let j = if j > i { j - 1 } else { j };
+                lines[j].extend(moved);
+            }
+            None => i += 1,
         }
     }
     let mut out = Vec::new();
@@ -604,11 +634,17 @@ fn pieces(glyphs: &[Glyph], _width: f64) -> Vec<Piece> {
         for g in line {
             let size = g.size.max(1.0);
             let gap = g.x - last_end;
-            if current.is_none() || gap > 0.8 * size {
+            // A new piece at a wide gap, or at a moderate gap where the type size changes (a
+            // bold heading cell beside body text).
+            let size_change = current
+                .as_ref()
+                .is_some_and(|p| (p.size - g.size).abs() > 0.05 * p.size.max(g.size));
+            if current.is_none() || gap > 0.8 * size || (size_change && gap > 0.25 * size) {
                 if let Some(p) = current.take() {
                     out.push(p);
                 }
                 current = Some(Piece {
+                    sub: false,
                     x0: g.x,
                     x1: g.x + g.w,
                     y: g.y,
@@ -660,6 +696,7 @@ fn layout_page(
         return Vec::new();
     }
     if std::env::var_os("INFORME_DEBUG_PDF").is_some() {
+        eprintln!("--- page w={w:.0} h={h:.0}");
         for p in &ps {
             eprintln!(
                 "piece y={:.1} x0={:.1} x1={:.1} size={:.1} {:?}",
@@ -692,8 +729,7 @@ fn layout_page(
         Some((left, right, across)) => {
             let lw = span_width(&left);
             let rw = span_width(&right);
-            let heading_in =
-                |g: &[Piece]| g.iter().any(|p| layout.objective_start.is_match(&p.text));
+            let heading_in = |g: &[Piece]| has_heading(g, layout);
             let narrow = |a: f64, b: f64| a < 0.6 * b;
             let top = left
                 .iter()
@@ -704,34 +740,58 @@ fn layout_page(
                 across.into_iter().partition(|p| p.y < top);
             ordered.extend(by_y(above));
             if narrow(lw, rw) && heading_in(&left) {
-                ordered.extend(with_side_boxes(merge_lines(right), merge_lines(left)));
+                ordered.extend(with_side_boxes(
+                    merge_lines(right),
+                    merge_lines(left),
+                    layout,
+                    body_size,
+                ));
             } else if narrow(rw, lw) && heading_in(&right) {
-                ordered.extend(with_side_boxes(merge_lines(left), merge_lines(right)));
+                ordered.extend(with_side_boxes(
+                    merge_lines(left),
+                    merge_lines(right),
+                    layout,
+                    body_size,
+                ));
             } else {
-                ordered.extend(merge_lines(left));
-                ordered.extend(merge_lines(right));
+                let mut l = merge_lines(left);
+                mark_sub_bullets(&mut l, layout, body_size);
+                ordered.extend(l);
+                let mut r = merge_lines(right);
+                mark_sub_bullets(&mut r, layout, body_size);
+                ordered.extend(r);
             }
             ordered.extend(by_y(below));
         }
-        None => ordered.extend(merge_lines(body)),
+        None => {
+            let mut all = merge_lines(body);
+            mark_sub_bullets(&mut all, layout, body_size);
+            ordered.extend(all);
+        }
     }
-    let left_edge = ordered.iter().map(|p| p.x0).fold(f64::MAX, f64::min);
+    // The usual distance between consecutive lines of text.
+    let mut gaps: Vec<i64> = ordered
+        .windows(2)
+        .map(|w| ((w[1].y - w[0].y) * 10.0).round() as i64)
+        .filter(|&g| g > 0)
+        .collect();
+    gaps.sort_unstable();
+    let spacing = gaps
+        .get(gaps.len() / 4)
+        .map_or(body_size * 1.3, |&g| g as f64 / 10.0)
+        .max(body_size);
     let mut lines: Vec<(String, Vec<Option<BBox>>)> = Vec::new();
     let mut last_y: Option<f64> = None;
     for p in ordered {
-        // A gap of more than two lines becomes a blank line (a paragraph or block break).
+        // A gap wider than the usual line spacing is a paragraph break: a blank line.
         if let Some(y) = last_y {
-            if p.y - y > 2.2 * p.size.max(body_size) {
+            if p.y - y > spacing * 1.25 || p.y < y {
                 lines.push((String::new(), Vec::new()));
             }
         }
         last_y = Some(p.y);
-        // Indented pieces keep their indentation, so that sub-bullets stay sub-bullets.
-        let indent = if p.x0 - left_edge > 1.5 * body_size {
-            "    "
-        } else {
-            ""
-        };
+        let sub = p.sub;
+        let indent = if sub { "    " } else { "" };
         let mut text = indent.to_string();
         let mut boxes = vec![None; indent.len()];
         text.push_str(&p.text);
@@ -740,20 +800,102 @@ fn layout_page(
     }
     if !notes.is_empty() {
         lines.push((String::new(), Vec::new()));
-        for p in by_y(notes) {
+        for p in merge_lines(notes) {
             lines.push((p.text, p.boxes));
         }
     }
     lines
 }
 
-/// Joins the pieces of one group that share a baseline into one line, left to right.
+/// A bullet glyph followed by text, or Word's second-level "o" followed by a tab.
+fn bullet_like(t: &str) -> bool {
+    let mut chars = t.chars();
+    let (Some(first), Some(second)) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    second.is_whitespace()
+        && ((!first.is_alphanumeric() && !first.is_whitespace())
+            || (first == 'o' && second == '\t'))
+}
+
+/// Marks the bullets of nested lists in one column, in reading order. A bullet is nested when it
+/// stands in line with the nested bullet before it, right of the column's first-level bullet, or
+/// right of the text of the list item before it (which, at the top of a page, is the item that
+/// the previous page left open). A heading ends the list.
+fn mark_sub_bullets(group: &mut [Piece], layout: &Layout, size: f64) {
+    let mut top_x: Option<f64> = None;
+    let mut sub_x: Option<f64> = None;
+    let mut cont_x: Option<f64> = None;
+    let mut in_list = true;
+    for p in group.iter_mut() {
+        if bullet_like(&p.text) {
+            let sub = sub_x.is_some_and(|x| (p.x0 - x).abs() < 3.0)
+                || top_x.is_some_and(|t| p.x0 > t + 1.5 * size)
+                || cont_x.is_some_and(|c| p.x0 > c + 0.5 * size);
+            if sub {
+                sub_x = Some(p.x0);
+            } else {
+                top_x = Some(p.x0);
+                sub_x = None;
+                cont_x = None;
+            }
+            p.sub = sub;
+            in_list = true;
+        } else if layout.objective_start.is_match(&p.text) {
+            top_x = None;
+            sub_x = None;
+            cont_x = None;
+            in_list = false;
+        } else {
+            if sub_x.is_some_and(|x| p.x0 < x - 3.0) {
+                sub_x = None;
+            }
+            if in_list {
+                cont_x = Some(p.x0);
+            }
+        }
+    }
+}
+
+/// Whether a group of pieces holds an objective heading, also when the box wraps it right after
+/// its number ("Objetivo 3." / "Proporcionar…").
+fn has_heading(g: &[Piece], layout: &Layout) -> bool {
+    let g = by_y(g.to_vec());
+    g.iter().enumerate().any(|(i, p)| {
+        layout.objective_start.is_match(&p.text)
+            || g.get(i + 1).is_some_and(|n| {
+                layout
+                    .objective_start
+                    .is_match(&format!("{} {}", p.text, n.text))
+            })
+    })
+}
+
+/// Joins the pieces of one group that share a baseline into one line, left to right. A gap of
+/// more than one font size after a single glyph (a tab after a bullet) becomes a tab, any other
+/// gap a space.
 fn merge_lines(group: Vec<Piece>) -> Vec<Piece> {
     let mut out: Vec<Piece> = Vec::new();
-    for p in by_y(group) {
+    let mut sorted = group;
+    sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x0.total_cmp(&b.x0)));
+    // Pieces of a line may differ in baseline by a little (superscripts): order each line by x.
+    let mut rows: Vec<Vec<Piece>> = Vec::new();
+    for p in sorted {
+        match rows.last_mut() {
+            Some(r) if (p.y - r[0].y).abs() <= 0.5 * r[0].size.max(p.size) => r.push(p),
+            _ => rows.push(vec![p]),
+        }
+    }
+    let mut ordered = Vec::new();
+    for mut r in rows {
+        r.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        ordered.extend(r);
+    }
+    for p in ordered {
         match out.last_mut() {
-            Some(last) if (p.y - last.y).abs() <= 0.4 * last.size.max(p.size) => {
-                last.text.push(' ');
+            Some(last) if (p.y - last.y).abs() <= 0.5 * last.size.max(p.size) => {
+                let tab = p.x0 - last.x1 > 1.0 * p.size.max(1.0) && last.text.chars().count() == 1;
+                last.text.push(if tab { '\t' } else { ' ' });
                 last.boxes.push(None);
                 last.text.push_str(&p.text);
                 last.boxes.extend(p.boxes);
@@ -791,24 +933,58 @@ fn split_columns(
     let min_x = body.iter().map(|p| p.x0).fold(f64::MAX, f64::min);
     let max_x = body.iter().map(|p| p.x1).fold(f64::MIN, f64::max);
     let total: usize = body.iter().map(|p| p.text.len()).sum();
-    let allowed = body.len() / 10;
-    let mut runs: Vec<(f64, f64)> = Vec::new(); // (start, end)
-    let step = 2.0;
-    let mut x = min_x + step;
-    let mut run_start: Option<f64> = None;
-    while x < max_x {
-        let crossing = body.iter().filter(|p| p.x0 < x && p.x1 > x).count();
-        if crossing <= allowed {
-            run_start.get_or_insert(x);
-        } else if let Some(s) = run_start.take() {
-            runs.push((s, x));
+    // Count lines, not pieces: a justified line breaks into many word pieces, but only a real
+    // gutter is free in (nearly) every line.
+    let mut line_of: Vec<usize> = Vec::with_capacity(body.len());
+    let mut ys: Vec<(f64, f64)> = Vec::new(); // (y, size) of each line
+    for p in body {
+        let found = ys
+            .iter()
+            .position(|&(y, sz)| (p.y - y).abs() <= 0.4 * sz.max(p.size));
+        match found {
+            Some(i) => line_of.push(i),
+            None => {
+                ys.push((p.y, p.size));
+                line_of.push(ys.len() - 1);
+            }
         }
-        x += step;
     }
-    runs.sort_by(|a, b| (b.1 - b.0).total_cmp(&(a.1 - a.0)));
-    for (s, e) in runs {
+    let allowed = ys.len() / 10;
+    // Crossing count at each x (1 pt steps).
+    let step = 1.0;
+    let n = ((max_x - min_x) / step).max(0.0) as usize;
+    let crossing_at = |x: f64| {
+        let mut crossed: Vec<usize> = body
+            .iter()
+            .zip(&line_of)
+            .filter(|(p, _)| p.x0 < x && p.x1 > x)
+            .map(|(_, &l)| l)
+            .collect();
+        crossed.sort_unstable();
+        crossed.dedup();
+        crossed.len()
+    };
+    let counts: Vec<usize> = (0..n)
+        .map(|i| crossing_at(min_x + i as f64 * step))
+        .collect();
+    // Stretches of x with the same low crossing count: (crossings, start, end).
+    let mut runs: Vec<(usize, f64, f64)> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let c = counts[i];
+        let mut j = i;
+        while j + 1 < n && counts[j + 1] == c {
+            j += 1;
+        }
+        if c <= allowed {
+            runs.push((c, min_x + i as f64 * step, min_x + j as f64 * step));
+        }
+        i = j + 1;
+    }
+    runs.sort_by(|a, b| a.0.cmp(&b.0).then((b.2 - b.1).total_cmp(&(a.2 - a.1))));
+    for (_, s, e) in runs {
         if e - s < 6.0 {
-            break;
+            continue;
         }
         let center = (s + e) / 2.0;
         if center < w * 0.1 || center > w * 0.9 {
@@ -827,9 +1003,25 @@ fn split_columns(
             }
         }
         let chars = |g: &[Piece]| g.iter().map(|p| p.text.len()).sum::<usize>();
-        let heading = |g: &[Piece]| g.iter().any(|p| layout.objective_start.is_match(&p.text));
-        let balanced = chars(&left) * 100 >= total * 15 && chars(&right) * 100 >= total * 15;
-        if balanced || heading(&left) || heading(&right) {
+        let heading = |g: &[Piece]| has_heading(g, layout);
+        let (lc, rc) = (chars(&left), chars(&right));
+        let rows = |g: &[Piece]| {
+            let mut ys: Vec<i64> = g.iter().map(|p| p.y.round() as i64).collect();
+            ys.sort_unstable();
+            ys.dedup();
+            ys.len()
+        };
+        // Two columns need a few lines each, and a fair share of the text.
+        let balanced = lc * 100 >= total * 15
+            && rc * 100 >= total * 15
+            && rows(&left) >= 3
+            && rows(&right) >= 3;
+        // A side box: the heading on one side, most of the text on the other.
+        let side_box = (heading(&left) && rc * 2 >= total) || (heading(&right) && lc * 2 >= total);
+        if std::env::var_os("INFORME_DEBUG_PDF").is_some() {
+            eprintln!("gutter {s:.1}..{e:.1} left {lc} right {rc} across {} balanced {balanced} side {side_box}", across.len());
+        }
+        if balanced || side_box {
             return Some((left, right, across));
         }
     }
@@ -838,7 +1030,7 @@ fn split_columns(
 
 /// Body pieces in vertical order, each side box (a run of side pieces) written right before the
 /// first body piece at or below its top: the heading comes first, whatever the content order.
-fn with_side_boxes(body: Vec<Piece>, side: Vec<Piece>) -> Vec<Piece> {
+fn with_side_boxes(body: Vec<Piece>, side: Vec<Piece>, layout: &Layout, size: f64) -> Vec<Piece> {
     let side = by_y(side);
     // Boxes: side pieces separated by vertical gaps of more than two lines.
     let mut boxes: Vec<Vec<Piece>> = Vec::new();
@@ -854,13 +1046,21 @@ fn with_side_boxes(body: Vec<Piece>, side: Vec<Piece>) -> Vec<Piece> {
         let top = b[0].y - b[0].size;
         let at = body.iter().position(|p| p.y >= top).unwrap_or(body.len());
         out.extend(body.drain(..at));
-        let bottom = b.last().map_or(0.0, |p| p.y);
-        out.extend(b);
-        // The first body piece after the box must not look like a continuation of the heading.
-        let _ = bottom;
+        // The box becomes one line: a wrapped heading reads as one heading.
+        let mut joined = b[0].clone();
+        for p in &b[1..] {
+            joined.text.push(' ');
+            joined.boxes.push(None);
+            joined.text.push_str(&p.text);
+            joined.boxes.extend(p.boxes.iter().copied());
+            joined.x0 = joined.x0.min(p.x0);
+            joined.x1 = joined.x1.max(p.x1);
+        }
+        out.push(joined);
     }
     out.extend(body);
     // Keep the order we built: re-sorting by y would undo it.
+    mark_sub_bullets(&mut out, layout, size);
     out
 }
 
