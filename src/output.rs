@@ -7,7 +7,9 @@
 //! - `figures.csv`: one row per figure, with its action, unit, period and source;
 //! - `objectives.jsonl`: one line per catalog objective;
 //! - `elements.json`: sections, tables, paragraphs, footnotes and warnings;
-//! - `flags.jsonl`, `flags.csv`: the audit's findings for review.
+//! - `flags.jsonl`, `flags.csv`: the audit's findings for review;
+//! - `pages.jsonl` (PDF input): each page's extracted text and its offset in the text that PDF
+//!   spans point into, the reading method and the page's problems.
 //!
 //! Per run, `<out>/run.json`: every input with its status (ok, failed, skipped) and reason.
 
@@ -242,6 +244,9 @@ pub fn write_extracted(dir: &Path, ex: &Extracted) -> Result<PathBuf, OutputErro
     write_atomic(&dir.join("actions.csv"), &actions_csv(ex))?;
     write_atomic(&dir.join("figures.csv"), &figures_csv(ex))?;
     write_atomic(&dir.join("objectives.jsonl"), &jsonl(&ex.objectives))?;
+    if !ex.pages.is_empty() {
+        write_atomic(&dir.join("pages.jsonl"), &jsonl(&ex.pages))?;
+    }
     let elements = Elements {
         source: &ex.source,
         profile: &ex.profile,

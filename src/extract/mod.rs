@@ -156,6 +156,9 @@ pub struct Extracted {
     pub paragraphs: Vec<Paragraph>,
     pub footnotes: Vec<Footnote>,
     pub warnings: Vec<Warning>,
+    /// For a PDF: each page's extracted text, its offset in the text that spans point into, the
+    /// method used and the problems found (written as `pages.jsonl`).
+    pub pages: Vec<crate::ingest::pdf::PageInfo>,
 }
 
 /// The stem used in ids and output folders: the file name without its extension.
@@ -239,6 +242,18 @@ pub fn extract(doc: &Document, seg: &Segmented, rules: &Rules) -> Extracted {
         tables: seg.tables.clone(),
         paragraphs: seg.paragraphs.clone(),
         footnotes: seg.footnotes.clone(),
-        warnings: seg.warnings.clone(),
+        warnings: {
+            let mut w = seg.warnings.clone();
+            for p in doc.pdf.iter().flat_map(|pdf| pdf.pages.iter()) {
+                for problem in &p.problems {
+                    w.push(Warning {
+                        line: None,
+                        message: format!("page {}: {problem}", p.page),
+                    });
+                }
+            }
+            w
+        },
+        pages: doc.pdf.as_ref().map_or_else(Vec::new, |p| p.pages.clone()),
     }
 }

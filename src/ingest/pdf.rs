@@ -1017,7 +1017,9 @@ fn split_columns(
             && rows(&left) >= 3
             && rows(&right) >= 3;
         // A side box: the heading on one side, most of the text on the other.
-        let side_box = (heading(&left) && rc * 2 >= total) || (heading(&right) && lc * 2 >= total);
+        // (Real text on the other side, not only the bullet glyphs of a list.)
+        let text_in = |g: &[Piece]| g.iter().any(|p| p.text.chars().count() >= 10);
+        let side_box = (heading(&left) && text_in(&right)) || (heading(&right) && text_in(&left));
         if std::env::var_os("INFORME_DEBUG_PDF").is_some() {
             eprintln!("gutter {s:.1}..{e:.1} left {lc} right {rc} across {} balanced {balanced} side {side_box}", across.len());
         }
