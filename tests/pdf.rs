@@ -20,6 +20,8 @@ fn squash(s: &str) -> String {
 }
 
 type Essence = Vec<(u32, String, Vec<String>)>;
+/// Objective, value, unit, period start and end of a figure.
+type FigureKey = (u32, String, Option<String>, Option<String>, Option<String>);
 
 fn essence(ex: &Extracted) -> Essence {
     let mut v: Essence = ex
@@ -55,7 +57,7 @@ fn the_2021_report_rebuilt_as_pdf_gives_the_text_path_records() {
     assert_eq!(per(&pdf), per(&text));
     // The same figures: objective, value, unit, period.
     let figures = |ex: &Extracted| {
-        let mut v: Vec<(u32, String, Option<String>, Option<String>, Option<String>)> = ex
+        let mut v: Vec<FigureKey> = ex
             .actions
             .iter()
             .flat_map(|a| {

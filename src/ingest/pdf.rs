@@ -695,15 +695,6 @@ fn layout_page(
     if ps.is_empty() {
         return Vec::new();
     }
-    if std::env::var_os("INFORME_DEBUG_PDF").is_some() {
-        eprintln!("--- page w={w:.0} h={h:.0}");
-        for p in &ps {
-            eprintln!(
-                "piece y={:.1} x0={:.1} x1={:.1} size={:.1} {:?}",
-                p.y, p.x0, p.x1, p.size, p.text
-            );
-        }
-    }
     // Body font size: the size that covers most characters.
     let mut sizes: BTreeMap<i64, usize> = BTreeMap::new();
     for p in &ps {
@@ -1020,9 +1011,6 @@ fn split_columns(
         // (Real text on the other side, not only the bullet glyphs of a list.)
         let text_in = |g: &[Piece]| g.iter().any(|p| p.text.chars().count() >= 10);
         let side_box = (heading(&left) && text_in(&right)) || (heading(&right) && text_in(&left));
-        if std::env::var_os("INFORME_DEBUG_PDF").is_some() {
-            eprintln!("gutter {s:.1}..{e:.1} left {lc} right {rc} across {} balanced {balanced} side {side_box}", across.len());
-        }
         if balanced || side_box {
             return Some((left, right, across));
         }
