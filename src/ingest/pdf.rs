@@ -171,8 +171,17 @@ fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
     r
 }
 
-/// A page after placing its glyphs: number, width, height, glyphs, problems, has text operators.
-type PlacedPage = (u32, f64, f64, Vec<Glyph>, Vec<String>, bool);
+/// A page after placing its glyphs.
+struct PlacedPage {
+    number: u32,
+    w: f64,
+    h: f64,
+    glyphs: Vec<Glyph>,
+    pieces: Vec<Piece>,
+    problems: Vec<String>,
+    /// Whether the content stream has text operators.
+    ops: bool,
+}
 
 /// A positioned glyph, displayed coordinates (y down), in reading orientation.
 #[derive(Debug, Clone)]
@@ -249,28 +258,43 @@ pub fn read_pdf(path: &str, bytes: &[u8], layout: &Layout) -> Result<PdfText, In
     if page_ids.is_empty() {
         return Err(fail("the document has no pages".to_string()));
     }
-    let mut raw_pages = Vec::new();
-    for (number, id) in &page_ids {
-        let mut problems = Vec::new();
-        let (rotate, media) = page_geometry(&doc, *id);
-        let mut dev = Collector::default();
-        let result = quietly(|| pdf_extract::output_doc_page(&doc, &mut dev, *number));
-        match result {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => problems.push(format!("pdf-extract failed on this page: {e}")),
-            Err(_) => problems.push("pdf-extract panicked on this page".to_string()),
-        }
-        let media = dev.media.map_or(media, |m| [m.llx, m.lly, m.urx, m.ury]);
-        let has_text_ops = page_has_text_operators(&doc, *id);
-        raw_pages.push((*number, rotate, media, dev.glyphs, problems, has_text_ops));
-    }
+    // Pages are read in parallel (rayon), each with its own collector and under catch_unwind.
+    use rayon::prelude::*;
+    let raw_pages: Vec<_> = page_ids
+        .par_iter()
+        .map(|(number, id)| {
+            let mut problems = Vec::new();
+            let (rotate, media) = page_geometry(&doc, *id);
+            let mut dev = Collector::default();
+            let result = quietly(|| pdf_extract::output_doc_page(&doc, &mut dev, *number));
+            match result {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => problems.push(format!("pdf-extract failed on this page: {e}")),
+                Err(_) => problems.push("pdf-extract panicked on this page".to_string()),
+            }
+            let media = dev.media.map_or(media, |m| [m.llx, m.lly, m.urx, m.ury]);
+            let has_text_ops = page_has_text_operators(&doc, *id);
+            (*number, rotate, media, dev.glyphs, problems, has_text_ops)
+        })
+        .collect();
 
     // Lay out every page; collect header/footer candidates across pages first.
-    let mut pages_glyphs: Vec<PlacedPage> = Vec::new();
-    for (number, rotate, media, glyphs, problems, ops) in raw_pages {
-        let (w, h, gl) = place_glyphs(number, rotate, media, &glyphs);
-        pages_glyphs.push((number, w, h, gl, problems, ops));
-    }
+    let pages_glyphs: Vec<PlacedPage> = raw_pages
+        .into_par_iter()
+        .map(|(number, rotate, media, glyphs, problems, ops)| {
+            let (w, h, gl) = place_glyphs(number, rotate, media, &glyphs);
+            let pieces = pieces(&gl, w);
+            PlacedPage {
+                number,
+                w,
+                h,
+                glyphs: gl,
+                pieces,
+                problems,
+                ops,
+            }
+        })
+        .collect();
     let repeated = repeated_bands(&pages_glyphs);
 
     let mut out = PdfText {
@@ -278,44 +302,70 @@ pub fn read_pdf(path: &str, bytes: &[u8], layout: &Layout) -> Result<PdfText, In
         boxes: Vec::new(),
         pages: Vec::new(),
     };
+    // Lay out the pages in parallel, then join them in page order.
+    type Laid = (
+        u32,
+        f64,
+        f64,
+        Vec<(String, Vec<Option<BBox>>)>,
+        String,
+        Vec<String>,
+        bool,
+    );
+    let laid: Vec<Laid> = pages_glyphs
+        .into_par_iter()
+        .map(|page| {
+            let PlacedPage {
+                number,
+                w,
+                h,
+                glyphs,
+                pieces,
+                mut problems,
+                ops,
+            } = page;
+            let mut method = "positions".to_string();
+            let collapsed = collapsed_baseline(&glyphs, w);
+            if collapsed {
+                problems.push(
+                    "the glyphs of this page fall on one baseline (text operators pdf-extract does not apply); read with lopdf without positions"
+                        .to_string(),
+                );
+            }
+            let lines: Vec<(String, Vec<Option<BBox>>)> = if glyphs.is_empty() || collapsed {
+                if glyphs.is_empty() && ops {
+                    problems.push(
+                        "this page has text operators but pdf-extract found no text (fonts without a Unicode map?); read with lopdf".to_string(),
+                    );
+                }
+                match modern.as_ref().and_then(|m| lopdf_page_text(m, number)) {
+                    Some(t) if !t.trim().is_empty() => {
+                        method = "lopdf-text".to_string();
+                        t.lines()
+                            .map(|l| (l.trim_end().to_string(), Vec::new()))
+                            .collect()
+                    }
+                    _ => Vec::new(),
+                }
+            } else {
+                layout_page(pieces, h, w, &repeated, layout)
+            };
+            let empty = lines.iter().all(|(t, _)| t.trim().is_empty());
+            if empty && !ops {
+                problems.push("no text layer (an image-only page?)".to_string());
+            }
+            (number, w, h, lines, method, problems, empty)
+        })
+        .collect();
     let mut empty_pages = Vec::new();
-    for (i, (number, w, h, glyphs, mut problems, ops)) in pages_glyphs.into_iter().enumerate() {
+    for (i, (number, w, h, lines, method, problems, empty)) in laid.into_iter().enumerate() {
         if i > 0 {
             out.text.push('\u{c}');
             out.boxes.push(None);
         }
         let offset = out.text.len();
-        let mut method = "positions".to_string();
-        let collapsed = collapsed_baseline(&glyphs, w);
-        if collapsed {
-            problems.push(
-                "the glyphs of this page fall on one baseline (text operators pdf-extract does not apply); read with lopdf without positions"
-                    .to_string(),
-            );
-        }
-        let lines = if glyphs.is_empty() || collapsed {
-            if glyphs.is_empty() && ops {
-                problems.push(
-                    "this page has text operators but pdf-extract found no text (fonts without a Unicode map?); read with lopdf".to_string(),
-                );
-            }
-            match modern.as_ref().and_then(|m| lopdf_page_text(m, number)) {
-                Some(t) if !t.trim().is_empty() => {
-                    method = "lopdf-text".to_string();
-                    t.lines()
-                        .map(|l| (l.trim_end().to_string(), Vec::new()))
-                        .collect()
-                }
-                _ => Vec::new(),
-            }
-        } else {
-            layout_page(&glyphs, w, h, &repeated, layout)
-        };
-        if lines.iter().all(|(t, _)| t.trim().is_empty()) {
+        if empty {
             empty_pages.push(number);
-            if !ops {
-                problems.push("no text layer (an image-only page?)".to_string());
-            }
         }
         for (text, boxes) in &lines {
             out.text.push_str(text);
@@ -566,10 +616,10 @@ fn in_band(y: f64, h: f64) -> bool {
 /// and footers (digits count as one, so "Página 3" repeats).
 fn repeated_bands(pages: &[PlacedPage]) -> Vec<String> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for (_, w, h, glyphs, _, _) in pages {
+    for page in pages {
         let mut seen = std::collections::BTreeSet::new();
-        for p in pieces(glyphs, *w) {
-            if in_band(p.y, *h) {
+        for p in &page.pieces {
+            if in_band(p.y, page.h) {
                 seen.insert(band_key(&p.text));
             }
         }
@@ -606,26 +656,34 @@ fn pieces(glyphs: &[Glyph], _width: f64) -> Vec<Piece> {
         let size = l.iter().map(|g| g.size).fold(0.0, f64::max);
         (x0, x1, size, l[0].y)
     };
-    let mut i = 0;
-    while i < lines.len() {
-        let (x0, x1, size, y) = extent(&lines[i]);
-        let host = (0..lines.len()).filter(|&j| j != i).find(|&j| {
-            let (hx0, hx1, hsize, hy) = extent(&lines[j]);
-            size < 0.8 * hsize
-                && hy > y
-                && hy - y <= 0.6 * hsize
-                && x0 >= hx0 - 2.0
-                && x1 <= hx1 + 2.0 * hsize
-        });
-        match host {
-            Some(j) => {
-                let moved = lines.remove(i);
-                let j = if j > i { j - 1 } else { j };
-                lines[j].extend(moved);
-            }
-            None => i += 1,
+    // Lines are in y order: a host lies below within 0.6 of its size, so look a few lines ahead.
+    let exts: Vec<(f64, f64, f64, f64)> = lines.iter().map(|l| extent(l)).collect();
+    let max_size = exts.iter().map(|e| e.2).fold(0.0, f64::max);
+    let mut host_of: Vec<Option<usize>> = vec![None; lines.len()];
+    for i in 0..lines.len() {
+        let (x0, x1, size, y) = exts[i];
+        if size >= 0.8 * max_size {
+            continue;
+        }
+        host_of[i] = (i + 1..lines.len())
+            .take_while(|&j| exts[j].3 - y <= 0.6 * max_size)
+            .find(|&j| {
+                let (hx0, hx1, hsize, hy) = exts[j];
+                size < 0.8 * hsize
+                    && hy > y
+                    && hy - y <= 0.6 * hsize
+                    && x0 >= hx0 - 2.0
+                    && x1 <= hx1 + 2.0 * hsize
+            });
+    }
+    let mut merged: Vec<Vec<&Glyph>> = vec![Vec::new(); lines.len()];
+    for (i, line) in lines.into_iter().enumerate() {
+        match host_of[i] {
+            Some(j) => merged[j].extend(line),
+            None => merged[i].extend(line),
         }
     }
+    let lines: Vec<Vec<&Glyph>> = merged.into_iter().filter(|l| !l.is_empty()).collect();
     let mut out = Vec::new();
     for mut line in lines {
         line.sort_by(|a, b| a.x.total_cmp(&b.x));
@@ -677,13 +735,13 @@ fn pieces(glyphs: &[Glyph], _width: f64) -> Vec<Piece> {
 
 /// Lays out one page: returns its lines (text and per-byte boxes) in reading order.
 fn layout_page(
-    glyphs: &[Glyph],
-    w: f64,
+    pieces: Vec<Piece>,
     h: f64,
+    w: f64,
     repeated: &[String],
     layout: &Layout,
 ) -> Vec<(String, Vec<Option<BBox>>)> {
-    let mut ps: Vec<Piece> = pieces(glyphs, w)
+    let mut ps: Vec<Piece> = pieces
         .into_iter()
         .filter(|p| {
             let banded = in_band(p.y, h);
@@ -941,23 +999,45 @@ fn split_columns(
         }
     }
     let allowed = ys.len() / 10;
-    // Crossing count at each x (1 pt steps).
+    // Crossing count at each x (1 pt steps): for each line, the union of its pieces' extents,
+    // added to a difference array.
     let step = 1.0;
     let n = ((max_x - min_x) / step).max(0.0) as usize;
-    let crossing_at = |x: f64| {
-        let mut crossed: Vec<usize> = body
-            .iter()
-            .zip(&line_of)
-            .filter(|(p, _)| p.x0 < x && p.x1 > x)
-            .map(|(_, &l)| l)
-            .collect();
-        crossed.sort_unstable();
-        crossed.dedup();
-        crossed.len()
-    };
-    let counts: Vec<usize> = (0..n)
-        .map(|i| crossing_at(min_x + i as f64 * step))
-        .collect();
+    let mut diff = vec![0i64; n + 2];
+    let mut per_line: Vec<Vec<(usize, usize)>> = vec![Vec::new(); ys.len()];
+    for (p, &l) in body.iter().zip(&line_of) {
+        // Positions x strictly inside (x0, x1).
+        let a = (((p.x0 - min_x) / step).floor() as i64 + 1).max(0) as usize;
+        let b = (((p.x1 - min_x) / step).ceil() as i64 - 1).max(0) as usize;
+        if a <= b && a < n {
+            per_line[l].push((a, b.min(n - 1)));
+        }
+    }
+    for mut spans in per_line {
+        spans.sort_unstable();
+        let mut cur: Option<(usize, usize)> = None;
+        for (a, b) in spans {
+            match cur {
+                Some((ca, cb)) if a <= cb + 1 => cur = Some((ca, cb.max(b))),
+                Some((ca, cb)) => {
+                    diff[ca] += 1;
+                    diff[cb + 1] -= 1;
+                    cur = Some((a, b));
+                }
+                None => cur = Some((a, b)),
+            }
+        }
+        if let Some((ca, cb)) = cur {
+            diff[ca] += 1;
+            diff[cb + 1] -= 1;
+        }
+    }
+    let mut counts: Vec<usize> = Vec::with_capacity(n);
+    let mut acc = 0i64;
+    for d in diff.iter().take(n) {
+        acc += d;
+        counts.push(acc.max(0) as usize);
+    }
     // Stretches of x with the same low crossing count: (crossings, start, end).
     let mut runs: Vec<(usize, f64, f64)> = Vec::new();
     let mut i = 0;
