@@ -5,6 +5,7 @@
 //! - `informe`: the whole pipeline (PDF reading and layout, segmentation, figures, periods,
 //!   agencies, audit), in this process, one file after another;
 //! - `pdftotext`: poppler's text extraction alone, one process per file, output discarded.
+//!
 //! Files that `pdftotext` cannot read are left out of both columns. Without `pdftotext` on the
 //! machine, only informe's numbers are printed.
 
