@@ -77,7 +77,7 @@ pub enum Input {
 }
 
 /// Extensions taken from folders (files named on the command line are always tried).
-const TEXT_EXTENSIONS: &[&str] = &["txt", "text"];
+const INPUT_EXTENSIONS: &[&str] = &["txt", "text", "pdf"];
 
 /// Expands the command line's files and folders (recursively, in name order) into inputs.
 pub fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
@@ -119,12 +119,12 @@ fn walk(dir: &Path, out: &mut Vec<Input>) {
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
-        if TEXT_EXTENSIONS.contains(&ext.as_str()) {
+        if INPUT_EXTENSIONS.contains(&ext.as_str()) {
             out.push(Input::File(p));
         } else {
             out.push(Input::Skipped {
                 path: p,
-                reason: "not a text file (.txt); this build reads text exports only".to_string(),
+                reason: "not a report file (.txt or .pdf)".to_string(),
             });
         }
     }

@@ -29,10 +29,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Extract actions per objective from report files (text exports) into JSONL and CSV.
+    /// Extract actions per objective from report files (PDF or text exports) into JSONL and CSV.
     #[command(after_help = AFTER_HELP)]
     Extract {
-        /// Files or folders (folders are walked recursively for .txt files).
+        /// Files or folders (folders are walked recursively for .txt and .pdf files).
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
         /// Rules profile folder.

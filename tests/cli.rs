@@ -352,3 +352,57 @@ fn extract_writes_flags_and_counts_them() {
     let csv = std::fs::read(dir.join("flags.csv")).unwrap();
     assert!(csv.starts_with("\u{FEFF}severity,kind,objective,message".as_bytes()));
 }
+
+#[test]
+fn a_folder_of_pdfs_fails_only_the_unreadable_ones() {
+    let out = tmp();
+    let assert = informe()
+        .args(["extract", "fixtures/pdf", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("password-required.pdf: the PDF needs a password"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("no-text-layer.pdf: no text layer on pages 1, 2"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("informe-2021-sidebox.pdf: 102 actions"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("10 inputs: 5 ok, 2 failed, 3 skipped"),
+        "{stdout}"
+    );
+    let pages =
+        std::fs::read_to_string(out.path().join("informe-2021-sidebox/pages.jsonl")).unwrap();
+    assert_eq!(pages.lines().count(), 40);
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("run.json")).unwrap()).unwrap();
+    let reasons: Vec<&str> = run["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["reason"].as_str())
+        .collect();
+    assert!(
+        reasons.contains(&"pdf_password") && reasons.contains(&"pdf_no_text"),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn text_prints_what_informe_reads_from_a_pdf() {
+    informe()
+        .args(["text", "fixtures/pdf/two-columns-footnotes.pdf"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Objetivo 16. Empoderar"))
+        .stdout(predicate::str::contains(
+            "1 Información proporcionada por el ISSSTE.",
+        ));
+}
