@@ -99,7 +99,8 @@ impl LineIndex {
 /// Splits decoded text into NFC lines. CRLF, LF and CR end lines; a form feed starts a page.
 pub fn normalize(source: &Source) -> Document {
     let text = &source.text;
-    let paged = text.contains('\u{c}');
+    // A PDF always has pages; text has them when it has form feeds.
+    let paged = text.contains('\u{c}') || source.pdf.is_some();
     let mut lines = Vec::new();
     let mut page = 1u32;
     let mut pending_break = false;

@@ -260,3 +260,33 @@ fn unreadable_pdfs_are_clear_errors() {
         assert!(e.to_string().starts_with("broken.pdf: "), "{e}");
     }
 }
+
+#[test]
+fn a_page_drawn_with_quote_operators_is_read_another_way_and_says_so() {
+    // fixtures/pdf/make_quote_operator_pdf.py: lines drawn with ', which pdf-extract skips.
+    let ex = read("quote-operator-lines.pdf").unwrap();
+    let got: Vec<(u32, Option<u32>)> = ex
+        .actions
+        .iter()
+        .map(|a| (a.objective, a.provenance.page))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (7, Some(1)),
+            (7, Some(1)),
+            (7, Some(1)),
+            (7, Some(1)),
+            (15, Some(1)),
+            (15, Some(1))
+        ]
+    );
+    // Read without positions: no boxes, and the page's problem is a warning of the run.
+    assert!(ex.actions.iter().all(|a| a.provenance.bbox.is_none()));
+    assert_eq!(ex.pages[0].method, "lopdf-text");
+    assert!(ex.warnings.iter().any(|w| w
+        .message
+        .contains("page 1: the page draws text with the ' and \" operators")));
+    let f = &ex.actions[0].figures[0];
+    assert_eq!((f.raw.as_str(), f.unit.as_deref()), ("1,250", Some("caso")));
+}

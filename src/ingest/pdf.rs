@@ -181,6 +181,8 @@ struct PlacedPage {
     problems: Vec<String>,
     /// Whether the content stream has text operators.
     ops: bool,
+    /// Whether it uses the `'` and `"` operators.
+    quotes: bool,
 }
 
 /// A positioned glyph, displayed coordinates (y down), in reading orientation.
@@ -273,15 +275,21 @@ pub fn read_pdf(path: &str, bytes: &[u8], layout: &Layout) -> Result<PdfText, In
                 Err(_) => problems.push("pdf-extract panicked on this page".to_string()),
             }
             let media = dev.media.map_or(media, |m| [m.llx, m.lly, m.urx, m.ury]);
-            let has_text_ops = page_has_text_operators(&doc, *id);
-            (*number, rotate, media, dev.glyphs, problems, has_text_ops)
+            let (has_text_ops, quotes) = page_text_operators(&doc, *id);
+            if quotes {
+                problems.push(
+                    "the page draws text with the ' and \" operators, which pdf-extract does not apply; read with lopdf without positions"
+                        .to_string(),
+                );
+            }
+            (*number, rotate, media, dev.glyphs, problems, has_text_ops, quotes)
         })
         .collect();
 
     // Lay out every page; collect header/footer candidates across pages first.
     let pages_glyphs: Vec<PlacedPage> = raw_pages
         .into_par_iter()
-        .map(|(number, rotate, media, glyphs, problems, ops)| {
+        .map(|(number, rotate, media, glyphs, problems, ops, quotes)| {
             let (w, h, gl) = place_glyphs(number, rotate, media, &glyphs);
             let pieces = pieces(&gl, w);
             PlacedPage {
@@ -292,6 +300,7 @@ pub fn read_pdf(path: &str, bytes: &[u8], layout: &Layout) -> Result<PdfText, In
                 pieces,
                 problems,
                 ops,
+                quotes,
             }
         })
         .collect();
@@ -323,6 +332,7 @@ pub fn read_pdf(path: &str, bytes: &[u8], layout: &Layout) -> Result<PdfText, In
                 pieces,
                 mut problems,
                 ops,
+                quotes,
             } = page;
             let mut method = "positions".to_string();
             let collapsed = collapsed_baseline(&glyphs, w);
@@ -332,7 +342,7 @@ pub fn read_pdf(path: &str, bytes: &[u8], layout: &Layout) -> Result<PdfText, In
                         .to_string(),
                 );
             }
-            let lines: Vec<(String, Vec<Option<BBox>>)> = if glyphs.is_empty() || collapsed {
+            let lines: Vec<(String, Vec<Option<BBox>>)> = if glyphs.is_empty() || collapsed || quotes {
                 if glyphs.is_empty() && ops {
                     problems.push(
                         "this page has text operators but pdf-extract found no text (fonts without a Unicode map?); read with lopdf".to_string(),
@@ -495,13 +505,73 @@ fn page_geometry(doc: &pdf_extract::Document, id: pdf_extract::ObjectId) -> (i64
     (rotate.rem_euclid(360), media)
 }
 
-fn page_has_text_operators(doc: &pdf_extract::Document, id: pdf_extract::ObjectId) -> bool {
-    quietly(|| doc.get_page_content(id))
+/// Whether the page's content has text-showing operators, and whether it uses `'` or `"`
+/// (which pdf-extract 0.12 does not apply). A small scan of the content stream that skips
+/// strings and comments, cheaper than decoding it again.
+fn page_text_operators(doc: &pdf_extract::Document, id: pdf_extract::ObjectId) -> (bool, bool) {
+    match quietly(|| doc.get_page_content(id))
         .ok()
         .and_then(Result::ok)
-        .is_some_and(|c| {
-            c.windows(2).any(|w| w == b"Tj" || w == b"TJ") || c.windows(2).any(|w| w == b"BT")
-        })
+    {
+        Some(content) => scan_text_operators(&content),
+        None => (false, false),
+    }
+}
+
+fn scan_text_operators(c: &[u8]) -> (bool, bool) {
+    let (mut show, mut quote) = (false, false);
+    let mut i = 0;
+    let delim = |b: u8| b.is_ascii_whitespace() || b"()<>[]{}/%".contains(&b);
+    while i < c.len() {
+        match c[i] {
+            b'(' => {
+                // A literal string: balanced parentheses, backslash escapes.
+                let mut depth = 0usize;
+                while i < c.len() {
+                    match c[i] {
+                        b'\\' => i += 1,
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'<' => {
+                while i < c.len() && c[i] != b'>' {
+                    i += 1;
+                }
+            }
+            b'%' => {
+                while i < c.len() && c[i] != b'\n' && c[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'\'' | b'"' => {
+                let before = i == 0 || delim(c[i - 1]);
+                let after = i + 1 >= c.len() || delim(c[i + 1]);
+                if before && after {
+                    quote = true;
+                    show = true;
+                }
+            }
+            b'T' if i + 1 < c.len() && (c[i + 1] == b'j' || c[i + 1] == b'J') => {
+                let before = i == 0 || delim(c[i - 1]);
+                let after = i + 2 >= c.len() || delim(c[i + 2]);
+                if before && after {
+                    show = true;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (show, quote)
 }
 
 /// Maps raw glyphs to displayed coordinates (applying MediaBox origin and /Rotate) and to reading
@@ -1146,5 +1216,26 @@ impl PdfText {
             });
         }
         acc
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scan_text_operators;
+
+    #[test]
+    fn scans_text_operators_outside_strings() {
+        assert_eq!(scan_text_operators(b"BT (Hello) Tj ET"), (true, false));
+        assert_eq!(scan_text_operators(b"BT (a) Tj (b) ' ET"), (true, true));
+        assert_eq!(scan_text_operators(b"BT 1 2 (c) \" ET"), (true, true));
+        // An apostrophe inside a string, nested parentheses and escapes are not operators.
+        assert_eq!(
+            scan_text_operators(b"BT (it's (so) \\) fine) Tj ET"),
+            (true, false)
+        );
+        assert_eq!(
+            scan_text_operators(b"q 1 0 0 1 0 0 cm /Im0 Do Q"),
+            (false, false)
+        );
     }
 }
