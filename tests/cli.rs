@@ -375,7 +375,7 @@ fn a_folder_of_pdfs_fails_only_the_unreadable_ones() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("10 inputs: 5 ok, 2 failed, 3 skipped"),
+        stdout.contains("12 inputs: 6 ok, 2 failed, 4 skipped"),
         "{stdout}"
     );
     let pages =
