@@ -42,6 +42,8 @@ pub enum InputError {
     PdfPassword { path: String },
     #[error("{path}: no text layer on pages {} (a scanned document?); run OCR on it first", pages.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "))]
     PdfNoText { path: String, pages: Vec<u32> },
+    #[error("{path}: cannot read the Word document: {reason}")]
+    Docx { path: String, reason: String },
     #[error("{path}: cannot read the PDF: {reason}")]
     PdfUnreadable { path: String, reason: String },
     #[error("{path}: no objective headings found (checked {lines} lines against objective_heading.start in {rules}); is this a report of this family?")]
@@ -63,6 +65,7 @@ impl InputError {
             InputError::PdfPassword { .. } => "pdf_password",
             InputError::PdfNoText { .. } => "pdf_no_text",
             InputError::PdfUnreadable { .. } => "pdf_unreadable",
+            InputError::Docx { .. } => "docx_unreadable",
             InputError::NoObjectives { .. } => "no_objectives",
         }
     }

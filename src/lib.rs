@@ -24,6 +24,7 @@
 //! ```
 
 pub mod audit;
+pub mod bulk;
 pub mod error;
 pub mod extract;
 pub mod ingest;
@@ -64,7 +65,7 @@ fn finish(source: ingest::Source, rules: &Rules) -> Result<Extracted, InputError
     Ok(extract::extract(&doc, &seg, rules))
 }
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use output::{InputOutcome, RunSummary, Status};
@@ -76,10 +77,17 @@ pub enum Input {
     Skipped { path: PathBuf, reason: String },
 }
 
-/// Extensions taken from folders (files named on the command line are always tried).
-const INPUT_EXTENSIONS: &[&str] = &["txt", "text", "pdf"];
+/// Extensions taken from folders as reports (their content decides how they are read).
+const INPUT_EXTENSIONS: &[&str] = &["txt", "text", "pdf", "docx"];
+/// Extensions that are never reports (source, data and markup files beside the submissions).
+const OTHER_EXTENSIONS: &[&str] = &[
+    "md", "py", "rs", "toml", "json", "jsonl", "csv", "html", "htm", "xml", "sh", "js", "css",
+    "yml", "yaml", "png", "jpg", "jpeg", "gif", "zip", "xlsx", "xls", "lock",
+];
 
 /// Expands the command line's files and folders (recursively, in name order) into inputs.
+/// Files named on the command line are always tried; in folders, files are taken by extension
+/// or, without a known one, by content (a PDF, a Word file or text).
 pub fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
     let mut out = Vec::new();
     for p in paths {
@@ -121,63 +129,46 @@ fn walk(dir: &Path, out: &mut Vec<Input>) {
             .unwrap_or_default();
         if INPUT_EXTENSIONS.contains(&ext.as_str()) {
             out.push(Input::File(p));
-        } else {
+        } else if OTHER_EXTENSIONS.contains(&ext.as_str()) {
             out.push(Input::Skipped {
                 path: p,
-                reason: "not a report file (.txt or .pdf)".to_string(),
+                reason: format!("not a report file (.{ext})"),
             });
+        } else {
+            // No telling extension: look at the first bytes.
+            let head = std::fs::File::open(&p)
+                .and_then(|f| {
+                    let mut buf = Vec::new();
+                    std::io::Read::read_to_end(&mut std::io::Read::take(f, 65536), &mut buf)?;
+                    Ok(buf)
+                })
+                .unwrap_or_default();
+            if head.starts_with(b"PK\x03\x04") || ingest::sniff(&head).is_some() {
+                out.push(Input::File(p));
+            } else {
+                out.push(Input::Skipped {
+                    path: p,
+                    reason: "not a report: binary data that is neither PDF, Word nor text".to_string(),
+                });
+            }
         }
     }
 }
 
-/// Processes every input and writes the outputs under `out_dir`. An input that fails is listed
-/// in the summary (and `run.json`) with its error; the others are processed all the same.
-/// Only a failure to write outputs stops the run. `window` overrides the audit's reporting window.
+/// Processes every input, in this process and one at a time, and writes the outputs under
+/// `out_dir` (see [`bulk::run_bulk`] for workers, jobs, resume and shards). An input that fails is
+/// listed in the summary (and `manifest.jsonl`, `run.json`) with its error; the others are
+/// processed all the same. Only a failure to write outputs stops the run. `window` overrides the
+/// audit's reporting window.
 pub fn run(
     inputs: &[Input],
     rules: &Rules,
     out_dir: &Path,
     window: Option<&audit::Window>,
 ) -> Result<RunSummary, OutputError> {
-    let mut summary = RunSummary {
-        tool: format!("informe {}", env!("CARGO_PKG_VERSION")),
-        profile: rules.profile.clone(),
-        out_dir: out_dir.display().to_string(),
-        inputs: Vec::new(),
-    };
-    let mut used = HashSet::new();
-    for input in inputs {
-        let outcome = match input {
-            Input::Skipped { path, reason } => InputOutcome {
-                file: path.display().to_string(),
-                status: Status::Skipped,
-                reason: Some("not_text".to_string()),
-                error: Some(format!("{}: {reason}", path.display())),
-                ..InputOutcome::empty()
-            },
-            Input::File(path) => match process_file(path, rules) {
-                Ok(ex) => {
-                    let flags = audit::audit(&ex, rules, window);
-                    let dir = out_dir.join(unique_dir_name(&ex.source.file, &mut used));
-                    output::write_extracted(&dir, &ex)?;
-                    output::write_flags(&dir, &flags)?;
-                    let mut outcome = outcome_of(&ex, &dir);
-                    outcome.flags = flag_counts(&flags);
-                    outcome
-                }
-                Err(e) => InputOutcome {
-                    file: path.display().to_string(),
-                    status: Status::Failed,
-                    reason: Some(e.kind().to_string()),
-                    error: Some(e.to_string()),
-                    ..InputOutcome::empty()
-                },
-            },
-        };
-        summary.inputs.push(outcome);
-    }
-    output::write_run(out_dir, &summary)?;
-    Ok(summary)
+    let mut opts = bulk::RunOptions::new(out_dir);
+    opts.window = window.cloned();
+    bulk::run_bulk(inputs, rules, &opts, &bulk::Silent)
 }
 
 /// Flags counted by "severity/kind".
@@ -191,18 +182,7 @@ pub fn flag_counts(flags: &[audit::Flag]) -> BTreeMap<String, usize> {
     counts
 }
 
-fn unique_dir_name(file: &str, used: &mut HashSet<String>) -> String {
-    let stem = extract::file_stem(file);
-    let mut name = stem.clone();
-    let mut n = 2;
-    while !used.insert(name.clone()) {
-        name = format!("{stem}-{n}");
-        n += 1;
-    }
-    name
-}
-
-fn outcome_of(ex: &Extracted, dir: &Path) -> InputOutcome {
+pub(crate) fn outcome_of(ex: &Extracted, dir: &Path) -> InputOutcome {
     let per_objective: BTreeMap<u32, usize> = ex
         .objectives
         .iter()
@@ -211,6 +191,9 @@ fn outcome_of(ex: &Extracted, dir: &Path) -> InputOutcome {
     InputOutcome {
         file: ex.source.file.clone(),
         status: Status::Ok,
+        format: Some(ex.source.format.clone()),
+        pages: (!ex.pages.is_empty()).then_some(ex.pages.len()),
+        submitter: ex.submitter.clone(),
         output: Some(dir.display().to_string()),
         actions: ex.actions.len(),
         figures: ex.actions.iter().map(|a| a.figures.len()).sum(),

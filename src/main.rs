@@ -9,7 +9,9 @@ use clap::{Parser, Subcommand};
 const AFTER_HELP: &str = "\
 Examples:
   informe extract fixtures/informe-ejecutivo-2021.txt
-  informe extract submissions/ --out output/2022
+  informe extract submissions/ --out output/2022 --jobs 2 --timeout 60
+  informe extract submissions/ --out output/shard0 --shard 0/4
+  informe merge output/shard0 output/shard1 output/shard2 output/shard3 --out output/all
   informe extract report.txt --rules rules/gcm
   informe audit fixtures/informe-ejecutivo-2021.txt --period 2020-06-01..2021-06-30
   informe audit report.txt --format json
@@ -44,9 +46,52 @@ enum Command {
         /// Reporting window for the audit, START..END (overrides audit.toml).
         #[arg(long, value_parser = parse_window)]
         period: Option<informe::audit::Window>,
-        /// Print only failures and the closing line.
+        /// Print only failures and the closing line; no progress.
         #[arg(long, short)]
         quiet: bool,
+        /// Inputs processed at once (default: all cores).
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// Seconds a worker may spend on one input before it is stopped.
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+        /// Memory (address space) a worker may use, e.g. 2G, 512M.
+        #[arg(long, default_value = "2G", value_parser = informe::bulk::parse_size)]
+        max_memory: u64,
+        /// Skip inputs already done in --out with the same content, rules and tool version.
+        #[arg(long)]
+        resume: bool,
+        /// Process only shard K of N (0 ≤ K < N), chosen by content hash; merge shards with
+        /// `informe merge`.
+        #[arg(long, value_parser = informe::bulk::parse_shard)]
+        shard: Option<(u64, u64)>,
+        /// Process inputs in this process instead of worker processes (faster, not isolated).
+        #[arg(long)]
+        in_process: bool,
+    },
+    /// Combine the output folders of shards (or runs) into one data set, with the cross-file audit.
+    Merge {
+        /// Output folders of `informe extract --shard K/N`.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[arg(long, default_value = "rules/gcm")]
+        rules: PathBuf,
+        /// Folder for the merged data set.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+    },
+    /// Process one input in isolation (used by `extract`; not for direct use).
+    #[command(hide = true)]
+    Worker {
+        file: PathBuf,
+        #[arg(long)]
+        rules: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_parser = parse_window)]
+        period: Option<informe::audit::Window>,
+        #[arg(long)]
+        max_memory: u64,
     },
     /// Extract and audit one report; print the flags grouped by severity.
     #[command(after_help = AFTER_HELP)]
@@ -102,14 +147,36 @@ fn real_main() -> anyhow::Result<ExitCode> {
     match Cli::parse().command {
         Command::Extract {
             inputs,
-            rules,
+            rules: rules_dir,
             out,
             period,
             quiet,
+            jobs,
+            timeout,
+            max_memory,
+            resume,
+            shard,
+            in_process,
         } => {
-            let rules = informe::Rules::load(&rules)?;
+            let rules = informe::Rules::load(&rules_dir)?;
             let inputs = informe::collect_inputs(&inputs);
-            let run = informe::run(&inputs, &rules, &out, period.as_ref())
+            let mut opts = informe::bulk::RunOptions::new(&out);
+            opts.window = period;
+            opts.jobs = jobs.unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, |n| n.get())
+            });
+            opts.resume = resume;
+            opts.shard = shard;
+            if !in_process {
+                opts.worker = Some(informe::bulk::Worker {
+                    program: std::env::current_exe().context("finding the informe binary for its workers")?,
+                    rules_dir: rules_dir.clone(),
+                    timeout: std::time::Duration::from_secs(timeout),
+                    max_memory,
+                });
+            }
+            let progress = informe::report::progress(quiet);
+            let run = informe::bulk::run_bulk(&inputs, &rules, &opts, progress.as_ref())
                 .with_context(|| format!("writing outputs under {}", out.display()))?;
             let text = informe::report::summary(&run, &rules);
             if quiet {
@@ -127,6 +194,28 @@ fn real_main() -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Merge { dirs, rules, out } => {
+            let rules = informe::Rules::load(&rules)?;
+            let run = informe::bulk::merge(&dirs, &out, &rules)
+                .with_context(|| format!("writing the merged data set under {}", out.display()))?;
+            print!("{}", informe::report::summary(&run, &rules));
+            Ok(if run.failed() > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Worker {
+            file,
+            rules,
+            out,
+            period,
+            max_memory,
+        } => {
+            let rules = informe::Rules::load(&rules)?;
+            informe::bulk::worker_main(&file, &out, &rules, period.as_ref(), max_memory)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
             file,

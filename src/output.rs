@@ -34,6 +34,17 @@ pub enum Status {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InputOutcome {
     pub file: String,
+    /// SHA-256 of the input's bytes.
+    #[serde(default)]
+    pub sha256: Option<String>,
+    #[serde(default)]
+    pub size: u64,
+    /// `pdf`, `docx`, `text`, or what ingest named it (`text/utf-8`…).
+    #[serde(default)]
+    pub format: Option<String>,
+    /// Pages, for a PDF.
+    #[serde(default)]
+    pub pages: Option<usize>,
     pub status: Status,
     /// Machine-readable reason of a failure or skip (`binary`, `empty`, …).
     pub reason: Option<String>,
@@ -55,12 +66,27 @@ pub struct InputOutcome {
     pub warnings: Vec<String>,
     /// Audit flags counted by "severity/kind".
     pub flags: std::collections::BTreeMap<String, usize>,
+    /// The agency that submitted the input, from its title lines or its file name.
+    #[serde(default)]
+    pub submitter: Option<String>,
+    /// Time spent on the input, in milliseconds.
+    #[serde(default)]
+    pub duration_ms: u64,
+    /// Tool version and rules fingerprint, so that `--resume` redoes what they would change.
+    #[serde(default)]
+    pub tool: String,
+    #[serde(default)]
+    pub rules: String,
 }
 
 impl InputOutcome {
     pub fn empty() -> InputOutcome {
         InputOutcome {
             file: String::new(),
+            sha256: None,
+            size: 0,
+            format: None,
+            pages: None,
             status: Status::Skipped,
             reason: None,
             error: None,
@@ -74,6 +100,10 @@ impl InputOutcome {
             missing_headings: Vec::new(),
             warnings: Vec::new(),
             flags: Default::default(),
+            submitter: None,
+            duration_ms: 0,
+            tool: String::new(),
+            rules: String::new(),
         }
     }
 }

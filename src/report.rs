@@ -122,3 +122,75 @@ pub fn flags_table(file: &str, flags: &[Flag]) -> String {
     }
     s
 }
+
+/// Progress for the terminal: a bar (files done/total, pages, rate, ETA, failures) when stderr is
+/// a terminal; otherwise a line every 50 files; nothing when `quiet`.
+pub fn progress(quiet: bool) -> Box<dyn crate::bulk::Progress> {
+    use std::io::IsTerminal;
+    if quiet {
+        Box::new(crate::bulk::Silent)
+    } else if std::io::stderr().is_terminal() {
+        Box::new(Bar::default())
+    } else {
+        Box::new(Lines::default())
+    }
+}
+
+#[derive(Default)]
+struct Bar {
+    bar: std::sync::OnceLock<indicatif::ProgressBar>,
+    pages: std::sync::atomic::AtomicUsize,
+    failed: std::sync::atomic::AtomicUsize,
+}
+
+impl crate::bulk::Progress for Bar {
+    fn start(&self, total: usize) {
+        let bar = indicatif::ProgressBar::new(total as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} files  {msg}  {per_sec}  ETA {eta}",
+        ) {
+            bar.set_style(style);
+        }
+        let _ = self.bar.set(bar);
+    }
+    fn file_done(&self, o: &crate::output::InputOutcome) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let pages = self.pages.fetch_add(o.pages.unwrap_or(0), Relaxed) + o.pages.unwrap_or(0);
+        let failed = self.failed.fetch_add(usize::from(o.status == Status::Failed), Relaxed)
+            + usize::from(o.status == Status::Failed);
+        if let Some(b) = self.bar.get() {
+            b.set_message(format!("{pages} pages, {failed} failed"));
+            b.inc(1);
+        }
+    }
+    fn finish(&self) {
+        if let Some(b) = self.bar.get() {
+            b.finish_and_clear();
+        }
+    }
+}
+
+#[derive(Default)]
+struct Lines {
+    total: std::sync::atomic::AtomicUsize,
+    done: std::sync::atomic::AtomicUsize,
+    failed: std::sync::atomic::AtomicUsize,
+}
+
+impl crate::bulk::Progress for Lines {
+    fn start(&self, total: usize) {
+        self.total.store(total, std::sync::atomic::Ordering::Relaxed);
+    }
+    fn file_done(&self, o: &crate::output::InputOutcome) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let done = self.done.fetch_add(1, Relaxed) + 1;
+        let failed = self.failed.fetch_add(usize::from(o.status == Status::Failed), Relaxed)
+            + usize::from(o.status == Status::Failed);
+        if done % 50 == 0 {
+            eprintln!(
+                "informe: {done}/{} files, {failed} failed",
+                self.total.load(Relaxed)
+            );
+        }
+    }
+}

@@ -230,6 +230,8 @@ pub struct Rules {
     pub dir: PathBuf,
     /// Profile name (the folder's name), recorded in outputs.
     pub profile: String,
+    /// SHA-256 over the profile's rule files: `--resume` redoes inputs processed with other rules.
+    pub fingerprint: String,
     pub layout: Layout,
     pub objectives: Catalog,
     pub figures: crate::extract::figures::FigureRules,
@@ -261,6 +263,15 @@ impl Rules {
         let agencies = crate::extract::agencies::Lexicon::load(&dir.join("agencies.toml"))?;
         let audit = crate::audit::AuditRules::load(&dir.join("audit.toml"))?;
 
+        let fingerprint = {
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            for name in ["layout.toml", "objectives.toml", "figures.toml", "periods.toml", "agencies.toml", "audit.toml"] {
+                h.update(name.as_bytes());
+                h.update(std::fs::read(dir.join(name)).unwrap_or_default());
+            }
+            h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>()
+        };
         let profile = dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -268,6 +279,7 @@ impl Rules {
         Ok(Rules {
             dir: dir.to_path_buf(),
             profile,
+            fingerprint,
             layout,
             objectives,
             figures,

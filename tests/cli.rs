@@ -153,7 +153,7 @@ fn bad_inputs_fail_alone_and_the_rest_is_processed() {
         ("good.txt", "ok", ""),
         ("letter.txt", "failed", "no_objectives"),
         ("missing.txt", "failed", "io"),
-        ("notes.md", "skipped", "not_text"),
+        ("notes.md", "skipped", "not_report"),
     ];
     let want: Vec<(String, String, String)> = want
         .iter()

@@ -70,6 +70,8 @@ pub struct ActionRecord {
     pub unknown_agencies: Vec<UnknownAgency>,
     /// The agency that carries out the action, when the text makes it clear.
     pub lead_agency: Option<String>,
+    /// The agency that submitted the file: from its title lines, else its file name.
+    pub submitter: Option<String>,
     pub footnote_refs: Vec<FootnoteRef>,
     pub provenance: Provenance,
     /// For each byte of `text` (and one past the end), its offset in the file.
@@ -159,6 +161,46 @@ pub struct Extracted {
     /// For a PDF: each page's extracted text, its offset in the text that spans point into, the
     /// method used and the problems found (written as `pages.jsonl`).
     pub pages: Vec<crate::ingest::pdf::PageInfo>,
+    /// The agency that submitted the file: from its title lines, else its file name.
+    pub submitter: Option<String>,
+}
+
+/// The submitting agency: the first (non-international) agency named in the lines before the
+/// first action or objective heading, else one named in the file name.
+fn submitter(doc: &Document, seg: &Segmented, rules: &Rules) -> Option<String> {
+    let first_action = seg
+        .objectives
+        .iter()
+        .flat_map(|o| o.actions.iter().map(|a| a.place.line))
+        .chain(seg.objectives.iter().map(|o| o.heading.line))
+        .min()
+        .unwrap_or(u32::MAX);
+    let title: String = doc
+        .lines
+        .iter()
+        .take_while(|l| l.number < first_action)
+        .filter(|l| !l.is_blank())
+        .take(12)
+        .map(|l| l.text.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let national = |text: &str| {
+        rules
+            .agencies
+            .find(text)
+            .into_iter()
+            .find(|m| {
+                rules
+                    .agencies
+                    .get(&m.acronym)
+                    .is_none_or(|a| a.kind != "international")
+            })
+            .map(|m| m.acronym)
+    };
+    national(&title).or_else(|| {
+        let stem = file_stem(&doc.source.file).replace(['_', '-', '.'], " ");
+        national(&stem).or_else(|| national(&stem.to_uppercase()))
+    })
 }
 
 /// The stem used in ids and output folders: the file name without its extension.
@@ -175,6 +217,7 @@ pub fn extract(doc: &Document, seg: &Segmented, rules: &Rules) -> Extracted {
     let stem = file_stem(file);
     let lines = LineIndex::new(doc);
     let footnotes: Vec<u32> = seg.footnotes.iter().map(|f| f.number).collect();
+    let submitter = submitter(doc, seg, rules);
     let mut actions = Vec::new();
     for block in &seg.objectives {
         let Some(objective) = rules.objectives.resolve(block.number) else {
@@ -205,6 +248,7 @@ pub fn extract(doc: &Document, seg: &Segmented, rules: &Rules) -> Extracted {
                 agencies: v.agencies,
                 unknown_agencies: v.unknown_agencies,
                 lead_agency: v.lead_agency,
+                submitter: submitter.clone(),
                 footnote_refs: v.footnote_refs,
                 provenance: Provenance::new(file, &a.place, &lines),
                 text_map: a.map.clone(),
@@ -255,5 +299,6 @@ pub fn extract(doc: &Document, seg: &Segmented, rules: &Rules) -> Extracted {
             w
         },
         pages: doc.pdf.as_ref().map_or_else(Vec::new, |p| p.pages.clone()),
+        submitter,
     }
 }

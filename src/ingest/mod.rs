@@ -9,6 +9,7 @@
 //!
 //! Ingest is the only stage that knows about file formats; later stages see a [`Source`].
 
+pub mod docx;
 pub mod pdf;
 
 use std::path::Path;
@@ -78,6 +79,28 @@ pub fn ingest(path: &Path, layout: &Layout) -> Result<Source, InputError> {
     ingest_bytes(&shown, &bytes, layout)
 }
 
+/// What a file is, from its bytes: `pdf`, `docx`, `text`, or `None` when it is none of them.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.is_empty() {
+        return Some("text"); // reported as empty when read
+    }
+    if is_pdf(bytes) {
+        return Some("pdf");
+    }
+    if docx::is_docx(bytes) {
+        return Some("docx");
+    }
+    if Encoding::for_bom(bytes).is_some() {
+        return Some("text");
+    }
+    let sample = &bytes[..bytes.len().min(8192)];
+    let enc = sniff_without_bom(sample);
+    if enc == UTF_16LE || enc == UTF_16BE {
+        return Some("text");
+    }
+    check_not_binary("", sample).ok().map(|_| "text")
+}
+
 /// Whether bytes are a PDF: the header in the first kilobyte, as readers accept it.
 pub fn is_pdf(bytes: &[u8]) -> bool {
     bytes[..bytes.len().min(1024)]
@@ -93,6 +116,25 @@ pub fn ingest_bytes(file: &str, bytes: &[u8], layout: &Layout) -> Result<Source,
     }
     let sha256 = hex(&Sha256::digest(bytes));
     let size = bytes.len() as u64;
+    if docx::is_docx(bytes) {
+        let text = docx::docx_text(bytes).map_err(|reason| InputError::Docx {
+            path: path.clone(),
+            reason,
+        })?;
+        if text.trim().is_empty() {
+            return Err(InputError::NoText { path });
+        }
+        return Ok(Source {
+            file: path,
+            sha256,
+            size,
+            format: "docx".to_string(),
+            bom: false,
+            text,
+            map: ByteMap::Identity,
+            pdf: None,
+        });
+    }
     if is_pdf(bytes) {
         let read = pdf::read_pdf(file, bytes, layout)?;
         return Ok(Source {
