@@ -142,7 +142,9 @@ pub struct Check {
 impl Check {
     /// The `threshold` parameter, where the check has one.
     pub fn threshold(&self) -> Option<f64> {
-        self.params.get("threshold").map(|_| self.float("threshold", 0.5))
+        self.params
+            .get("threshold")
+            .map(|_| self.float("threshold", 0.5))
     }
 
     fn float(&self, key: &str, default: f64) -> f64 {

@@ -20,11 +20,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
 use crate::audit::{Flag, Severity, Window};
 use crate::error::OutputError;
 use crate::output::{self, InputOutcome, RunSummary, Status};
 use crate::{Input, Rules};
+use rayon::prelude::*;
 
 /// How to run a bulk job.
 #[derive(Debug, Clone)]
@@ -86,8 +86,14 @@ pub fn parse_shard(s: &str) -> Result<(u64, u64), String> {
     let (k, n) = s
         .split_once('/')
         .ok_or_else(|| format!("{s:?}: expected K/N, e.g. 0/4 (shards count from 0)"))?;
-    let k: u64 = k.trim().parse().map_err(|_| format!("{s:?}: K is not a number"))?;
-    let n: u64 = n.trim().parse().map_err(|_| format!("{s:?}: N is not a number"))?;
+    let k: u64 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?}: K is not a number"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?}: N is not a number"))?;
     if n == 0 || k >= n {
         return Err(format!("{s:?}: need 0 ≤ K < N"));
     }
@@ -126,7 +132,9 @@ pub fn run_bulk(
     };
     let done: HashMap<(String, String), InputOutcome> = previous
         .into_iter()
-        .filter(|o| o.status != Status::Skipped && o.tool == tool_version() && o.rules == rules.fingerprint)
+        .filter(|o| {
+            o.status != Status::Skipped && o.tool == tool_version() && o.rules == rules.fingerprint
+        })
         .filter_map(|o| o.sha256.clone().map(|h| ((h, o.file.clone()), o)))
         .collect();
 
@@ -322,7 +330,10 @@ fn in_worker(path: &Path, dir: &Path, w: &Worker, window: Option<&Window>) -> In
         ..InputOutcome::empty()
     };
     if let Err(e) = std::fs::create_dir_all(dir) {
-        return failed("io", format!("{shown}: cannot create {}: {e}", dir.display()));
+        return failed(
+            "io",
+            format!("{shown}: cannot create {}: {e}", dir.display()),
+        );
     }
     let outcome_file = dir.join("outcome.json");
     let _ = std::fs::remove_file(&outcome_file);
@@ -335,7 +346,8 @@ fn in_worker(path: &Path, dir: &Path, w: &Worker, window: Option<&Window>) -> In
         .arg("--max-memory")
         .arg(w.max_memory.to_string());
     if let Some(win) = window {
-        cmd.arg("--period").arg(format!("{}..{}", win.start, win.end));
+        cmd.arg("--period")
+            .arg(format!("{}..{}", win.start, win.end));
     }
     cmd.arg(path)
         .stdin(std::process::Stdio::null())
@@ -343,7 +355,15 @@ fn in_worker(path: &Path, dir: &Path, w: &Worker, window: Option<&Window>) -> In
         .stderr(std::process::Stdio::piped());
     let mut child = match cmd.spawn() {
         Ok(c) => c,
-        Err(e) => return failed("worker", format!("{shown}: cannot start a worker ({}): {e}", w.program.display())),
+        Err(e) => {
+            return failed(
+                "worker",
+                format!(
+                    "{shown}: cannot start a worker ({}): {e}",
+                    w.program.display()
+                ),
+            )
+        }
     };
     let start = Instant::now();
     let status = loop {
@@ -370,7 +390,10 @@ fn in_worker(path: &Path, dir: &Path, w: &Worker, window: Option<&Window>) -> In
     let Some(status) = status else {
         return failed(
             "timeout",
-            format!("{shown}: no result after {} s (the worker was stopped)", w.timeout.as_secs()),
+            format!(
+                "{shown}: no result after {} s (the worker was stopped)",
+                w.timeout.as_secs()
+            ),
         );
     };
     match std::fs::read(&outcome_file)
@@ -396,8 +419,13 @@ fn in_worker(path: &Path, dir: &Path, w: &Worker, window: Option<&Window>) -> In
                     }
                 }
             };
-            let memory = stderr.contains("memory allocation") || stderr.contains("capacity overflow");
-            let first = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+            let memory =
+                stderr.contains("memory allocation") || stderr.contains("capacity overflow");
+            let first = stderr
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("")
+                .trim();
             failed(
                 if memory { "memory" } else { "crashed" },
                 format!(
@@ -407,7 +435,11 @@ fn in_worker(path: &Path, dir: &Path, w: &Worker, window: Option<&Window>) -> In
                     } else {
                         String::new()
                     },
-                    if first.is_empty() { String::new() } else { format!(": {first}") }
+                    if first.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {first}")
+                    }
                 ),
             )
         }
@@ -447,7 +479,10 @@ fn read_manifest(path: &Path) -> Vec<InputOutcome> {
 fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(), OutputError> {
     let err = |p: &Path| {
         let p = p.to_path_buf();
-        move |source| OutputError { path: p.clone(), source }
+        move |source| OutputError {
+            path: p.clone(),
+            source,
+        }
     };
     let mut actions = tempfile::NamedTempFile::new_in(out).map_err(err(out))?;
     let mut flags = tempfile::NamedTempFile::new_in(out).map_err(err(out))?;
@@ -455,14 +490,26 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
     let mut figures_header = false;
     let mut per_objective: BTreeMap<u32, (usize, usize)> = BTreeMap::new();
     let mut signatures: Vec<(Signature, String, String, u32)> = Vec::new();
-    let dup = rules.audit.checks.get("near_duplicate").filter(|c| c.enabled).cloned();
+    let dup = rules
+        .audit
+        .checks
+        .get("near_duplicate")
+        .filter(|c| c.enabled)
+        .cloned();
     for o in outcomes.iter().filter(|o| o.status == Status::Ok) {
-        let Some(dir) = o.output.as_deref().map(Path::new) else { continue };
+        let Some(dir) = o.output.as_deref().map(Path::new) else {
+            continue;
+        };
         if let Ok(f) = std::fs::File::open(dir.join("actions.jsonl")) {
             for line in std::io::BufReader::new(f).lines().map_while(Result::ok) {
                 if let Ok(a) = serde_json::from_str::<crate::extract::ActionRecord>(&line) {
                     if dup.is_some() {
-                        signatures.push((signature(&a.text), a.id.clone(), a.provenance.file.clone(), a.objective));
+                        signatures.push((
+                            signature(&a.text),
+                            a.id.clone(),
+                            a.provenance.file.clone(),
+                            a.objective,
+                        ));
                     }
                 }
                 writeln!(actions, "{line}").map_err(err(out))?;
@@ -481,7 +528,11 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
             }
         }
         if let Ok(f) = std::fs::File::open(dir.join("figures.csv")) {
-            for (i, line) in std::io::BufReader::new(f).lines().map_while(Result::ok).enumerate() {
+            for (i, line) in std::io::BufReader::new(f)
+                .lines()
+                .map_while(Result::ok)
+                .enumerate()
+            {
                 if i == 0 {
                     if figures_header {
                         continue;
@@ -499,7 +550,11 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
             }
         }
     }
-    for (tmp, name) in [(actions, "actions.jsonl"), (flags, "flags.jsonl"), (figures, "figures.csv")] {
+    for (tmp, name) in [
+        (actions, "actions.jsonl"),
+        (flags, "flags.jsonl"),
+        (figures, "figures.csv"),
+    ] {
         tmp.persist(out.join(name)).map_err(|e| OutputError {
             path: out.join(name),
             source: e.error,
@@ -508,7 +563,11 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
     let mut csv = String::from("\u{FEFF}objective,title,actions,inputs_with_actions\n");
     for o in &rules.objectives.objectives {
         let (n, files) = per_objective.get(&o.number).copied().unwrap_or((0, 0));
-        csv.push_str(&format!("{},\"{}\",{n},{files}\n", o.number, o.es.replace('"', "\"\"")));
+        csv.push_str(&format!(
+            "{},\"{}\",{n},{files}\n",
+            o.number,
+            o.es.replace('"', "\"\"")
+        ));
     }
     output::write_atomic(&out.join("objectives.csv"), csv.as_bytes())
 }
@@ -555,34 +614,45 @@ fn cross_file_duplicates(
             buckets.entry((band, key)).or_default().push(i);
         }
     }
-    let mut seen = std::collections::HashSet::new();
-    let mut flags = Vec::new();
-    for members in buckets.values() {
-        for (x, &i) in members.iter().enumerate() {
-            for &j in &members[x + 1..] {
-                let (a, b) = (&sigs[i], &sigs[j]);
-                if a.2 == b.2 || !seen.insert((i.min(j), i.max(j))) {
-                    continue;
-                }
-                let same = a.0.iter().zip(&b.0).filter(|(p, q)| p == q).count();
-                let sim = same as f64 / 16.0;
-                if sim >= threshold {
-                    flags.push(Flag {
-                        kind: "near_duplicate".into(),
-                        severity,
-                        objective: Some(b.3),
-                        message: format!(
-                            "La acción {} ({}) es casi igual a la acción {} ({}): ~{:.0} % de coincidencia; la misma acción reportada dos veces.",
-                            b.1, b.2, a.1, a.2, sim * 100.0
-                        ),
-                        evidence: String::new(),
-                        provenance: None,
-                        action: Some(b.1.clone()),
-                        related: vec![a.1.clone()],
-                    });
-                }
+    // Link each action to the first action of its bucket (a star, not every pair): flags grow
+    // with the number of actions, not with the square of the copies of one programme.
+    let mut linked: Vec<Option<(usize, f64)>> = vec![None; sigs.len()];
+    let mut keys: Vec<&(usize, [u64; 4])> = buckets.keys().collect();
+    keys.sort();
+    for key in keys {
+        let members = &buckets[key];
+        let Some(&first) = members.first() else {
+            continue;
+        };
+        for &j in &members[1..] {
+            let (a, b) = (&sigs[first], &sigs[j]);
+            if a.2 == b.2 || linked[j].is_some() {
+                continue;
+            }
+            let same = a.0.iter().zip(&b.0).filter(|(p, q)| p == q).count();
+            let sim = same as f64 / 16.0;
+            if sim >= threshold {
+                linked[j] = Some((first, sim));
             }
         }
+    }
+    let mut flags = Vec::new();
+    for (j, link) in linked.iter().enumerate() {
+        let Some((i, sim)) = *link else { continue };
+        let (a, b) = (&sigs[i], &sigs[j]);
+        flags.push(Flag {
+            kind: "near_duplicate".into(),
+            severity,
+            objective: Some(b.3),
+            message: format!(
+                "La acción {} ({}) es casi igual a la acción {} ({}): ~{:.0} % de coincidencia; la misma acción reportada dos veces.",
+                b.1, b.2, a.1, a.2, sim * 100.0
+            ),
+            evidence: String::new(),
+            provenance: None,
+            action: Some(b.1.clone()),
+            related: vec![a.1.clone()],
+        });
     }
     flags.sort_by(|x, y| x.action.cmp(&y.action));
     flags

@@ -36,7 +36,9 @@ pub enum InputError {
     Empty { path: String },
     #[error("{path}: holds no text (only blank lines)")]
     NoText { path: String },
-    #[error("{path}: looks binary, not text ({reason}); informe reads text exported by Word or a PDF-to-text tool")]
+    #[error(
+        "{path}: looks binary, not text ({reason}); informe reads PDF, Word (.docx) and text files"
+    )]
     Binary { path: String, reason: String },
     #[error("{path}: the PDF needs a password (only files with an empty user password can be read); ask the sender for an unprotected copy")]
     PdfPassword { path: String },

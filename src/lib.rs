@@ -148,7 +148,8 @@ fn walk(dir: &Path, out: &mut Vec<Input>) {
             } else {
                 out.push(Input::Skipped {
                     path: p,
-                    reason: "not a report: binary data that is neither PDF, Word nor text".to_string(),
+                    reason: "not a report: binary data that is neither PDF, Word nor text"
+                        .to_string(),
                 });
             }
         }

@@ -162,14 +162,14 @@ fn real_main() -> anyhow::Result<ExitCode> {
             let inputs = informe::collect_inputs(&inputs);
             let mut opts = informe::bulk::RunOptions::new(&out);
             opts.window = period;
-            opts.jobs = jobs.unwrap_or_else(|| {
-                std::thread::available_parallelism().map_or(1, |n| n.get())
-            });
+            opts.jobs =
+                jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             opts.resume = resume;
             opts.shard = shard;
             if !in_process {
                 opts.worker = Some(informe::bulk::Worker {
-                    program: std::env::current_exe().context("finding the informe binary for its workers")?,
+                    program: std::env::current_exe()
+                        .context("finding the informe binary for its workers")?,
                     rules_dir: rules_dir.clone(),
                     timeout: std::time::Duration::from_secs(timeout),
                     max_memory,

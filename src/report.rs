@@ -11,8 +11,23 @@ use crate::rules::Rules;
 /// then the failures and a closing count.
 pub fn summary(run: &RunSummary, rules: &Rules) -> String {
     let mut s = String::new();
+    // Many inputs: one line each, then the objectives across all of them.
+    let compact = run.inputs.len() > 5;
     for input in &run.inputs {
         match input.status {
+            Status::Ok if compact => {
+                let _ = writeln!(
+                    s,
+                    "{}: {} actions, {} figures{}",
+                    input.file,
+                    input.actions,
+                    input.figures,
+                    input
+                        .submitter
+                        .as_deref()
+                        .map_or(String::new(), |a| format!(" ({a})"))
+                );
+            }
             Status::Ok => {
                 let _ = writeln!(
                     s,
@@ -65,6 +80,17 @@ pub fn summary(run: &RunSummary, rules: &Rules) -> String {
             Status::Skipped => {
                 let _ = writeln!(s, "skipped {}", input.error.as_deref().unwrap_or(""));
             }
+        }
+    }
+    if compact {
+        let _ = writeln!(s, "  obj  actions  title (all inputs)");
+        for o in &rules.objectives.objectives {
+            let n: usize = run
+                .inputs
+                .iter()
+                .map(|i| i.per_objective.get(&o.number).copied().unwrap_or(0))
+                .sum();
+            let _ = writeln!(s, "  {:>3}  {:>7}  {}", o.number, n, short(&o.es, 60));
         }
     }
     let ok = run.inputs.iter().filter(|i| i.status == Status::Ok).count();
@@ -156,7 +182,9 @@ impl crate::bulk::Progress for Bar {
     fn file_done(&self, o: &crate::output::InputOutcome) {
         use std::sync::atomic::Ordering::Relaxed;
         let pages = self.pages.fetch_add(o.pages.unwrap_or(0), Relaxed) + o.pages.unwrap_or(0);
-        let failed = self.failed.fetch_add(usize::from(o.status == Status::Failed), Relaxed)
+        let failed = self
+            .failed
+            .fetch_add(usize::from(o.status == Status::Failed), Relaxed)
             + usize::from(o.status == Status::Failed);
         if let Some(b) = self.bar.get() {
             b.set_message(format!("{pages} pages, {failed} failed"));
@@ -179,14 +207,17 @@ struct Lines {
 
 impl crate::bulk::Progress for Lines {
     fn start(&self, total: usize) {
-        self.total.store(total, std::sync::atomic::Ordering::Relaxed);
+        self.total
+            .store(total, std::sync::atomic::Ordering::Relaxed);
     }
     fn file_done(&self, o: &crate::output::InputOutcome) {
         use std::sync::atomic::Ordering::Relaxed;
         let done = self.done.fetch_add(1, Relaxed) + 1;
-        let failed = self.failed.fetch_add(usize::from(o.status == Status::Failed), Relaxed)
+        let failed = self
+            .failed
+            .fetch_add(usize::from(o.status == Status::Failed), Relaxed)
             + usize::from(o.status == Status::Failed);
-        if done % 50 == 0 {
+        if done.is_multiple_of(50) {
             eprintln!(
                 "informe: {done}/{} files, {failed} failed",
                 self.total.load(Relaxed)

@@ -266,11 +266,21 @@ impl Rules {
         let fingerprint = {
             use sha2::{Digest, Sha256};
             let mut h = Sha256::new();
-            for name in ["layout.toml", "objectives.toml", "figures.toml", "periods.toml", "agencies.toml", "audit.toml"] {
+            for name in [
+                "layout.toml",
+                "objectives.toml",
+                "figures.toml",
+                "periods.toml",
+                "agencies.toml",
+                "audit.toml",
+            ] {
                 h.update(name.as_bytes());
                 h.update(std::fs::read(dir.join(name)).unwrap_or_default());
             }
-            h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>()
+            h.finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
         };
         let profile = dir
             .file_name()

@@ -42,7 +42,12 @@ fn paragraphs(xml: &str) -> Result<String, String> {
     let mut in_para = false;
     loop {
         match reader.read_event() {
-            Err(e) => return Err(format!("bad XML in word/document.xml at byte {}: {e}", reader.buffer_position())),
+            Err(e) => {
+                return Err(format!(
+                    "bad XML in word/document.xml at byte {}: {e}",
+                    reader.buffer_position()
+                ))
+            }
             Ok(Event::Eof) => break,
             Ok(Event::Start(e)) => match e.local_name().as_ref() {
                 "p" => {
@@ -79,7 +84,9 @@ fn paragraphs(xml: &str) -> Result<String, String> {
                     "gt" => Some('>'),
                     "quot" => Some('"'),
                     "apos" => Some('\''),
-                    n if n.starts_with("#x") => u32::from_str_radix(&n[2..], 16).ok().and_then(char::from_u32),
+                    n if n.starts_with("#x") => u32::from_str_radix(&n[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32),
                     n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
                     _ => None,
                 };

@@ -1,0 +1,254 @@
+//! Bulk runs through the binary: malformed inputs beside good ones, Word input, resume after a
+//! kill, and shards merged into one data set.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use assert_cmd::cargo::CommandCargoExt;
+
+fn informe() -> Command {
+    Command::cargo_bin("informe").unwrap()
+}
+
+fn manifest(dir: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(dir.join("manifest.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn name(v: &serde_json::Value) -> String {
+    Path::new(v["file"].as_str().unwrap())
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn malformed_inputs_fail_alone_and_every_input_is_in_the_manifest() {
+    let work = tempfile::tempdir().unwrap();
+    let inputs = work.path().join("in");
+    let bad = common::make_malformed(&inputs);
+    let out = work.path().join("out");
+    let result = informe()
+        .args([
+            "extract",
+            "--jobs",
+            "2",
+            "--timeout",
+            "60",
+            "--max-memory",
+            "700M",
+            "--quiet",
+        ])
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        result.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let m = manifest(&out);
+    let by_name: BTreeMap<String, &serde_json::Value> = m.iter().map(|v| (name(v), v)).collect();
+    assert_eq!(by_name.len(), m.len(), "an input listed twice");
+    assert_eq!(m.len(), 10, "{by_name:?}");
+    for good in ["informe-2021.txt", "sre-2022.pdf", "inm-2022.docx"] {
+        assert_eq!(by_name[good]["status"], "ok", "{good}: {}", by_name[good]);
+    }
+    assert_eq!(by_name["informe-2021.txt"]["actions"], 102);
+    assert_eq!(by_name["sre-2022.pdf"]["pages"], 2);
+    assert_eq!(by_name["sre-2022.pdf"]["submitter"], "SRE");
+    assert_eq!(by_name["inm-2022.docx"]["format"], "docx");
+    assert_eq!(by_name["inm-2022.docx"]["actions"], 2);
+    assert_eq!(by_name["inm-2022.docx"]["submitter"], "INM");
+    for (file, reason) in bad {
+        let v = by_name[file];
+        assert_eq!(v["status"], "failed", "{file}: {v}");
+        let error = v["error"].as_str().unwrap();
+        assert!(
+            error.contains(file),
+            "{file}: the error names the file: {error}"
+        );
+        if !reason.is_empty() {
+            assert_eq!(v["reason"], reason, "{file}: {v}");
+        }
+        assert!(
+            v["sha256"].as_str().is_some_and(|h| h.len() == 64),
+            "{file}: {v}"
+        );
+    }
+    // The consolidated actions name their file and submitter.
+    let actions = std::fs::read_to_string(out.join("actions.jsonl")).unwrap();
+    assert_eq!(actions.lines().count(), 102 + 5 + 2);
+    assert!(actions.lines().any(|l| l.contains("\"submitter\":\"INM\"")));
+    assert!(out.join("objectives.csv").exists() && out.join("figures.csv").exists());
+}
+
+fn copies(dir: &Path, n: usize) {
+    std::fs::create_dir_all(dir).unwrap();
+    let pdf = std::fs::read("fixtures/pdf/informe-2021-sidebox.pdf").unwrap();
+    let txt = std::fs::read("fixtures/informe-ejecutivo-2021.txt").unwrap();
+    for i in 0..n {
+        // Distinct contents: a trailing comment (PDF) or line (text) numbers each copy.
+        let mut p = pdf.clone();
+        p.extend_from_slice(format!("\n% copy {i}\n").as_bytes());
+        std::fs::write(dir.join(format!("r{i:02}.pdf")), p).unwrap();
+        let mut t = txt.clone();
+        t.extend_from_slice(format!("\nCopia {i}\n").as_bytes());
+        std::fs::write(dir.join(format!("t{i:02}.txt")), t).unwrap();
+    }
+}
+
+fn sorted_lines(p: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_to_string(p)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            // Output folders differ between runs; compare records, not paths of folders.
+            l.to_string()
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_killed_run_resumes_to_the_same_outputs() {
+    let work = tempfile::tempdir().unwrap();
+    let inputs = work.path().join("in");
+    copies(&inputs, 6);
+    // The uninterrupted run.
+    let full = work.path().join("full");
+    informe()
+        .args(["extract", "--jobs", "1", "--quiet"])
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&full)
+        .status()
+        .unwrap();
+    // A run killed once some inputs are done.
+    let part = work.path().join("part");
+    let mut child = informe()
+        .args(["extract", "--jobs", "1", "--quiet"])
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&part)
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        let done = std::fs::read_to_string(part.join("manifest.jsonl"))
+            .map(|s| s.lines().count())
+            .unwrap_or(0);
+        if done >= 3 || start.elapsed().as_secs() > 120 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let before: Vec<serde_json::Value> = manifest(&part);
+    assert!(
+        before.len() >= 3 && before.len() < 12,
+        "killed midway: {} done",
+        before.len()
+    );
+    // Resume: what was done is reused, the rest is processed.
+    let status = informe()
+        .args(["extract", "--jobs", "1", "--quiet", "--resume"])
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&part)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let after = manifest(&part);
+    assert_eq!(after.len(), 12);
+    for b in &before {
+        let a = after.iter().find(|a| a["file"] == b["file"]).unwrap();
+        assert_eq!(
+            a["duration_ms"], b["duration_ms"],
+            "{} was redone",
+            b["file"]
+        );
+    }
+    assert_eq!(
+        sorted_lines(&part.join("actions.jsonl")),
+        sorted_lines(&full.join("actions.jsonl"))
+    );
+    assert_eq!(
+        sorted_lines(&part.join("flags.jsonl")),
+        sorted_lines(&full.join("flags.jsonl"))
+    );
+    assert_eq!(
+        sorted_lines(&part.join("figures.csv")),
+        sorted_lines(&full.join("figures.csv"))
+    );
+}
+
+#[test]
+fn shards_merge_into_the_whole_run() {
+    let work = tempfile::tempdir().unwrap();
+    let inputs = work.path().join("in");
+    copies(&inputs, 3);
+    let whole = work.path().join("whole");
+    informe()
+        .args(["extract", "--quiet", "--in-process"])
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&whole)
+        .status()
+        .unwrap();
+    let mut shard_dirs = Vec::new();
+    let mut counted = 0;
+    for k in 0..3 {
+        let d = work.path().join(format!("shard{k}"));
+        let status = informe()
+            .args(["extract", "--quiet", "--shard", &format!("{k}/3")])
+            .arg(&inputs)
+            .arg("--out")
+            .arg(&d)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        counted += manifest(&d).len();
+        shard_dirs.push(d);
+    }
+    assert_eq!(counted, 6, "each input in exactly one shard");
+    let merged = work.path().join("merged");
+    let status = informe()
+        .arg("merge")
+        .args(&shard_dirs)
+        .arg("--out")
+        .arg(&merged)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(manifest(&merged).len(), 6);
+    assert_eq!(
+        sorted_lines(&merged.join("actions.jsonl")),
+        sorted_lines(&whole.join("actions.jsonl"))
+    );
+    // Cross-file audit: the same actions submitted in several files are flagged on the merged set.
+    let flags = std::fs::read_to_string(merged.join("flags.jsonl")).unwrap();
+    assert!(flags.contains("la misma acción reportada dos veces"));
+    assert_eq!(
+        sorted_lines(&merged.join("flags.jsonl")),
+        sorted_lines(&whole.join("flags.jsonl"))
+    );
+    let objectives = std::fs::read_to_string(merged.join("objectives.csv")).unwrap();
+    assert!(
+        objectives
+            .contains("\n7,\"Abordar y reducir las vulnerabilidades en la migración\",72,6\n"),
+        "{objectives}"
+    );
+}

@@ -1,0 +1,160 @@
+//! Test inputs made by code: the malformed-input folder and small Word files.
+
+use std::io::Write;
+use std::path::Path;
+
+/// Writes a minimal .docx (a zip with `word/document.xml`) holding `paragraphs`; a paragraph
+/// starting with "• " is written as a list item.
+pub fn write_docx(path: &Path, paragraphs: &[&str]) {
+    let mut body = String::new();
+    for p in paragraphs {
+        let (list, text) = match p.strip_prefix("• ") {
+            Some(t) => (true, t),
+            None => (false, *p),
+        };
+        let text = text.replace('&', "&amp;").replace('<', "&lt;");
+        if list {
+            body.push_str(&format!(
+                "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>"
+            ));
+        } else {
+            body.push_str(&format!(
+                "<w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>"
+            ));
+        }
+    }
+    let doc = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+    );
+    let f = std::fs::File::create(path).unwrap();
+    let mut z = zip::ZipWriter::new(f);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    z.start_file("[Content_Types].xml", opts).unwrap();
+    z.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#).unwrap();
+    z.start_file("word/document.xml", opts).unwrap();
+    z.write_all(doc.as_bytes()).unwrap();
+    z.finish().unwrap();
+}
+
+/// A PDF with the given objects (numbered from 1; object 1 is the catalog) and a correct xref.
+fn pdf_with(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(o);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// The malformed-input folder: each bad file with the reason kind it must fail with, and good
+/// files beside them.
+pub fn make_malformed(dir: &Path) -> Vec<(&'static str, &'static str)> {
+    std::fs::create_dir_all(dir).unwrap();
+    let fixture = |p: &str| std::fs::read(p).unwrap();
+    // Good files.
+    std::fs::write(
+        dir.join("informe-2021.txt"),
+        fixture("fixtures/informe-ejecutivo-2021.txt"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("sre-2022.pdf"),
+        fixture("fixtures/pdf/submission-word-symbol-bullets.pdf"),
+    )
+    .unwrap();
+    write_docx(
+        &dir.join("inm-2022.docx"),
+        &[
+            "INSTITUTO NACIONAL DE MIGRACIÓN (INM)",
+            "Objetivo 7. Abordar y reducir las vulnerabilidades en la migración",
+            "• Se atendieron 1,250 casos de asistencia del 1 de junio de 2020 al 30 de junio de 2021.",
+            "• Se realizaron 12 talleres de orientación.",
+        ],
+    );
+    // Bad files.
+    let pdf = fixture("fixtures/pdf/two-columns-footnotes.pdf");
+    std::fs::write(dir.join("truncated.pdf"), &pdf[..pdf.len() / 3]).unwrap();
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let random: Vec<u8> = (0..40_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    std::fs::write(dir.join("random.pdf"), random).unwrap();
+    let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    std::fs::write(
+        dir.join("nested-arrays.pdf"),
+        pdf_with(&[
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Deep {nested} >>")
+                .into_bytes(),
+        ]),
+    )
+    .unwrap();
+    // A content stream that inflates to a gigabyte.
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    let zeros = vec![b' '; 1 << 20];
+    for _ in 0..1024 {
+        enc.write_all(&zeros).unwrap();
+    }
+    let bomb = enc.finish().unwrap();
+    let mut stream = format!(
+        "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+        bomb.len()
+    )
+    .into_bytes();
+    stream.extend_from_slice(&bomb);
+    stream.extend_from_slice(b"\nendstream");
+    std::fs::write(
+        dir.join("inflate-bomb.pdf"),
+        pdf_with(&[
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec(),
+            stream,
+        ]),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("locked.pdf"),
+        fixture("fixtures/pdf/password-required.pdf"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("zero.txt"), b"").unwrap();
+    let utf32: Vec<u8> = "Objetivo 7. Texto en UTF-32"
+        .chars()
+        .flat_map(|c| (c as u32).to_le_bytes())
+        .collect();
+    std::fs::write(dir.join("utf32.txt"), utf32).unwrap();
+    vec![
+        ("truncated.pdf", ""),
+        ("random.pdf", ""),
+        ("nested-arrays.pdf", ""),
+        ("inflate-bomb.pdf", ""),
+        ("locked.pdf", "pdf_password"),
+        ("zero.txt", "empty"),
+        ("utf32.txt", "binary"),
+    ]
+}
