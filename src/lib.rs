@@ -101,28 +101,29 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<Input>) {
-    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-        Err(e) => {
-            out.push(Input::Skipped {
-                path: dir.to_path_buf(),
-                reason: format!("cannot list folder: {e}"),
-            });
-            return;
-        }
-    };
-    entries.sort();
-    for p in entries {
-        let hidden = p
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if hidden {
+    let hidden =
+        |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !hidden(e));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                out.push(Input::Skipped {
+                    path: e
+                        .path()
+                        .map_or_else(|| dir.to_path_buf(), Path::to_path_buf),
+                    reason: format!("cannot list: {e}"),
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
             continue;
         }
-        if p.is_dir() {
-            walk(&p, out);
-            continue;
-        }
+        let p = entry.into_path();
         let ext = p
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())

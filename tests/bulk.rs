@@ -252,3 +252,29 @@ fn shards_merge_into_the_whole_run() {
         "{objectives}"
     );
 }
+
+#[test]
+fn a_worker_past_its_time_limit_is_stopped_and_its_input_failed() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    let result = informe()
+        .args([
+            "extract",
+            "--quiet",
+            "--timeout",
+            "0",
+            "fixtures/pdf/informe-2021-sidebox.pdf",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    let m = manifest(&out);
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0]["reason"], "timeout", "{}", m[0]);
+    assert!(m[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("informe-2021-sidebox.pdf: no result after 0 s"));
+}
