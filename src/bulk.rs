@@ -40,6 +40,50 @@ pub struct RunOptions {
     pub resume: bool,
     /// Process only shard `k` of `n` (by content hash), counting from 0.
     pub shard: Option<(u64, u64)>,
+    /// Which run-level outputs to write.
+    pub formats: Formats,
+}
+
+/// The run-level outputs to write (`--format`): each input's own folder always has its JSONL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    /// `actions.jsonl`, `flags.jsonl`.
+    pub jsonl: bool,
+    /// `figures.csv`, `objectives.csv`.
+    pub csv: bool,
+    /// `informe.xlsx`.
+    pub xlsx: bool,
+    /// `review.html`.
+    pub html: bool,
+}
+
+impl Formats {
+    pub const ALL: Formats = Formats {
+        jsonl: true,
+        csv: true,
+        xlsx: true,
+        html: true,
+    };
+
+    /// Parses `jsonl,csv,xlsx,html` (any subset).
+    pub fn parse(s: &str) -> Result<Formats, String> {
+        let mut f = Formats {
+            jsonl: false,
+            csv: false,
+            xlsx: false,
+            html: false,
+        };
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match part {
+                "jsonl" => f.jsonl = true,
+                "csv" => f.csv = true,
+                "xlsx" => f.xlsx = true,
+                "html" => f.html = true,
+                other => return Err(format!("{other:?}: formats are jsonl, csv, xlsx and html")),
+            }
+        }
+        Ok(f)
+    }
 }
 
 impl RunOptions {
@@ -51,6 +95,7 @@ impl RunOptions {
             worker: None,
             resume: false,
             shard: None,
+            formats: Formats::ALL,
         }
     }
 }
@@ -196,7 +241,35 @@ pub fn run_bulk(
         inputs: outcomes,
     };
     output::write_run(out, &summary)?;
+    review_outputs(out, &summary, rules, opts.formats)?;
     Ok(summary)
+}
+
+/// The outputs for people (workbook, review page), then only the formats asked for.
+fn review_outputs(
+    out: &Path,
+    run: &RunSummary,
+    rules: &Rules,
+    f: Formats,
+) -> Result<(), OutputError> {
+    if f.xlsx {
+        crate::workbook::write_workbook(out)?;
+    }
+    if f.html {
+        crate::review::write_review(out, run, rules)?;
+    }
+    let drop = |names: &[&str]| {
+        for n in names {
+            let _ = std::fs::remove_file(out.join(n));
+        }
+    };
+    if !f.jsonl {
+        drop(&["actions.jsonl", "flags.jsonl"]);
+    }
+    if !f.csv {
+        drop(&["figures.csv", "objectives.csv"]);
+    }
+    Ok(())
 }
 
 fn folder_names(inputs: &[Input]) -> Vec<String> {
@@ -307,6 +380,12 @@ pub fn in_process(
             output::write_flags(dir, &flags)?;
             let mut o = crate::outcome_of(&ex, dir);
             o.flags = crate::flag_counts(&flags);
+            // What the input declares per objective (the first statement of each).
+            for d in crate::audit::declared_counts(&ex, &rules.audit, &rules.figures) {
+                if let Some(n) = d.objective {
+                    o.declared.entry(n).or_insert(d.count);
+                }
+            }
             o
         }
         Err(e) => InputOutcome {
@@ -555,10 +634,7 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
         (flags, "flags.jsonl"),
         (figures, "figures.csv"),
     ] {
-        tmp.persist(out.join(name)).map_err(|e| OutputError {
-            path: out.join(name),
-            source: e.error,
-        })?;
+        output::publish(tmp, &out.join(name))?;
     }
     let mut csv = String::from("\u{FEFF}objective,title,actions,inputs_with_actions\n");
     for o in &rules.objectives.objectives {
@@ -692,6 +768,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, rules: &Rules) -> Result<RunSummary, 
         inputs: outcomes,
     };
     output::write_run(out, &summary)?;
+    review_outputs(out, &summary, rules, Formats::ALL)?;
     Ok(summary)
 }
 

@@ -31,8 +31,10 @@ pub mod ingest;
 pub mod normalize;
 pub mod output;
 pub mod report;
+pub mod review;
 pub mod rules;
 pub mod segment;
+pub mod workbook;
 
 use std::path::Path;
 

@@ -68,6 +68,9 @@ enum Command {
         /// Process inputs in this process instead of worker processes (faster, not isolated).
         #[arg(long)]
         in_process: bool,
+        /// Run-level outputs to write, comma-separated: jsonl, csv, xlsx, html.
+        #[arg(long, default_value = "jsonl,csv,xlsx,html", value_parser = informe::bulk::Formats::parse)]
+        format: informe::bulk::Formats,
     },
     /// Combine the output folders of shards (or runs) into one data set, with the cross-file audit.
     Merge {
@@ -157,6 +160,7 @@ fn real_main() -> anyhow::Result<ExitCode> {
             resume,
             shard,
             in_process,
+            format,
         } => {
             let rules = informe::Rules::load(&rules_dir)?;
             let inputs = informe::collect_inputs(&inputs);
@@ -166,6 +170,7 @@ fn real_main() -> anyhow::Result<ExitCode> {
                 jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             opts.resume = resume;
             opts.shard = shard;
+            opts.formats = format;
             if !in_process {
                 opts.worker = Some(informe::bulk::Worker {
                     program: std::env::current_exe()

@@ -69,6 +69,9 @@ pub struct InputOutcome {
     /// The agency that submitted the input, from its title lines or its file name.
     #[serde(default)]
     pub submitter: Option<String>,
+    /// Actions per objective that the input itself declares (its summary tables, its text).
+    #[serde(default)]
+    pub declared: std::collections::BTreeMap<u32, u64>,
     /// Time spent on the input, in milliseconds.
     #[serde(default)]
     pub duration_ms: u64,
@@ -101,6 +104,7 @@ impl InputOutcome {
             warnings: Vec::new(),
             flags: Default::default(),
             submitter: None,
+            declared: Default::default(),
             duration_ms: 0,
             tool: String::new(),
             rules: String::new(),
@@ -140,6 +144,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err(dir))?;
     tmp.write_all(bytes).map_err(io_err(path))?;
     tmp.as_file().sync_all().map_err(io_err(path))?;
+    publish(tmp, path)
+}
+
+/// Moves a finished temporary file into place, readable like any other output file (a
+/// temporary file is private to its owner).
+pub fn publish(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), OutputError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
     tmp.persist(path).map_err(|e| OutputError {
         path: path.to_path_buf(),
         source: e.error,

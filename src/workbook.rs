@@ -1,0 +1,313 @@
+//! `informe.xlsx`: the run's records as a workbook analysts open in Excel (output stage).
+//!
+//! Sheets Acciones, Cifras, Periodos, Dependencias and Alertas, written row by row from the run's
+//! `actions.jsonl` and `flags.jsonl` with `rust_xlsxwriter` in constant-memory mode: numbers are
+//! numbers, dates are dates (at their precision), the header row is bold, frozen and filtered,
+//! and every row names its source (file, page, line).
+
+use std::io::BufRead;
+use std::path::Path;
+
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+use crate::audit::Flag;
+use crate::error::OutputError;
+use crate::extract::ActionRecord;
+
+fn each_line<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    mut f: impl FnMut(T) -> Result<(), XlsxError>,
+) -> Result<(), XlsxError> {
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(());
+    };
+    for line in std::io::BufReader::new(file).lines().map_while(Result::ok) {
+        if let Ok(v) = serde_json::from_str::<T>(&line) {
+            f(v)?;
+        }
+    }
+    Ok(())
+}
+
+/// A date at its precision: `2020-06-01`, `2020-06`, `2020` → the date and its display format.
+fn date(iso: &str) -> Option<(ExcelDateTime, &'static str)> {
+    let parts: Vec<&str> = iso.split('-').collect();
+    let y: u16 = parts.first()?.parse().ok()?;
+    let m: u8 = parts.get(1).map_or(Some(1), |m| m.parse().ok())?;
+    let d: u8 = parts.get(2).map_or(Some(1), |d| d.parse().ok())?;
+    let fmt = match parts.len() {
+        1 => "yyyy",
+        2 => "yyyy-mm",
+        _ => "yyyy-mm-dd",
+    };
+    ExcelDateTime::from_ymd(y, m, d).ok().map(|dt| (dt, fmt))
+}
+
+struct Sheet<'a> {
+    ws: &'a mut Worksheet,
+    row: u32,
+    cols: u16,
+}
+
+impl<'a> Sheet<'a> {
+    fn new(
+        ws: &'a mut Worksheet,
+        name: &str,
+        headers: &[(&str, f64)],
+        bold: &Format,
+    ) -> Result<Sheet<'a>, XlsxError> {
+        ws.set_name(name)?;
+        for (c, (h, width)) in headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, bold)?;
+            ws.set_column_width(c as u16, *width)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        Ok(Sheet {
+            ws,
+            row: 0,
+            cols: headers.len() as u16,
+        })
+    }
+    fn next(&mut self) -> u32 {
+        self.row += 1;
+        self.row
+    }
+    fn text(&mut self, col: u16, s: &str) -> Result<(), XlsxError> {
+        if !s.is_empty() {
+            // Excel cells hold at most 32,767 characters.
+            let s: String = s.chars().take(32_000).collect();
+            self.ws.write_string(self.row, col, s)?;
+        }
+        Ok(())
+    }
+    fn num(&mut self, col: u16, v: f64) -> Result<(), XlsxError> {
+        self.ws.write_number(self.row, col, v)?;
+        Ok(())
+    }
+    fn date(&mut self, col: u16, iso: Option<&str>) -> Result<(), XlsxError> {
+        if let Some((dt, fmt)) = iso.and_then(date) {
+            self.ws.write_datetime_with_format(
+                self.row,
+                col,
+                &dt,
+                &Format::new().set_num_format(fmt),
+            )?;
+        }
+        Ok(())
+    }
+    fn source(
+        &mut self,
+        col: u16,
+        file: &str,
+        page: Option<u32>,
+        line: u32,
+    ) -> Result<(), XlsxError> {
+        self.text(col, file)?;
+        if let Some(p) = page {
+            self.num(col + 1, f64::from(p))?;
+        }
+        self.num(col + 2, f64::from(line))
+    }
+    fn finish(self) -> Result<(), XlsxError> {
+        self.ws.autofilter(0, 0, self.row.max(1), self.cols - 1)?;
+        Ok(())
+    }
+}
+
+/// Writes `informe.xlsx` into `out` from the run's `actions.jsonl` and `flags.jsonl`.
+pub fn write_workbook(out: &Path) -> Result<(), OutputError> {
+    let actions = out.join("actions.jsonl");
+    let flags = out.join("flags.jsonl");
+    let target = out.join("informe.xlsx");
+    let tmp = out.join(".informe.xlsx.tmp");
+    let result = (|| -> Result<(), XlsxError> {
+        let mut wb = Workbook::new();
+        let bold = Format::new().set_bold();
+        {
+            let ws = wb.add_worksheet_with_constant_memory();
+            let mut s = Sheet::new(
+                ws,
+                "Acciones",
+                &[
+                    ("id", 30.0),
+                    ("objetivo", 9.0),
+                    ("título del objetivo", 40.0),
+                    ("dependencia que reporta", 14.0),
+                    ("dependencia responsable", 14.0),
+                    ("texto", 80.0),
+                    ("cifras", 8.0),
+                    ("periodos", 9.0),
+                    ("archivo", 30.0),
+                    ("página", 8.0),
+                    ("línea", 8.0),
+                ],
+                &bold,
+            )?;
+            each_line(&actions, |a: ActionRecord| {
+                s.next();
+                s.text(0, &a.id)?;
+                s.num(1, f64::from(a.objective))?;
+                s.text(2, &a.objective_title)?;
+                s.text(3, a.submitter.as_deref().unwrap_or(""))?;
+                s.text(4, a.lead_agency.as_deref().unwrap_or(""))?;
+                s.text(5, &a.text)?;
+                s.num(6, a.figures.len() as f64)?;
+                s.num(7, a.periods.len() as f64)?;
+                s.source(8, &a.provenance.file, a.provenance.page, a.provenance.line)
+            })?;
+            s.finish()?;
+        }
+        {
+            let ws = wb.add_worksheet_with_constant_memory();
+            let mut s = Sheet::new(
+                ws,
+                "Cifras",
+                &[
+                    ("acción", 30.0),
+                    ("objetivo", 9.0),
+                    ("valor", 14.0),
+                    ("porcentaje", 11.0),
+                    ("unidad", 18.0),
+                    ("texto", 16.0),
+                    ("calificador", 12.0),
+                    ("notas", 18.0),
+                    ("inicio del periodo", 14.0),
+                    ("fin del periodo", 14.0),
+                    ("archivo", 30.0),
+                    ("página", 8.0),
+                    ("línea", 8.0),
+                ],
+                &bold,
+            )?;
+            each_line(&actions, |a: ActionRecord| {
+                for f in &a.figures {
+                    s.next();
+                    let p = f.period.and_then(|i| a.periods.get(i));
+                    s.text(0, &a.id)?;
+                    s.num(1, f64::from(a.objective))?;
+                    s.num(2, f.value)?;
+                    s.ws.write_boolean(s.row, 3, f.percent)?;
+                    s.text(4, f.unit.as_deref().unwrap_or(""))?;
+                    s.text(5, &f.raw)?;
+                    s.text(6, f.qualifier.as_deref().unwrap_or(""))?;
+                    s.text(7, &f.notes.join(" "))?;
+                    s.date(8, p.and_then(|p| p.start.as_deref()))?;
+                    s.date(9, p.and_then(|p| p.end.as_deref()))?;
+                    s.source(10, &f.provenance.file, f.provenance.page, f.provenance.line)?;
+                }
+                Ok(())
+            })?;
+            s.finish()?;
+        }
+        {
+            let ws = wb.add_worksheet_with_constant_memory();
+            let mut s = Sheet::new(
+                ws,
+                "Periodos",
+                &[
+                    ("acción", 30.0),
+                    ("objetivo", 9.0),
+                    ("texto", 40.0),
+                    ("inicio", 12.0),
+                    ("fin", 12.0),
+                    ("precisión", 10.0),
+                    ("notas", 16.0),
+                    ("archivo", 30.0),
+                    ("página", 8.0),
+                    ("línea", 8.0),
+                ],
+                &bold,
+            )?;
+            each_line(&actions, |a: ActionRecord| {
+                for p in &a.periods {
+                    s.next();
+                    s.text(0, &a.id)?;
+                    s.num(1, f64::from(a.objective))?;
+                    s.text(2, &p.raw)?;
+                    s.date(3, p.start.as_deref())?;
+                    s.date(4, p.end.as_deref())?;
+                    s.text(5, &p.precision)?;
+                    s.text(6, &p.notes.join(" "))?;
+                    s.source(7, &p.provenance.file, p.provenance.page, p.provenance.line)?;
+                }
+                Ok(())
+            })?;
+            s.finish()?;
+        }
+        {
+            let ws = wb.add_worksheet_with_constant_memory();
+            let mut s = Sheet::new(
+                ws,
+                "Dependencias",
+                &[
+                    ("acción", 30.0),
+                    ("objetivo", 9.0),
+                    ("siglas", 12.0),
+                    ("texto", 40.0),
+                    ("forma", 10.0),
+                    ("archivo", 30.0),
+                    ("página", 8.0),
+                    ("línea", 8.0),
+                ],
+                &bold,
+            )?;
+            each_line(&actions, |a: ActionRecord| {
+                for m in &a.agencies {
+                    s.next();
+                    s.text(0, &a.id)?;
+                    s.num(1, f64::from(a.objective))?;
+                    s.text(2, &m.acronym)?;
+                    s.text(3, &m.raw)?;
+                    s.text(4, &format!("{:?}", m.form).to_lowercase())?;
+                    s.source(5, &m.provenance.file, m.provenance.page, m.provenance.line)?;
+                }
+                Ok(())
+            })?;
+            s.finish()?;
+        }
+        {
+            let ws = wb.add_worksheet_with_constant_memory();
+            let mut s = Sheet::new(
+                ws,
+                "Alertas",
+                &[
+                    ("gravedad", 10.0),
+                    ("tipo", 24.0),
+                    ("objetivo", 9.0),
+                    ("mensaje", 80.0),
+                    ("evidencia", 40.0),
+                    ("acción", 30.0),
+                    ("archivo", 30.0),
+                    ("página", 8.0),
+                    ("línea", 8.0),
+                ],
+                &bold,
+            )?;
+            each_line(&flags, |f: Flag| {
+                s.next();
+                s.text(0, f.severity.as_str())?;
+                s.text(1, &f.kind)?;
+                if let Some(o) = f.objective {
+                    s.num(2, f64::from(o))?;
+                }
+                s.text(3, &f.message)?;
+                s.text(4, &f.evidence)?;
+                s.text(5, f.action.as_deref().unwrap_or(""))?;
+                if let Some(p) = &f.provenance {
+                    s.source(6, &p.file, p.page, p.line)?;
+                }
+                Ok(())
+            })?;
+            s.finish()?;
+        }
+        wb.save(&tmp)
+    })();
+    result.map_err(|e| OutputError {
+        path: target.clone(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    std::fs::rename(&tmp, &target).map_err(|source| OutputError {
+        path: target,
+        source,
+    })
+}

@@ -1,0 +1,130 @@
+//! The review outputs of a run: `review.html` (its counts against the run's data) and
+//! `informe.xlsx` (sheets, types, row counts, read back with calamine).
+
+use std::path::Path;
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use informe::{collect_inputs, run, Rules};
+
+fn run_fixture() -> (tempfile::TempDir, informe::output::RunSummary) {
+    let out = tempfile::tempdir().unwrap();
+    let rules = Rules::load(Path::new("rules/gcm")).unwrap();
+    let inputs = collect_inputs(&["fixtures/informe-ejecutivo-2021.txt".into()]);
+    let summary = run(&inputs, &rules, out.path(), None).unwrap();
+    (out, summary)
+}
+
+/// The text of the element after `marker` up to the next `<`.
+fn after<'a>(html: &'a str, marker: &str) -> &'a str {
+    let at = html.find(marker).unwrap_or_else(|| panic!("no {marker}")) + marker.len();
+    &html[at..at + html[at..].find('<').unwrap()]
+}
+
+#[test]
+fn review_html_shows_the_run_counts() {
+    let (out, summary) = run_fixture();
+    let html = std::fs::read_to_string(out.path().join("review.html")).unwrap();
+    // Self-contained: no external scripts, styles or fonts.
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("@import")
+    );
+    assert!(html.contains("<html lang=\"es\">"));
+    let flags: Vec<serde_json::Value> = std::fs::read_to_string(out.path().join("flags.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let count = |sev: &str| {
+        flags
+            .iter()
+            .filter(|f| f["severity"] == sev)
+            .count()
+            .to_string()
+    };
+    assert_eq!(
+        after(&html, "data-count=\"inputs\">"),
+        summary.inputs.len().to_string()
+    );
+    assert_eq!(after(&html, "data-count=\"actions\">"), "102");
+    assert_eq!(after(&html, "data-count=\"figures\">"), "191");
+    assert_eq!(after(&html, "data-count=\"error\">"), count("error"));
+    assert_eq!(after(&html, "data-count=\"warning\">"), count("warning"));
+    assert_eq!(after(&html, "data-count=\"info\">"), count("info"));
+    assert_eq!(after(&html, "data-count=\"failed\">"), "0");
+    // The chart: every objective, with what is listed and what the report declares.
+    assert_eq!(html.matches("<g class=\"obj ").count(), 23);
+    assert!(html.contains("data-objective=\"7\" data-listed=\"12\" data-declared=\"27\""));
+    assert!(html.contains(
+        "<g class=\"obj none\" data-objective=\"19\" data-listed=\"0\" data-declared=\"0\""
+    ));
+    // The embedded data the script draws from: every action and every flag.
+    let data = |id: &str| -> Vec<serde_json::Value> {
+        let start = html.find(&format!("id=\"{id}\">")).unwrap() + id.len() + 6;
+        let end = start + html[start..].find("</script>").unwrap();
+        serde_json::from_str(&html[start..end].replace("<\\/", "</")).unwrap()
+    };
+    assert_eq!(data("data-actions").len(), 102);
+    assert_eq!(data("data-flags").len(), flags.len());
+}
+
+#[test]
+fn the_workbook_has_typed_sheets_with_sources() {
+    let (out, _) = run_fixture();
+    let mut wb: Xlsx<_> = open_workbook(out.path().join("informe.xlsx")).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        ["Acciones", "Cifras", "Periodos", "Dependencias", "Alertas"]
+    );
+    let acciones = wb.worksheet_range("Acciones").unwrap();
+    assert_eq!(acciones.height(), 103);
+    assert_eq!(acciones.get((0, 0)), Some(&Data::String("id".into())));
+    assert!(matches!(acciones.get((1, 1)), Some(Data::Float(v)) if *v == 1.0));
+    // Source on every row: file, page (empty for text without pages), line.
+    assert!(
+        matches!(acciones.get((1, 8)), Some(Data::String(f)) if f == "fixtures/informe-ejecutivo-2021.txt")
+    );
+    assert!(matches!(acciones.get((1, 10)), Some(Data::Float(l)) if *l == 200.0));
+    let cifras = wb.worksheet_range("Cifras").unwrap();
+    assert_eq!(cifras.height(), 192);
+    assert!(matches!(cifras.get((1, 2)), Some(Data::Float(v)) if *v == 291.0));
+    // Dates are dates: the period of the first figure starts in October 2020.
+    match cifras.get((1, 8)) {
+        // Excel's serial number of 2020-10-01.
+        Some(Data::DateTime(d)) => assert_eq!(d.as_f64(), 44105.0),
+        other => panic!("{other:?}"),
+    }
+    let periodos = wb.worksheet_range("Periodos").unwrap();
+    assert_eq!(periodos.height(), 114);
+    let alertas = wb.worksheet_range("Alertas").unwrap();
+    assert_eq!(alertas.height(), 32);
+    let dependencias = wb.worksheet_range("Dependencias").unwrap();
+    assert_eq!(dependencias.height(), 165);
+}
+
+#[test]
+fn format_chooses_the_outputs() {
+    let out = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_informe"))
+        .args([
+            "extract",
+            "--quiet",
+            "--in-process",
+            "--format",
+            "xlsx,html",
+            "fixtures/informe-ejecutivo-2021.txt",
+            "--out",
+        ])
+        .arg(out.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for (name, present) in [
+        ("informe.xlsx", true),
+        ("review.html", true),
+        ("actions.jsonl", false),
+        ("figures.csv", false),
+        ("manifest.jsonl", true),
+    ] {
+        assert_eq!(out.path().join(name).exists(), present, "{name}");
+    }
+}
