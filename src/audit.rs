@@ -247,6 +247,11 @@ impl AuditRules {
         })
     }
 
+    /// The patterns of a stated number of participating agencies.
+    pub fn participant_patterns(&self) -> Vec<&regex::Regex> {
+        self.participants.iter().map(|p| &p.regex).collect()
+    }
+
     fn check(&self, id: &str) -> Option<&Check> {
         self.checks.get(id).filter(|c| c.enabled)
     }

@@ -566,6 +566,7 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
     let mut actions = tempfile::NamedTempFile::new_in(out).map_err(err(out))?;
     let mut flags = tempfile::NamedTempFile::new_in(out).map_err(err(out))?;
     let mut figures = tempfile::NamedTempFile::new_in(out).map_err(err(out))?;
+    let mut challenges = tempfile::NamedTempFile::new_in(out).map_err(err(out))?;
     let mut figures_header = false;
     let mut per_objective: BTreeMap<u32, (usize, usize)> = BTreeMap::new();
     let mut signatures: Vec<(Signature, String, String, u32)> = Vec::new();
@@ -606,6 +607,11 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
                 writeln!(flags, "{line}").map_err(err(out))?;
             }
         }
+        if let Ok(f) = std::fs::File::open(dir.join("challenges.jsonl")) {
+            for line in std::io::BufReader::new(f).lines().map_while(Result::ok) {
+                writeln!(challenges, "{line}").map_err(err(out))?;
+            }
+        }
         if let Ok(f) = std::fs::File::open(dir.join("figures.csv")) {
             for (i, line) in std::io::BufReader::new(f)
                 .lines()
@@ -633,6 +639,7 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
         (actions, "actions.jsonl"),
         (flags, "flags.jsonl"),
         (figures, "figures.csv"),
+        (challenges, "challenges.jsonl"),
     ] {
         output::publish(tmp, &out.join(name))?;
     }

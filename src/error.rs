@@ -81,3 +81,14 @@ pub struct OutputError {
     #[source]
     pub source: std::io::Error,
 }
+
+/// `informe compile` failed.
+#[derive(Debug, Error)]
+pub enum CompileError {
+    #[error("{0}: not a run folder (no actions.jsonl); run `informe extract INPUTS --out FOLDER` first, then compile FOLDER")]
+    NotARun(PathBuf),
+    #[error("{path}: cannot read the published report: {message}")]
+    Report { path: PathBuf, message: String },
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}

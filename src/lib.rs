@@ -25,6 +25,7 @@
 
 pub mod audit;
 pub mod bulk;
+pub mod compile;
 pub mod error;
 pub mod extract;
 pub mod ingest;

@@ -83,6 +83,17 @@ enum Command {
         #[arg(long, default_value = "output")]
         out: PathBuf,
     },
+    /// Compile the cycle's summary tables (resumen.md/.csv/.svg) and compendium
+    /// (compendio.docx/.md) from a run's output folder.
+    Compile {
+        /// The output folder of `informe extract` (or `informe merge`).
+        run: PathBuf,
+        #[arg(long, default_value = "rules/gcm")]
+        rules: PathBuf,
+        /// A published report to compare with what the submissions contain.
+        #[arg(long)]
+        against: Option<PathBuf>,
+    },
     /// Process one input in isolation (used by `extract`; not for direct use).
     #[command(hide = true)]
     Worker {
@@ -210,6 +221,27 @@ fn real_main() -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Compile {
+            run,
+            rules,
+            against,
+        } => {
+            let rules = informe::Rules::load(&rules)?;
+            let (summary, flags) = informe::compile::compile(&run, &rules, against.as_deref())
+                .with_context(|| format!("compiling {}", run.display()))?;
+            println!(
+                "{}: {} actions, {} objectives without actions, {} agencies, {} challenges without a category → resumen.md, resumen.csv, resumen.svg, compendio.docx, compendio.md",
+                run.display(),
+                summary.total_actions,
+                summary.none.len(),
+                summary.agencies.len(),
+                summary.unmatched.len()
+            );
+            for f in &flags {
+                println!("  {}: {}", f.kind, f.message);
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Worker {
             file,

@@ -291,6 +291,7 @@ pub fn write_extracted(dir: &Path, ex: &Extracted) -> Result<PathBuf, OutputErro
     write_atomic(&dir.join("actions.csv"), &actions_csv(ex))?;
     write_atomic(&dir.join("figures.csv"), &figures_csv(ex))?;
     write_atomic(&dir.join("objectives.jsonl"), &jsonl(&ex.objectives))?;
+    write_atomic(&dir.join("challenges.jsonl"), &jsonl(&ex.challenges))?;
     if !ex.pages.is_empty() {
         write_atomic(&dir.join("pages.jsonl"), &jsonl(&ex.pages))?;
     }

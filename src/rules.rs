@@ -238,6 +238,7 @@ pub struct Rules {
     pub periods: crate::extract::periods::PeriodRules,
     pub agencies: crate::extract::agencies::Lexicon,
     pub audit: crate::audit::AuditRules,
+    pub challenges: crate::extract::challenges::ChallengeRules,
 }
 
 impl Rules {
@@ -262,6 +263,8 @@ impl Rules {
         let periods = crate::extract::periods::PeriodRules::load(&dir.join("periods.toml"))?;
         let agencies = crate::extract::agencies::Lexicon::load(&dir.join("agencies.toml"))?;
         let audit = crate::audit::AuditRules::load(&dir.join("audit.toml"))?;
+        let challenges =
+            crate::extract::challenges::ChallengeRules::load(&dir.join("challenges.toml"))?;
 
         let fingerprint = {
             use sha2::{Digest, Sha256};
@@ -273,6 +276,7 @@ impl Rules {
                 "periods.toml",
                 "agencies.toml",
                 "audit.toml",
+                "challenges.toml",
             ] {
                 h.update(name.as_bytes());
                 h.update(std::fs::read(dir.join(name)).unwrap_or_default());
@@ -296,6 +300,7 @@ impl Rules {
             periods,
             agencies,
             audit,
+            challenges,
         })
     }
 }

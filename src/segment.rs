@@ -43,6 +43,8 @@ pub struct Segmented {
     pub tables: Vec<Table>,
     /// Running text outside the objectives (preamble, conclusions…), joined into paragraphs.
     pub paragraphs: Vec<Paragraph>,
+    /// The statements of a section of challenges (retos).
+    pub challenges: Vec<Paragraph>,
     pub footnotes: Vec<Footnote>,
     pub warnings: Vec<Warning>,
 }
@@ -155,6 +157,7 @@ enum Kind {
     Lettered { marker: String, text_at: usize },
     Number,
     Text,
+    ChallengesHeading,
 }
 
 impl Kind {
@@ -531,7 +534,15 @@ impl OpenAction {
 pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
     let layout = &rules.layout;
     let lines = &doc.lines;
-    let units = classify(layout, lines);
+    let mut units = classify(layout, lines);
+    // A heading that opens a section of challenges (retos), from the challenge rules.
+    for u in units.iter_mut() {
+        if matches!(u.kind, Kind::Text | Kind::Bullet { .. })
+            && rules.challenges.heading.is_match(&lines[u.first].text)
+        {
+            u.kind = Kind::ChallengesHeading;
+        }
+    }
     let starts = block_starts(layout, &units);
     let placement = resolve_placement(layout, &units);
     let mut warnings = Vec::new();
@@ -602,6 +613,10 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
     let mut table: Option<(usize, Table)> = None; // (row rule index, table)
     let mut prev_content: Option<usize> = None; // unit index of the previous content unit
     let mut paragraphs: Vec<Paragraph> = Vec::new();
+    let mut challenges: Vec<Paragraph> = Vec::new();
+    // An open challenge statement (as for paragraphs), while in a section of challenges.
+    let mut in_challenges = false;
+    let mut challenge: Option<(Paragraph, Joiner, bool, usize)> = None;
     // An open paragraph: the paragraph, its joiner, whether it ended a sentence, its last unit.
     let mut para: Option<(Paragraph, Joiner, bool, usize)> = None;
     let close_para = |para: &mut Option<(Paragraph, Joiner, bool, usize)>,
@@ -621,6 +636,10 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
     };
 
     for (ui, u) in units.iter().enumerate() {
+        if section_at[ui].is_some() || anchor_at[ui].is_some() {
+            in_challenges = false;
+            close_para(&mut challenge, &mut challenges);
+        }
         if let Some(s) = section_at[ui] {
             current_section = Some(s);
             current_objective = None;
@@ -649,6 +668,55 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
             | Kind::Link
             | Kind::ObjectiveHeading { .. }
             | Kind::SectionHeading { .. } => {}
+            Kind::ChallengesHeading => {
+                close_action(&mut open, &mut finished);
+                close_para(&mut para, &mut paragraphs);
+                close_para(&mut challenge, &mut challenges);
+                current_objective = None;
+                in_challenges = true;
+            }
+            Kind::Bullet { text_at, .. } | Kind::SubBullet { text_at, .. } if in_challenges => {
+                close_para(&mut challenge, &mut challenges);
+                let mut j = Joiner::new(layout.hyphen);
+                j.push(&line.text[*text_at..], &line.map[*text_at..]);
+                challenge = Some((
+                    Paragraph {
+                        section: Some("retos".to_string()),
+                        text: String::new(),
+                        place: place_from(lines, u.first, u.last, *text_at),
+                        map: Vec::new(),
+                    },
+                    j,
+                    layout.sentence_end.is_match(&line.text),
+                    ui,
+                ));
+            }
+            Kind::Text | Kind::Lettered { .. } if in_challenges => {
+                let goes_on = challenge
+                    .as_ref()
+                    .is_some_and(|(_, _, ended, last)| *last + 1 == ui || !*ended);
+                if !goes_on {
+                    close_para(&mut challenge, &mut challenges);
+                    challenge = Some((
+                        Paragraph {
+                            section: Some("retos".to_string()),
+                            text: String::new(),
+                            place: place_of(lines, u.first, u.last),
+                            map: Vec::new(),
+                        },
+                        Joiner::new(layout.hyphen),
+                        false,
+                        ui,
+                    ));
+                }
+                if let Some((p, j, ended, last)) = challenge.as_mut() {
+                    j.push(&line.text, &line.map);
+                    *ended = layout.sentence_end.is_match(&line.text);
+                    *last = ui;
+                    p.place.line_end = line.number;
+                    p.place.span[1] = place_of(lines, u.first, u.last).span[1];
+                }
+            }
             _ if current_objective.is_none() => {
                 // Outside the objectives: tables are kept, running text is not a record.
                 let title_rule = layout
@@ -814,6 +882,7 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
     }
     close_action(&mut open, &mut finished);
     close_para(&mut para, &mut paragraphs);
+    close_para(&mut challenge, &mut challenges);
     if let Some((_, t)) = table.take() {
         tables.push(t);
     }
@@ -842,6 +911,7 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
         objectives,
         tables,
         paragraphs,
+        challenges,
         footnotes,
         warnings,
     }

@@ -73,7 +73,12 @@ fn extract_writes_records_and_a_summary() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 7, "{names:?}");
+    assert_eq!(names.len(), 8, "{names:?}");
+    // The executive report states its challenges as a table of counts, not as statements.
+    assert_eq!(
+        std::fs::read_to_string(dir.join("challenges.jsonl")).unwrap(),
+        ""
+    );
 }
 
 #[test]

@@ -12,6 +12,7 @@ use crate::rules::{Placement, Rules};
 use crate::segment::{Footnote, Paragraph, Place, Section, Segmented, Table, Warning};
 
 pub mod agencies;
+pub mod challenges;
 pub mod figures;
 pub mod periods;
 pub mod values;
@@ -163,6 +164,8 @@ pub struct Extracted {
     pub pages: Vec<crate::ingest::pdf::PageInfo>,
     /// The agency that submitted the file: from its title lines, else its file name.
     pub submitter: Option<String>,
+    /// The statements of the file's section of challenges (retos), classified.
+    pub challenges: Vec<challenges::ChallengeRecord>,
 }
 
 /// The submitting agency: the first (non-international) agency named in the lines before the
@@ -299,6 +302,18 @@ pub fn extract(doc: &Document, seg: &Segmented, rules: &Rules) -> Extracted {
             w
         },
         pages: doc.pdf.as_ref().map_or_else(Vec::new, |p| p.pages.clone()),
+        challenges: seg
+            .challenges
+            .iter()
+            .enumerate()
+            .map(|(i, c)| challenges::ChallengeRecord {
+                id: format!("{stem}-r{:02}", i + 1),
+                text: c.text.clone(),
+                categories: rules.challenges.classify(&c.text),
+                submitter: submitter.clone(),
+                provenance: Provenance::new(file, &c.place, &lines),
+            })
+            .collect(),
         submitter,
     }
 }

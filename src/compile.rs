@@ -1,0 +1,596 @@
+//! Compile: the cycle's summary tables and compendium from a run's data (`informe compile`).
+//!
+//! From a run folder (`actions.jsonl`, `challenges.jsonl`) it writes:
+//! - `resumen.md`, `resumen.csv`, `resumen.svg`: actions per objective (in order and sorted), the
+//!   objectives with most and fewest actions written the way the report writes ties ("3 C/U"),
+//!   the objectives with none, the participating agencies with their actions, and the challenges
+//!   by category with the statements that match none;
+//! - `compendio.md`, `compendio.docx`: every action, by objective and then by agency, with its
+//!   figures, periods and source;
+//! - with `--against REPORT`, `compile_flags.jsonl`: each difference between what the published
+//!   report declares and what the submissions contain, naming both sources.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{BufRead, Write as _};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::audit::{Flag, Severity};
+use crate::error::{CompileError, OutputError};
+use crate::extract::challenges::ChallengeRecord;
+use crate::extract::{ActionRecord, Provenance};
+use crate::normalize::fold_key;
+use crate::output::write_atomic;
+use crate::rules::Rules;
+
+/// The computed tables.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// (objective, title, actions), objectives in order.
+    pub per_objective: Vec<(u32, String, usize)>,
+    /// Groups of tied objectives with most actions, most first: (objectives, count).
+    pub most: Vec<(Vec<u32>, usize)>,
+    /// Groups of tied objectives with fewest actions, fewest first.
+    pub fewest: Vec<(Vec<u32>, usize)>,
+    pub none: Vec<u32>,
+    /// (acronym, name, actions), most actions first.
+    pub agencies: Vec<(String, String, usize)>,
+    /// (category id, name, statements).
+    pub challenges: Vec<(String, String, usize)>,
+    /// Statements that match no category.
+    pub unmatched: Vec<String>,
+    pub total_actions: usize,
+}
+
+fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Vec<T> {
+    std::fs::File::open(path)
+        .map(|f| {
+            std::io::BufReader::new(f)
+                .lines()
+                .map_while(Result::ok)
+                .filter_map(|l| serde_json::from_str(&l).ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Groups of tied counts, in the order given, until at least `n` objectives are covered.
+fn ties(sorted: &[(u32, usize)], n: usize) -> Vec<(Vec<u32>, usize)> {
+    let mut groups: Vec<(Vec<u32>, usize)> = Vec::new();
+    for &(o, c) in sorted {
+        let covered: usize = groups.iter().map(|g| g.0.len()).sum();
+        match groups.last_mut() {
+            Some(g) if g.1 == c => g.0.push(o),
+            _ if covered >= n => break,
+            _ => groups.push((vec![o], c)),
+        }
+    }
+    groups
+}
+
+/// How the report writes a group's count: "27", or "3 C/U" (cada uno) for ties.
+pub fn count_label(group: &(Vec<u32>, usize)) -> String {
+    if group.0.len() > 1 {
+        format!("{} C/U", group.1)
+    } else {
+        group.1.to_string()
+    }
+}
+
+/// Computes the tables from a run's actions and challenges.
+pub fn summarize(
+    actions: &[ActionRecord],
+    challenges: &[ChallengeRecord],
+    rules: &Rules,
+) -> Summary {
+    let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut agencies: BTreeMap<String, usize> = BTreeMap::new();
+    for a in actions {
+        *counts.entry(a.objective).or_insert(0) += 1;
+        let who = a
+            .submitter
+            .clone()
+            .unwrap_or_else(|| "desconocida".to_string());
+        *agencies.entry(who).or_insert(0) += 1;
+    }
+    let per_objective: Vec<(u32, String, usize)> = rules
+        .objectives
+        .objectives
+        .iter()
+        .map(|o| {
+            (
+                o.number,
+                o.es.clone(),
+                counts.get(&o.number).copied().unwrap_or(0),
+            )
+        })
+        .collect();
+    let mut desc: Vec<(u32, usize)> = per_objective.iter().map(|(n, _, c)| (*n, *c)).collect();
+    desc.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut asc = desc.clone();
+    asc.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    let mut agencies: Vec<(String, String, usize)> = agencies
+        .into_iter()
+        .map(|(acr, n)| {
+            let name = rules
+                .agencies
+                .get(&acr)
+                .and_then(|a| a.names.first().cloned())
+                .unwrap_or_default();
+            (acr, name, n)
+        })
+        .collect();
+    agencies.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    let mut cat_counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut unmatched = Vec::new();
+    for c in challenges {
+        if c.categories.is_empty() {
+            unmatched.push(c.text.clone());
+        }
+        for id in &c.categories {
+            *cat_counts.entry(id.clone()).or_insert(0) += 1;
+        }
+    }
+    let challenges = rules
+        .challenges
+        .categories
+        .iter()
+        .map(|c| {
+            (
+                c.id.clone(),
+                c.name.clone(),
+                cat_counts.get(&c.id).copied().unwrap_or(0),
+            )
+        })
+        .collect();
+    Summary {
+        none: per_objective
+            .iter()
+            .filter(|p| p.2 == 0)
+            .map(|p| p.0)
+            .collect(),
+        most: ties(&desc, 5),
+        fewest: ties(&asc, 5),
+        per_objective,
+        agencies,
+        challenges,
+        unmatched,
+        total_actions: actions.len(),
+    }
+}
+
+fn markdown(s: &Summary, rules: &Rules) -> String {
+    let title = |n: u32| {
+        rules
+            .objectives
+            .resolve(n)
+            .map_or(String::new(), |o| o.es.clone())
+    };
+    let mut md = String::from("# Resumen del ciclo\n\n");
+    let _ = writeln!(md, "Total de programas y acciones: {}\n", s.total_actions);
+    md.push_str("## Programas y acciones por objetivo\n\n| Objetivo | Título | Acciones |\n|---:|---|---:|\n");
+    for (n, t, c) in &s.per_objective {
+        let _ = writeln!(md, "| {n} | {t} | {c} |");
+    }
+    let group_table = |md: &mut String, name: &str, groups: &[(Vec<u32>, usize)]| {
+        let _ = writeln!(md, "\n## {name}\n\n| Objetivo | Número de programas, acciones y buenas prácticas |\n|---|---:|");
+        for g in groups {
+            let objs: Vec<String> = g.0.iter().map(|n| format!("{n}. {}", title(*n))).collect();
+            let _ = writeln!(md, "| {} | {} |", objs.join("<br>"), count_label(g));
+        }
+    };
+    group_table(&mut md, "Objetivos con más programas y/o acciones", &s.most);
+    group_table(
+        &mut md,
+        "Objetivos con menos programas y/o acciones",
+        &s.fewest,
+    );
+    md.push_str("\n## Objetivos sin acciones\n\n");
+    if s.none.is_empty() {
+        md.push_str("Todos los objetivos tienen acciones.\n");
+    }
+    for n in &s.none {
+        let _ = writeln!(md, "- {n}. {}", title(*n));
+    }
+    let _ = writeln!(md, "\n## Dependencias participantes ({})\n\n| Siglas | Dependencia | Acciones |\n|---|---|---:|", s.agencies.len());
+    for (a, name, n) in &s.agencies {
+        let _ = writeln!(md, "| {a} | {name} | {n} |");
+    }
+    md.push_str("\n## Retos por categoría\n\n| Categoría | Número de retos |\n|---|---:|\n");
+    for (_, name, n) in &s.challenges {
+        let _ = writeln!(md, "| {name} | {n} |");
+    }
+    let _ = writeln!(
+        md,
+        "\nUn reto puede corresponder a una o más categorías.\n\n### Retos sin categoría ({})\n",
+        s.unmatched.len()
+    );
+    for u in &s.unmatched {
+        let _ = writeln!(md, "- {u}");
+    }
+    md.push_str("\n![Acciones por objetivo](resumen.svg)\n");
+    md
+}
+
+fn csv(s: &Summary) -> Result<Vec<u8>, csv::Error> {
+    // A BOM first so that Excel reads the accents right.
+    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    w.write_record(["tabla", "clave", "nombre", "valor"])?;
+    for (n, t, c) in &s.per_objective {
+        w.write_record(["objetivo", &n.to_string(), t, &c.to_string()])?;
+    }
+    for (label, groups) in [("mas_acciones", &s.most), ("menos_acciones", &s.fewest)] {
+        for g in groups.iter() {
+            let objs: Vec<String> = g.0.iter().map(u32::to_string).collect();
+            w.write_record([label, &objs.join(" "), &count_label(g), &g.1.to_string()])?;
+        }
+    }
+    for n in &s.none {
+        w.write_record(["sin_acciones", &n.to_string(), "", "0"])?;
+    }
+    for (a, name, n) in &s.agencies {
+        w.write_record(["dependencia", a, name, &n.to_string()])?;
+    }
+    for (id, name, n) in &s.challenges {
+        w.write_record(["reto", id, name, &n.to_string()])?;
+    }
+    for u in &s.unmatched {
+        w.write_record(["reto_sin_categoria", "", u, "1"])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// The chart of actions per objective (the report's annex 1).
+pub fn svg(s: &Summary) -> String {
+    let max = s
+        .per_objective
+        .iter()
+        .map(|p| p.2)
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"{}\" role=\"img\" aria-label=\"Acciones por objetivo\">\n",
+        s.per_objective.len() * 20 + 10
+    );
+    for (k, (n, _, c)) in s.per_objective.iter().enumerate() {
+        let y = 5 + k * 20;
+        let _ = writeln!(
+            out,
+            "<text x=\"0\" y=\"{}\" font-size=\"12\">Obj. {n}</text><rect x=\"60\" y=\"{y}\" width=\"{:.1}\" height=\"14\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{}\" font-size=\"12\">{c}</text>",
+            y + 11,
+            500.0 * *c as f64 / max,
+            if *c == 0 { "#b00020" } else { "#3b7dd8" },
+            66.0 + 500.0 * *c as f64 / max,
+            y + 11
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The compendium: objective → agency → actions with figures, periods and source.
+fn compendium(actions: &[ActionRecord], rules: &Rules) -> Vec<(u8, String)> {
+    // (level, text): level 1 and 2 are headings, 0 a paragraph, 3 a list item.
+    let mut out = vec![(1, "Compendio General".to_string())];
+    for o in &rules.objectives.objectives {
+        let mine: Vec<&ActionRecord> = actions.iter().filter(|a| a.objective == o.number).collect();
+        out.push((1, format!("Objetivo {}. {}", o.number, o.es)));
+        if mine.is_empty() {
+            out.push((
+                0,
+                "No se registraron actividades correspondientes a este objetivo.".to_string(),
+            ));
+            continue;
+        }
+        let mut by_agency: BTreeMap<String, Vec<&ActionRecord>> = BTreeMap::new();
+        for a in mine {
+            by_agency
+                .entry(
+                    a.submitter
+                        .clone()
+                        .unwrap_or_else(|| "Dependencia no identificada".to_string()),
+                )
+                .or_default()
+                .push(a);
+        }
+        for (agency, list) in by_agency {
+            out.push((2, agency));
+            for a in list {
+                out.push((3, a.text.replace('\n', " ")));
+                for s in &a.sub_items {
+                    out.push((3, format!("    {}", s.text)));
+                }
+                let figs: Vec<String> = a
+                    .figures
+                    .iter()
+                    .map(|f| {
+                        format!(
+                            "{}{}",
+                            f.raw,
+                            f.unit_raw
+                                .as_deref()
+                                .map_or(String::new(), |u| format!(" {u}"))
+                        )
+                    })
+                    .collect();
+                let periods: Vec<&str> = a.periods.iter().map(|p| p.raw.as_str()).collect();
+                let p = &a.provenance;
+                out.push((
+                    0,
+                    format!(
+                        "Cifras: {}. Periodos: {}. Fuente: {}{}, línea {}.",
+                        if figs.is_empty() {
+                            "—".to_string()
+                        } else {
+                            figs.join("; ")
+                        },
+                        if periods.is_empty() {
+                            "—".to_string()
+                        } else {
+                            periods.join("; ")
+                        },
+                        p.file,
+                        p.page.map_or(String::new(), |n| format!(", página {n}")),
+                        p.line
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn compendium_md(items: &[(u8, String)]) -> String {
+    let mut blocks: Vec<String> = Vec::new();
+    for (level, text) in items {
+        match level {
+            1 => blocks.push(format!("# {text}")),
+            2 => blocks.push(format!("## {text}")),
+            _ => blocks.push(if *level == 3 {
+                format!("- {text}")
+            } else {
+                text.clone()
+            }),
+        }
+    }
+    let mut md = blocks.join("\n\n");
+    md.push('\n');
+    md
+}
+
+/// A minimal WordprocessingML document: Heading1/Heading2 styles, list paragraphs with a bullet.
+fn compendium_docx(items: &[(u8, String)]) -> Result<Vec<u8>, std::io::Error> {
+    let mut body = String::new();
+    for (level, text) in items {
+        let (style, prefix) = match level {
+            1 => ("Heading1", ""),
+            2 => ("Heading2", ""),
+            3 => ("ListParagraph", "• "),
+            _ => ("Normal", ""),
+        };
+        let _ = write!(
+            body,
+            "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr><w:r><w:t xml:space=\"preserve\">{}{}</w:t></w:r></w:p>",
+            prefix,
+            xml(text)
+        );
+    }
+    let w = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
+    let document = format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document {w}><w:body>{body}<w:sectPr/></w:body></w:document>");
+    let styles = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:styles {w}>\
+<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/></w:style>\
+<w:style w:type=\"paragraph\" w:styleId=\"Heading1\"><w:name w:val=\"heading 1\"/><w:basedOn w:val=\"Normal\"/><w:pPr><w:outlineLvl w:val=\"0\"/></w:pPr><w:rPr><w:b/><w:sz w:val=\"32\"/></w:rPr></w:style>\
+<w:style w:type=\"paragraph\" w:styleId=\"Heading2\"><w:name w:val=\"heading 2\"/><w:basedOn w:val=\"Normal\"/><w:pPr><w:outlineLvl w:val=\"1\"/></w:pPr><w:rPr><w:b/><w:sz w:val=\"26\"/></w:rPr></w:style>\
+<w:style w:type=\"paragraph\" w:styleId=\"ListParagraph\"><w:name w:val=\"List Paragraph\"/><w:basedOn w:val=\"Normal\"/><w:pPr><w:ind w:left=\"720\" w:hanging=\"360\"/></w:pPr></w:style></w:styles>"
+    );
+    let files: [(&str, String); 5] = [
+        ("[Content_Types].xml", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/><Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/></Types>".to_string()),
+        ("_rels/.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>".to_string()),
+        ("word/_rels/document.xml.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/></Relationships>".to_string()),
+        ("word/document.xml", document),
+        ("word/styles.xml", styles),
+    ];
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, content) in files {
+            z.start_file(name, opts).map_err(std::io::Error::other)?;
+            z.write_all(content.as_bytes())?;
+        }
+        z.finish().map_err(std::io::Error::other)?;
+    }
+    Ok(buf.into_inner())
+}
+
+/// What a published report declares: per objective, total, participants, per challenge category.
+fn declared(report: &crate::Extracted, rules: &Rules) -> Vec<(String, u64, Provenance, String)> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for d in crate::audit::declared_counts(report, &rules.audit, &rules.figures) {
+        let key = match d.objective {
+            Some(n) => format!("objetivo {n}"),
+            None => "total de programas y acciones".to_string(),
+        };
+        if seen.insert(key.clone()) {
+            out.push((key, d.count, d.provenance, d.evidence));
+        }
+    }
+    // Challenges per category, from the report's table of challenge counts.
+    for t in report
+        .tables
+        .iter()
+        .filter(|t| t.kind == "challenge_counts")
+    {
+        let mut name = String::new();
+        let mut first_line = 0;
+        for l in t.lines.iter().skip(1) {
+            let text = l.text.trim();
+            let (words, number) = match text.rsplit_once(' ') {
+                Some((w, n)) if n.chars().all(|c| c.is_ascii_digit()) => (w, Some(n)),
+                _ if text.chars().all(|c| c.is_ascii_digit()) => ("", Some(text)),
+                _ => (text, None),
+            };
+            if name.is_empty() {
+                first_line = l.line;
+            }
+            if !words.is_empty() {
+                name.push(' ');
+                name.push_str(words);
+            }
+            if let Some(n) = number.and_then(|n| n.parse::<u64>().ok()) {
+                let folded: Vec<String> = fold_key(&name).split(' ').map(str::to_string).collect();
+                let best = rules.challenges.categories.iter().max_by_key(|c| {
+                    let cat = fold_key(&c.name);
+                    folded
+                        .iter()
+                        .filter(|w| w.len() > 3 && cat.contains(w.as_str()))
+                        .count()
+                });
+                if let Some(c) = best {
+                    out.push((
+                        format!("reto {}", c.id),
+                        n,
+                        Provenance {
+                            file: report.source.file.clone(),
+                            page: None,
+                            line: first_line,
+                            line_end: l.line,
+                            span: [0, 0],
+                            bbox: None,
+                        },
+                        name.trim().to_string(),
+                    ));
+                }
+                name.clear();
+            }
+        }
+    }
+    out
+}
+
+/// Runs `informe compile`: writes the tables and the compendium into `run_dir`; with `against`,
+/// also the differences with the published report as flags. Returns the summary and the flags.
+pub fn compile(
+    run_dir: &Path,
+    rules: &Rules,
+    against: Option<&Path>,
+) -> Result<(Summary, Vec<Flag>), CompileError> {
+    let actions_path = run_dir.join("actions.jsonl");
+    if !actions_path.is_file() {
+        return Err(CompileError::NotARun(run_dir.to_path_buf()));
+    }
+    let actions: Vec<ActionRecord> = read_jsonl(&actions_path);
+    let challenges: Vec<ChallengeRecord> = read_jsonl(&run_dir.join("challenges.jsonl"));
+    let s = summarize(&actions, &challenges, rules);
+    write_atomic(&run_dir.join("resumen.md"), markdown(&s, rules).as_bytes())?;
+    let table = csv(&s).map_err(|e| OutputError {
+        path: run_dir.join("resumen.csv"),
+        source: std::io::Error::other(e),
+    })?;
+    write_atomic(&run_dir.join("resumen.csv"), &table)?;
+    write_atomic(&run_dir.join("resumen.svg"), svg(&s).as_bytes())?;
+    let items = compendium(&actions, rules);
+    write_atomic(
+        &run_dir.join("compendio.md"),
+        compendium_md(&items).as_bytes(),
+    )?;
+    let docx = compendium_docx(&items).map_err(|source| OutputError {
+        path: run_dir.join("compendio.docx"),
+        source,
+    })?;
+    write_atomic(&run_dir.join("compendio.docx"), &docx)?;
+    let mut flags = Vec::new();
+    if let Some(report_path) = against {
+        let report = crate::process_file(report_path, rules).map_err(|e| CompileError::Report {
+            path: report_path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let have = |key: &str| -> Option<u64> {
+            if let Some(n) = key
+                .strip_prefix("objetivo ")
+                .and_then(|n| n.parse::<u32>().ok())
+            {
+                return s
+                    .per_objective
+                    .iter()
+                    .find(|p| p.0 == n)
+                    .map(|p| p.2 as u64);
+            }
+            if key == "total de programas y acciones" {
+                return Some(s.total_actions as u64);
+            }
+            key.strip_prefix("reto ")
+                .and_then(|id| s.challenges.iter().find(|c| c.0 == id))
+                .map(|c| c.2 as u64)
+        };
+        let mut decl = declared(&report, rules);
+        // Participating agencies, as the report states them.
+        for p in &report.paragraphs {
+            for pat in rules.audit.participant_patterns() {
+                if let Some(c) = pat.captures(&p.text) {
+                    if let Some(n) = c.name("count").and_then(|m| m.as_str().parse::<u64>().ok()) {
+                        decl.push((
+                            "dependencias participantes".to_string(),
+                            n,
+                            Provenance {
+                                file: report.source.file.clone(),
+                                page: p.place.page,
+                                line: p.place.line,
+                                line_end: p.place.line_end,
+                                span: p.place.span,
+                                bbox: None,
+                            },
+                            c.get(0).map_or("", |m| m.as_str()).to_string(),
+                        ));
+                    }
+                }
+            }
+        }
+        for (key, n, prov, evidence) in decl {
+            let ours = if key == "dependencias participantes" {
+                Some(s.agencies.iter().filter(|a| a.0 != "desconocida").count() as u64)
+            } else {
+                have(&key)
+            };
+            let Some(ours) = ours else { continue };
+            if ours != n {
+                flags.push(Flag {
+                    kind: "published_vs_submissions".into(),
+                    severity: Severity::Warning,
+                    objective: key.strip_prefix("objetivo ").and_then(|n| n.parse().ok()),
+                    message: format!(
+                        "El informe publicado ({}, línea {}) declara {n} para {key}; las entregas de la corrida ({}) contienen {ours}.",
+                        prov.file,
+                        prov.line,
+                        run_dir.display()
+                    ),
+                    evidence,
+                    provenance: Some(prov),
+                    action: None,
+                    related: vec![run_dir.join("actions.jsonl").display().to_string()],
+                });
+            }
+        }
+        let mut lines = Vec::new();
+        for f in &flags {
+            if let Ok(l) = serde_json::to_string(f) {
+                lines.extend_from_slice(l.as_bytes());
+                lines.push(b'\n');
+            }
+        }
+        write_atomic(&run_dir.join("compile_flags.jsonl"), &lines)?;
+    }
+    Ok((s, flags))
+}
