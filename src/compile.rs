@@ -161,6 +161,15 @@ pub fn summarize(
     }
 }
 
+impl Summary {
+    /// The objectives sorted by actions, most first; ties in objective order.
+    pub fn sorted(&self) -> Vec<&(u32, String, usize)> {
+        let mut v: Vec<_> = self.per_objective.iter().collect();
+        v.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+        v
+    }
+}
+
 fn markdown(s: &Summary, rules: &Rules) -> String {
     let title = |n: u32| {
         rules
@@ -172,6 +181,10 @@ fn markdown(s: &Summary, rules: &Rules) -> String {
     let _ = writeln!(md, "Total de programas y acciones: {}\n", s.total_actions);
     md.push_str("## Programas y acciones por objetivo\n\n| Objetivo | Título | Acciones |\n|---:|---|---:|\n");
     for (n, t, c) in &s.per_objective {
+        let _ = writeln!(md, "| {n} | {t} | {c} |");
+    }
+    md.push_str("\n## Objetivos ordenados por número de acciones\n\n| Objetivo | Título | Acciones |\n|---:|---|---:|\n");
+    for (n, t, c) in s.sorted() {
         let _ = writeln!(md, "| {n} | {t} | {c} |");
     }
     let group_table = |md: &mut String, name: &str, groups: &[(Vec<u32>, usize)]| {
@@ -220,6 +233,9 @@ fn csv(s: &Summary) -> Result<Vec<u8>, csv::Error> {
     w.write_record(["tabla", "clave", "nombre", "valor"])?;
     for (n, t, c) in &s.per_objective {
         w.write_record(["objetivo", &n.to_string(), t, &c.to_string()])?;
+    }
+    for (n, t, c) in s.sorted() {
+        w.write_record(["objetivo_ordenado", &n.to_string(), t, &c.to_string()])?;
     }
     for (label, groups) in [("mas_acciones", &s.most), ("menos_acciones", &s.fewest)] {
         for g in groups.iter() {

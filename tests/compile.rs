@@ -96,6 +96,17 @@ fn summary_tables_match_the_hand_count() {
         assert_eq!(r.3, want.to_string(), "objective {n}");
     }
 
+    // Sorted by actions, most first, ties in objective order.
+    let sorted: Vec<&str> = rows(&t, "objetivo_ordenado")
+        .iter()
+        .map(|r| r.1.as_str())
+        .collect();
+    assert_eq!(
+        sorted[..11],
+        ["7", "15", "3", "6", "12", "14", "17", "4", "5", "11", "18"]
+    );
+    assert_eq!(sorted.len(), 23);
+
     // Most and fewest, written as the report writes ties.
     let most: Vec<(&str, &str)> = rows(&t, "mas_acciones")
         .iter()
