@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{BufRead, Write as _};
+use std::io::BufRead;
 use std::path::Path;
 
 use serde::Serialize;
@@ -287,12 +287,6 @@ pub fn svg(s: &Summary) -> String {
     out
 }
 
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// The compendium: objective → agency → actions with figures, periods and source.
 fn compendium(actions: &[ActionRecord], rules: &Rules) -> Vec<(u8, String)> {
     // (level, text): level 1 and 2 are headings, 0 a paragraph, 3 a list item.
@@ -383,50 +377,56 @@ fn compendium_md(items: &[(u8, String)]) -> String {
     md
 }
 
-/// A minimal WordprocessingML document: Heading1/Heading2 styles, list paragraphs with a bullet.
+/// The compendium as a Word document (`docx-rs`): Heading 1 per objective, Heading 2 per agency,
+/// a bulleted list item per action followed by its figures, periods and source.
 fn compendium_docx(items: &[(u8, String)]) -> Result<Vec<u8>, std::io::Error> {
-    let mut body = String::new();
+    use docx_rs::{
+        AbstractNumbering, Docx, IndentLevel, Level, LevelJc, LevelText, NumberFormat, Numbering,
+        NumberingId, Paragraph, Run, SpecialIndentType, Start, Style, StyleType,
+    };
+    let heading = |id: &str, name: &str, size: usize, level: usize| {
+        Style::new(id, StyleType::Paragraph)
+            .name(name)
+            .based_on("Normal")
+            .bold()
+            .size(size)
+            .outline_lvl(level)
+    };
+    let mut doc = Docx::new()
+        .add_style(heading("Heading1", "heading 1", 32, 0))
+        .add_style(heading("Heading2", "heading 2", 26, 1))
+        .add_style(Style::new("ListParagraph", StyleType::Paragraph).name("List Paragraph"))
+        .add_abstract_numbering(
+            AbstractNumbering::new(2).add_level(
+                Level::new(
+                    0,
+                    Start::new(1),
+                    NumberFormat::new("bullet"),
+                    LevelText::new("•"),
+                    LevelJc::new("left"),
+                )
+                .indent(
+                    Some(720),
+                    Some(SpecialIndentType::Hanging(360)),
+                    None,
+                    None,
+                ),
+            ),
+        )
+        .add_numbering(Numbering::new(2, 2));
     for (level, text) in items {
-        let (style, prefix) = match level {
-            1 => ("Heading1", ""),
-            2 => ("Heading2", ""),
-            3 => ("ListParagraph", "• "),
-            _ => ("Normal", ""),
-        };
-        let _ = write!(
-            body,
-            "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr><w:r><w:t xml:space=\"preserve\">{}{}</w:t></w:r></w:p>",
-            prefix,
-            xml(text)
-        );
+        let p = Paragraph::new().add_run(Run::new().add_text(text));
+        doc = doc.add_paragraph(match level {
+            1 => p.style("Heading1"),
+            2 => p.style("Heading2"),
+            3 => p
+                .style("ListParagraph")
+                .numbering(NumberingId::new(2), IndentLevel::new(0)),
+            _ => p,
+        });
     }
-    let w = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
-    let document = format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document {w}><w:body>{body}<w:sectPr/></w:body></w:document>");
-    let styles = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:styles {w}>\
-<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/></w:style>\
-<w:style w:type=\"paragraph\" w:styleId=\"Heading1\"><w:name w:val=\"heading 1\"/><w:basedOn w:val=\"Normal\"/><w:pPr><w:outlineLvl w:val=\"0\"/></w:pPr><w:rPr><w:b/><w:sz w:val=\"32\"/></w:rPr></w:style>\
-<w:style w:type=\"paragraph\" w:styleId=\"Heading2\"><w:name w:val=\"heading 2\"/><w:basedOn w:val=\"Normal\"/><w:pPr><w:outlineLvl w:val=\"1\"/></w:pPr><w:rPr><w:b/><w:sz w:val=\"26\"/></w:rPr></w:style>\
-<w:style w:type=\"paragraph\" w:styleId=\"ListParagraph\"><w:name w:val=\"List Paragraph\"/><w:basedOn w:val=\"Normal\"/><w:pPr><w:ind w:left=\"720\" w:hanging=\"360\"/></w:pPr></w:style></w:styles>"
-    );
-    let files: [(&str, String); 5] = [
-        ("[Content_Types].xml", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/><Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/></Types>".to_string()),
-        ("_rels/.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>".to_string()),
-        ("word/_rels/document.xml.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/></Relationships>".to_string()),
-        ("word/document.xml", document),
-        ("word/styles.xml", styles),
-    ];
     let mut buf = std::io::Cursor::new(Vec::new());
-    {
-        let mut z = zip::ZipWriter::new(&mut buf);
-        let opts = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        for (name, content) in files {
-            z.start_file(name, opts).map_err(std::io::Error::other)?;
-            z.write_all(content.as_bytes())?;
-        }
-        z.finish().map_err(std::io::Error::other)?;
-    }
+    doc.build().pack(&mut buf).map_err(std::io::Error::other)?;
     Ok(buf.into_inner())
 }
 

@@ -205,14 +205,15 @@ fn docx_paragraphs(path: &Path) -> Vec<(String, String)> {
         .unwrap()
         .read_to_string(&mut xml)
         .unwrap();
-    xml.split("<w:p>")
-        .skip(1)
+    // Every paragraph ends with `</w:p>`; what follows the last one holds no text.
+    xml.split("</w:p>")
+        .filter(|p| p.contains("<w:t"))
         .map(|p| {
             let style = p
                 .split("<w:pStyle w:val=\"")
                 .nth(1)
                 .and_then(|s| s.split('"').next())
-                .unwrap_or("")
+                .unwrap_or("Normal")
                 .to_string();
             let text: String = p
                 .split("<w:t xml:space=\"preserve\">")
