@@ -247,11 +247,6 @@ impl AuditRules {
         })
     }
 
-    /// The patterns of a stated number of participating agencies.
-    pub fn participant_patterns(&self) -> Vec<&regex::Regex> {
-        self.participants.iter().map(|p| &p.regex).collect()
-    }
-
     fn check(&self, id: &str) -> Option<&Check> {
         self.checks.get(id).filter(|c| c.enabled)
     }
@@ -1053,29 +1048,11 @@ fn near_duplicates(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
     }
 }
 
-fn participants_check(ex: &Extracted, a: &AuditRules, rules: &Rules, flags: &mut Vec<Flag>) {
-    let Some(c) = a.check("participants_count") else {
-        return;
-    };
-    let file = ex.source.file.as_str();
-    // Rows of the annex: lines that end with a known acronym.
-    let Some(annex) = ex
-        .tables
-        .iter()
-        .find(|t| t.kind == "participating_agencies")
-    else {
-        return;
-    };
-    let rows = annex
-        .lines
-        .iter()
-        .filter(|l| {
-            let text = l.text.trim();
-            rules.agencies.find(text).last().is_some_and(|m| {
-                m.form == crate::extract::agencies::Form::Acronym && m.end == text.len()
-            })
-        })
-        .count() as u64;
+/// The numbers of participating agencies the report states ("participaron 36 dependencias"), with
+/// the evidence and where. A footnote marker glued to the number is taken off ("361 actores" is
+/// 36 plus the call to footnote 1).
+pub fn stated_participants(ex: &Extracted, rules: &Rules) -> Vec<(u64, String, Provenance)> {
+    let a = &rules.audit;
     // Footnotes whose marker appears nowhere as a glued word: their marker may be glued to a
     // number ("361 actores" is 36 plus footnote 1).
     let mut marked: BTreeSet<u32> = ex
@@ -1094,6 +1071,7 @@ fn participants_check(ex: &Extracted, a: &AuditRules, rules: &Rules, flags: &mut
             marked.insert(m.number);
         }
     }
+    let file = ex.source.file.as_str();
     let mut stated: Vec<(u64, String, Provenance)> = Vec::new();
     for p in &ex.paragraphs {
         for pat in &a.participants {
@@ -1126,6 +1104,32 @@ fn participants_check(ex: &Extracted, a: &AuditRules, rules: &Rules, flags: &mut
             }
         }
     }
+    stated
+}
+
+fn participants_check(ex: &Extracted, a: &AuditRules, rules: &Rules, flags: &mut Vec<Flag>) {
+    let Some(c) = a.check("participants_count") else {
+        return;
+    };
+    // Rows of the annex: lines that end with a known acronym.
+    let Some(annex) = ex
+        .tables
+        .iter()
+        .find(|t| t.kind == "participating_agencies")
+    else {
+        return;
+    };
+    let rows = annex
+        .lines
+        .iter()
+        .filter(|l| {
+            let text = l.text.trim();
+            rules.agencies.find(text).last().is_some_and(|m| {
+                m.form == crate::extract::agencies::Form::Acronym && m.end == text.len()
+            })
+        })
+        .count() as u64;
+    let stated = stated_participants(ex, rules);
     for (n, evidence, prov) in stated {
         if n != rows {
             flags.push(Flag {

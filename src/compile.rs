@@ -37,6 +37,8 @@ pub struct Summary {
     pub none: Vec<u32>,
     /// (acronym, name, actions), most actions first.
     pub agencies: Vec<(String, String, usize)>,
+    /// Actions of inputs whose agency was not found (not counted as a participant).
+    pub unattributed: usize,
     /// (category id, name, statements).
     pub challenges: Vec<(String, String, usize)>,
     /// Statements that match no category.
@@ -87,13 +89,13 @@ pub fn summarize(
 ) -> Summary {
     let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
     let mut agencies: BTreeMap<String, usize> = BTreeMap::new();
+    let mut unattributed = 0;
     for a in actions {
         *counts.entry(a.objective).or_insert(0) += 1;
-        let who = a
-            .submitter
-            .clone()
-            .unwrap_or_else(|| "desconocida".to_string());
-        *agencies.entry(who).or_insert(0) += 1;
+        match &a.submitter {
+            Some(who) => *agencies.entry(who.clone()).or_insert(0) += 1,
+            None => unattributed += 1,
+        }
     }
     let per_objective: Vec<(u32, String, usize)> = rules
         .objectives
@@ -155,6 +157,7 @@ pub fn summarize(
         fewest: ties(&asc, 5),
         per_objective,
         agencies,
+        unattributed,
         challenges,
         unmatched,
         total_actions: actions.len(),
@@ -211,6 +214,13 @@ fn markdown(s: &Summary, rules: &Rules) -> String {
     for (a, name, n) in &s.agencies {
         let _ = writeln!(md, "| {a} | {name} | {n} |");
     }
+    if s.unattributed > 0 {
+        let _ = writeln!(
+            md,
+            "\nAcciones de entregas sin dependencia identificada (revisar): {}",
+            s.unattributed
+        );
+    }
     md.push_str("\n## Retos por categoría\n\n| Categoría | Número de retos |\n|---|---:|\n");
     for (_, name, n) in &s.challenges {
         let _ = writeln!(md, "| {name} | {n} |");
@@ -248,6 +258,14 @@ fn csv(s: &Summary) -> Result<Vec<u8>, csv::Error> {
     }
     for (a, name, n) in &s.agencies {
         w.write_record(["dependencia", a, name, &n.to_string()])?;
+    }
+    if s.unattributed > 0 {
+        w.write_record([
+            "dependencia_sin_identificar",
+            "",
+            "",
+            &s.unattributed.to_string(),
+        ])?;
     }
     for (id, name, n) in &s.challenges {
         w.write_record(["reto", id, name, &n.to_string()])?;
@@ -553,30 +571,12 @@ pub fn compile(
         };
         let mut decl = declared(&report, rules);
         // Participating agencies, as the report states them.
-        for p in &report.paragraphs {
-            for pat in rules.audit.participant_patterns() {
-                if let Some(c) = pat.captures(&p.text) {
-                    if let Some(n) = c.name("count").and_then(|m| m.as_str().parse::<u64>().ok()) {
-                        decl.push((
-                            "dependencias participantes".to_string(),
-                            n,
-                            Provenance {
-                                file: report.source.file.clone(),
-                                page: p.place.page,
-                                line: p.place.line,
-                                line_end: p.place.line_end,
-                                span: p.place.span,
-                                bbox: None,
-                            },
-                            c.get(0).map_or("", |m| m.as_str()).to_string(),
-                        ));
-                    }
-                }
-            }
+        for (n, evidence, prov) in crate::audit::stated_participants(&report, rules) {
+            decl.push(("dependencias participantes".to_string(), n, prov, evidence));
         }
         for (key, n, prov, evidence) in decl {
             let ours = if key == "dependencias participantes" {
-                Some(s.agencies.iter().filter(|a| a.0 != "desconocida").count() as u64)
+                Some(s.agencies.len() as u64)
             } else {
                 have(&key)
             };

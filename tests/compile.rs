@@ -335,3 +335,47 @@ fn compile_on_a_folder_that_is_not_a_run_says_what_to_do() {
     assert!(err.contains("not a run folder"), "{err}");
     assert!(err.contains("informe extract"), "{err}");
 }
+
+/// Regression (real document): "las dependencias que participaron en este ejercicio (361 actores)"
+/// carries the call to footnote 1 glued to 36; compile read it as 361 participants.
+#[test]
+fn footnote_call_glued_to_the_participant_count_is_not_part_of_it() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("run");
+    let extract = informe()
+        .args([
+            "extract",
+            "fixtures/informe-ejecutivo-2021.txt",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(extract.status.success());
+    let result = informe()
+        .arg("compile")
+        .arg(&out)
+        .args(["--against", "fixtures/informe-ejecutivo-2021.txt"])
+        .output()
+        .unwrap();
+    assert!(result.status.success());
+    let flags = std::fs::read_to_string(out.join("compile_flags.jsonl")).unwrap();
+    let participants: Vec<&str> = flags
+        .lines()
+        .filter(|l| l.contains("para dependencias participantes"))
+        .collect();
+    // Stated twice (section II and the annex), both 36; the report's own actions name no
+    // submitting agency, so both differ from the run's 0.
+    assert_eq!(participants.len(), 2, "{flags}");
+    for l in participants {
+        assert!(l.contains("declara 36 para"), "{l}");
+    }
+    assert!(flags
+        .contains("declara 178 para total de programas y acciones; las entregas de la corrida"));
+    let md = std::fs::read_to_string(out.join("resumen.md")).unwrap();
+    assert!(
+        md.contains("sin dependencia identificada (revisar): 102"),
+        "{md}"
+    );
+}
