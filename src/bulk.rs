@@ -171,7 +171,7 @@ pub fn run_bulk(
         source,
     })?;
     let previous = if opts.resume {
-        read_manifest(&out.join("manifest.jsonl"))
+        output::read_jsonl::<InputOutcome>(&out.join("manifest.jsonl"))
     } else {
         Vec::new()
     };
@@ -224,25 +224,7 @@ pub fn run_bulk(
     })?;
     progress.finish();
     let outcomes: Vec<InputOutcome> = results.into_iter().flatten().collect();
-    // The manifest, in input order, one line per input.
-    let mut lines = Vec::new();
-    for o in &outcomes {
-        if let Ok(l) = serde_json::to_string(o) {
-            lines.extend_from_slice(l.as_bytes());
-            lines.push(b'\n');
-        }
-    }
-    output::write_atomic(&out.join("manifest.jsonl"), &lines)?;
-    consolidate(out, &outcomes, rules)?;
-    let summary = RunSummary {
-        tool: tool_version(),
-        profile: rules.profile.clone(),
-        out_dir: out.display().to_string(),
-        inputs: outcomes,
-    };
-    output::write_run(out, &summary)?;
-    review_outputs(out, &summary, rules, opts.formats)?;
-    Ok(summary)
+    finish_run(out, outcomes, rules, opts.formats)
 }
 
 /// The outputs for people (workbook, review page), then only the formats asked for.
@@ -542,17 +524,6 @@ pub fn worker_main(
     output::write_atomic(&dir.join("outcome.json"), &json)
 }
 
-fn read_manifest(path: &Path) -> Vec<InputOutcome> {
-    let Ok(f) = std::fs::File::open(path) else {
-        return Vec::new();
-    };
-    std::io::BufReader::new(f)
-        .lines()
-        .map_while(Result::ok)
-        .filter_map(|l| serde_json::from_str(&l).ok())
-        .collect()
-}
-
 /// Concatenates the per-input outputs into run-level files, file by file (memory stays flat),
 /// and adds the cross-file flags.
 fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(), OutputError> {
@@ -751,7 +722,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, rules: &Rules) -> Result<RunSummary, 
     let mut outcomes: Vec<InputOutcome> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for d in dirs {
-        for o in read_manifest(&d.join("manifest.jsonl")) {
+        for o in output::read_jsonl::<InputOutcome>(&d.join("manifest.jsonl")) {
             // An input listed by two shards (a skipped file is listed by every shard) once.
             if seen.insert((o.file.clone(), o.sha256.clone())) {
                 outcomes.push(o);
@@ -759,14 +730,18 @@ pub fn merge(dirs: &[PathBuf], out: &Path, rules: &Rules) -> Result<RunSummary, 
         }
     }
     outcomes.sort_by(|a, b| a.file.cmp(&b.file));
-    let mut lines = Vec::new();
-    for o in &outcomes {
-        if let Ok(l) = serde_json::to_string(o) {
-            lines.extend_from_slice(l.as_bytes());
-            lines.push(b'\n');
-        }
-    }
-    output::write_atomic(&out.join("manifest.jsonl"), &lines)?;
+    finish_run(out, outcomes, rules, Formats::ALL)
+}
+
+/// The end of a run (extract or merge): the manifest (one line per input, in the order given),
+/// the consolidated files, run.json and the review outputs.
+fn finish_run(
+    out: &Path,
+    outcomes: Vec<InputOutcome>,
+    rules: &Rules,
+    formats: Formats,
+) -> Result<RunSummary, OutputError> {
+    output::write_atomic(&out.join("manifest.jsonl"), &output::jsonl(&outcomes))?;
     consolidate(out, &outcomes, rules)?;
     let summary = RunSummary {
         tool: tool_version(),
@@ -775,7 +750,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, rules: &Rules) -> Result<RunSummary, 
         inputs: outcomes,
     };
     output::write_run(out, &summary)?;
-    review_outputs(out, &summary, rules, Formats::ALL)?;
+    review_outputs(out, &summary, rules, formats)?;
     Ok(summary)
 }
 

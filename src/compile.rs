@@ -12,7 +12,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::BufRead;
 use std::path::Path;
 
 use serde::Serialize;
@@ -44,18 +43,6 @@ pub struct Summary {
     /// Statements that match no category.
     pub unmatched: Vec<String>,
     pub total_actions: usize,
-}
-
-fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Vec<T> {
-    std::fs::File::open(path)
-        .map(|f| {
-            std::io::BufReader::new(f)
-                .lines()
-                .map_while(Result::ok)
-                .filter_map(|l| serde_json::from_str(&l).ok())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Groups of tied counts, in the order given, until at least `n` objectives are covered.
@@ -525,8 +512,9 @@ pub fn compile(
     if !actions_path.is_file() {
         return Err(CompileError::NotARun(run_dir.to_path_buf()));
     }
-    let actions: Vec<ActionRecord> = read_jsonl(&actions_path);
-    let challenges: Vec<ChallengeRecord> = read_jsonl(&run_dir.join("challenges.jsonl"));
+    let actions: Vec<ActionRecord> = crate::output::read_jsonl(&actions_path);
+    let challenges: Vec<ChallengeRecord> =
+        crate::output::read_jsonl(&run_dir.join("challenges.jsonl"));
     let s = summarize(&actions, &challenges, rules);
     write_atomic(&run_dir.join("resumen.md"), markdown(&s, rules).as_bytes())?;
     let table = csv(&s).map_err(|e| OutputError {
@@ -599,14 +587,10 @@ pub fn compile(
                 });
             }
         }
-        let mut lines = Vec::new();
-        for f in &flags {
-            if let Ok(l) = serde_json::to_string(f) {
-                lines.extend_from_slice(l.as_bytes());
-                lines.push(b'\n');
-            }
-        }
-        write_atomic(&run_dir.join("compile_flags.jsonl"), &lines)?;
+        write_atomic(
+            &run_dir.join("compile_flags.jsonl"),
+            &crate::output::jsonl(&flags),
+        )?;
     }
     Ok((s, flags))
 }

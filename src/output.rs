@@ -164,7 +164,23 @@ pub fn publish(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), OutputEr
     Ok(())
 }
 
-fn jsonl<T: Serialize>(items: &[T]) -> Vec<u8> {
+/// The items of a JSONL file; a missing file is empty and lines that do not parse are skipped
+/// (a run interrupted mid-write leaves at most a partial last line).
+pub fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Vec<T> {
+    use std::io::BufRead;
+    std::fs::File::open(path)
+        .map(|f| {
+            std::io::BufReader::new(f)
+                .lines()
+                .map_while(Result::ok)
+                .filter_map(|l| serde_json::from_str(&l).ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// One JSON line per item.
+pub fn jsonl<T: Serialize>(items: &[T]) -> Vec<u8> {
     let mut out = Vec::new();
     for item in items {
         // Serializing plain data structs cannot fail.
