@@ -482,6 +482,56 @@ fn anchors(
 
 // ---------------------------------------------------------------- step 3: assemble
 
+/// An open paragraph: the paragraph, its joiner, whether it ended a sentence, its last unit.
+type OpenPara = (Paragraph, Joiner, bool, usize);
+
+fn close_para(para: &mut Option<OpenPara>, paragraphs: &mut Vec<Paragraph>) {
+    if let Some((mut p, j, _, _)) = para.take() {
+        let (text, map) = j.finish();
+        p.text = text;
+        p.map = map;
+        paragraphs.push(p);
+    }
+}
+
+/// Adds unit `ui` (a line of running text) to the open paragraph, or closes it and opens a new
+/// one in `section`: wrapped lines, and sentences cut by a page or a heading, join.
+fn extend_para(
+    para: &mut Option<OpenPara>,
+    paragraphs: &mut Vec<Paragraph>,
+    section: impl FnOnce() -> Option<String>,
+    layout: &Layout,
+    lines: &[Line],
+    ui: usize,
+    u: &Unit,
+) {
+    let line = &lines[u.first];
+    let goes_on = para
+        .as_ref()
+        .is_some_and(|(_, _, ended, last)| *last + 1 == ui || !*ended);
+    if !goes_on {
+        close_para(para, paragraphs);
+        *para = Some((
+            Paragraph {
+                section: section(),
+                text: String::new(),
+                place: place_of(lines, u.first, u.last),
+                map: Vec::new(),
+            },
+            Joiner::new(layout.hyphen),
+            false,
+            ui,
+        ));
+    }
+    if let Some((p, j, ended, last)) = para.as_mut() {
+        j.push(&line.text, &line.map);
+        *ended = layout.sentence_end.is_match(&line.text);
+        *last = ui;
+        p.place.line_end = line.number;
+        p.place.span[1] = place_of(lines, u.first, u.last).span[1];
+    }
+}
+
 fn place_of(lines: &[Line], first: usize, last: usize) -> Place {
     let a = &lines[first];
     place_from(lines, first, last, a.text.len() - a.text.trim_start().len())
@@ -616,18 +666,8 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
     let mut challenges: Vec<Paragraph> = Vec::new();
     // An open challenge statement (as for paragraphs), while in a section of challenges.
     let mut in_challenges = false;
-    let mut challenge: Option<(Paragraph, Joiner, bool, usize)> = None;
-    // An open paragraph: the paragraph, its joiner, whether it ended a sentence, its last unit.
-    let mut para: Option<(Paragraph, Joiner, bool, usize)> = None;
-    let close_para = |para: &mut Option<(Paragraph, Joiner, bool, usize)>,
-                      paragraphs: &mut Vec<Paragraph>| {
-        if let Some((mut p, j, _, _)) = para.take() {
-            let (text, map) = j.finish();
-            p.text = text;
-            p.map = map;
-            paragraphs.push(p);
-        }
-    };
+    let mut challenge: Option<OpenPara> = None;
+    let mut para: Option<OpenPara> = None;
 
     let close_action = |open: &mut Option<OpenAction>, finished: &mut Vec<Action>| {
         if let Some(o) = open.take() {
@@ -692,30 +732,16 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
                 ));
             }
             Kind::Text | Kind::Lettered { .. } if in_challenges => {
-                let goes_on = challenge
-                    .as_ref()
-                    .is_some_and(|(_, _, ended, last)| *last + 1 == ui || !*ended);
-                if !goes_on {
-                    close_para(&mut challenge, &mut challenges);
-                    challenge = Some((
-                        Paragraph {
-                            section: Some("retos".to_string()),
-                            text: String::new(),
-                            place: place_of(lines, u.first, u.last),
-                            map: Vec::new(),
-                        },
-                        Joiner::new(layout.hyphen),
-                        false,
-                        ui,
-                    ));
-                }
-                if let Some((p, j, ended, last)) = challenge.as_mut() {
-                    j.push(&line.text, &line.map);
-                    *ended = layout.sentence_end.is_match(&line.text);
-                    *last = ui;
-                    p.place.line_end = line.number;
-                    p.place.span[1] = place_of(lines, u.first, u.last).span[1];
-                }
+                let section = || Some("retos".to_string());
+                extend_para(
+                    &mut challenge,
+                    &mut challenges,
+                    section,
+                    layout,
+                    lines,
+                    ui,
+                    u,
+                );
             }
             _ if current_objective.is_none() => {
                 // Outside the objectives: tables are kept, running text is not a record.
@@ -761,30 +787,8 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
                     t.place.span[1] = span[1];
                 } else if u.kind != Kind::Number {
                     // Running text: wrapped lines, and sentences cut by a page or a heading, join.
-                    let goes_on = para
-                        .as_ref()
-                        .is_some_and(|(_, _, ended, last)| *last + 1 == ui || !*ended);
-                    if !goes_on {
-                        close_para(&mut para, &mut paragraphs);
-                        para = Some((
-                            Paragraph {
-                                section: current_section.map(|s| sections[s].number.clone()),
-                                text: String::new(),
-                                place: place_of(lines, u.first, u.last),
-                                map: Vec::new(),
-                            },
-                            Joiner::new(layout.hyphen),
-                            false,
-                            ui,
-                        ));
-                    }
-                    if let Some((p, j, ended, last)) = para.as_mut() {
-                        j.push(&line.text, &line.map);
-                        *ended = layout.sentence_end.is_match(&line.text);
-                        *last = ui;
-                        p.place.line_end = line.number;
-                        p.place.span[1] = place_of(lines, u.first, u.last).span[1];
-                    }
+                    let section = || current_section.map(|s| sections[s].number.clone());
+                    extend_para(&mut para, &mut paragraphs, section, layout, lines, ui, u);
                 }
             }
             Kind::Number => {} // a page number inside the objectives
