@@ -12,7 +12,6 @@ use crate::extract::figures::FigureRules;
 use crate::extract::{ActionRecord, Extracted, Figure, Provenance};
 use crate::normalize::fold_key;
 use crate::rules::{compile_spec, read_toml, Pattern, PatternSpec, Rules};
-use crate::segment::Place;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -619,17 +618,6 @@ fn agency_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>) {
     }
 }
 
-fn provenance_of(file: &str, p: &Place) -> Provenance {
-    Provenance {
-        file: file.to_string(),
-        page: p.page,
-        line: p.line,
-        line_end: p.line_end,
-        span: p.span,
-        bbox: None,
-    }
-}
-
 /// Number words the count phrases use.
 fn count_word(w: &str) -> Option<u64> {
     let w = w.to_lowercase();
@@ -701,7 +689,7 @@ pub fn declared_counts(ex: &Extracted, a: &AuditRules, _figures: &FigureRules) -
         }
     }
     for p in &ex.paragraphs {
-        let prov = provenance_of(file, &p.place);
+        let prov = Provenance::of_place(file, &p.place);
         // Objective references and count phrases, in text order.
         enum Tok {
             Ref(u32),
@@ -1098,7 +1086,7 @@ pub fn stated_participants(ex: &Extracted, rules: &Rules) -> Vec<(u64, String, P
                     stated.push((
                         n,
                         format!("{}{note}", cap.get(0).map_or("", |g| g.as_str())),
-                        provenance_of(file, &p.place),
+                        Provenance::of_place(file, &p.place),
                     ));
                 }
             }

@@ -39,12 +39,20 @@ pub struct Provenance {
 impl Provenance {
     fn new(file: &str, p: &Place, lines: &LineIndex) -> Provenance {
         Provenance {
+            bbox: lines.bbox(p.span),
+            ..Provenance::of_place(file, p)
+        }
+    }
+
+    /// The provenance of a place in `file`, without its box on the page.
+    pub fn of_place(file: &str, p: &Place) -> Provenance {
+        Provenance {
             file: file.to_string(),
             page: p.page,
             line: p.line,
             line_end: p.line_end,
             span: p.span,
-            bbox: lines.bbox(p.span),
+            bbox: None,
         }
     }
 }
