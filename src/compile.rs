@@ -455,7 +455,7 @@ fn declared(report: &crate::Extracted, rules: &Rules) -> Vec<(String, u64, Prove
         .filter(|t| t.kind == "challenge_counts")
     {
         let mut name = String::new();
-        let mut first_line = 0;
+        let (mut first_line, mut first_start) = (0, 0);
         for l in t.lines.iter().skip(1) {
             let text = l.text.trim();
             let (words, number) = match text.rsplit_once(' ') {
@@ -464,7 +464,7 @@ fn declared(report: &crate::Extracted, rules: &Rules) -> Vec<(String, u64, Prove
                 _ => (text, None),
             };
             if name.is_empty() {
-                first_line = l.line;
+                (first_line, first_start) = (l.line, l.span[0]);
             }
             if !words.is_empty() {
                 name.push(' ');
@@ -485,10 +485,10 @@ fn declared(report: &crate::Extracted, rules: &Rules) -> Vec<(String, u64, Prove
                         n,
                         Provenance {
                             file: report.source.file.clone(),
-                            page: None,
+                            page: t.place.page,
                             line: first_line,
                             line_end: l.line,
-                            span: [0, 0],
+                            span: [first_start, l.span[1]],
                             bbox: None,
                         },
                         name.trim().to_string(),

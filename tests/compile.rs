@@ -320,6 +320,22 @@ fn published_report_is_checked_against_the_submissions() {
             "fixtures/compile-published-report.txt"
         );
         assert!(f["provenance"]["line"].as_u64().is_some());
+        // The span points at the declared number in the report.
+        let report = std::fs::read("fixtures/compile-published-report.txt").unwrap();
+        let span = &f["provenance"]["span"];
+        let (a, b) = (
+            span[0].as_u64().unwrap() as usize,
+            span[1].as_u64().unwrap() as usize,
+        );
+        let declared = f["message"]
+            .as_str()
+            .unwrap()
+            .split("declara ")
+            .nth(1)
+            .and_then(|m| m.split(' ').next())
+            .unwrap();
+        let text = String::from_utf8_lossy(&report[a..b]);
+        assert!(a < b && text.contains(declared), "{text:?} for {f}");
         assert!(f["related"][0].as_str().unwrap().ends_with("actions.jsonl"));
     }
     let stdout = String::from_utf8_lossy(&result.stdout);
