@@ -62,12 +62,12 @@ fn main() {
             let t = Instant::now();
             let bytes = std::fs::read(f).unwrap_or_default();
             let name = f.display().to_string();
-            let n = match informe::ingest::ingest_bytes(&name, &bytes, &rules.layout) {
+            let n = match informe::ingest::ingest_bytes(&name, &bytes, &rules.ingest) {
                 Ok(source) => {
                     let n = source.pdf.as_ref().map_or(0, |p| p.pages.len());
                     let doc = informe::normalize::normalize(&source);
-                    let seg = informe::segment::segment(&doc, &rules);
-                    let ex = informe::extract::extract(&doc, &seg, &rules);
+                    let seg = informe::segment::segment(&doc, &rules.segment);
+                    let ex = informe::extract::extract(&doc, &seg, &rules.extract);
                     std::hint::black_box(informe::audit::audit(&ex, &rules, None));
                     n
                 }

@@ -40,16 +40,16 @@ fn main() {
     let n = bytes.len();
     println!("input: {} ({n} bytes)", path.display());
 
-    let bullet = rules.layout.bullet.regex.clone();
+    let bullet = rules.segment.layout.bullet.regex.clone();
     measure("baseline (lines + 1 regex)", n, || {
         let text = std::str::from_utf8(&bytes).unwrap_or_default();
         let count = text.lines().filter(|l| bullet.is_match(l)).count();
         black_box(count);
     });
     measure("ingest+normalize+segment", n, || {
-        let source = ingest::ingest_bytes("bench.txt", &bytes, &rules.layout).expect("ingest");
+        let source = ingest::ingest_bytes("bench.txt", &bytes, &rules.ingest).expect("ingest");
         let doc = normalize::normalize(&source);
-        black_box(segment::segment(&doc, &rules));
+        black_box(segment::segment(&doc, &rules.segment));
     });
     measure("full pipeline", n, || {
         black_box(informe::process_bytes("bench.txt", &bytes, &rules).expect("pipeline"));
@@ -67,18 +67,18 @@ fn main() {
     println!("action text: {} actions, {m} bytes", texts.len());
     measure("  periods", m, || {
         for t in &texts {
-            black_box(rules.periods.find(t));
+            black_box(rules.extract.periods.find(t));
         }
     });
     measure("  figures + relations", m, || {
         for t in &texts {
-            let (f, _) = rules.figures.find(t, &[], &[]);
-            black_box(rules.figures.relations(t, &f));
+            let (f, _) = rules.extract.figures.find(t, &[], &[]);
+            black_box(rules.extract.figures.relations(t, &f));
         }
     });
     measure("  agencies", m, || {
         for t in &texts {
-            black_box(rules.agencies.unknown_acronyms(t));
+            black_box(rules.extract.agencies.unknown_acronyms(t));
         }
     });
 }

@@ -7,11 +7,15 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::Catalog;
 use crate::error::RulesError;
-use crate::extract::figures::FigureRules;
-use crate::extract::{ActionRecord, Extracted, Figure, Provenance};
-use crate::normalize::fold_key;
-use crate::rules::{compile_spec, read_toml, Pattern, PatternSpec, Rules};
+use crate::extract::agencies::Lexicon;
+use crate::extract::figures::{FigureNote, FigureRules, RelationKind};
+use crate::extract::periods::PeriodNote;
+use crate::extract::{ActionRecord, ExtractRules, Extracted, Figure, Provenance};
+use crate::patterns::{compile, compile_with_groups, read_toml, Pattern, PatternSpec};
+use crate::segment::rules::TableKind;
+use crate::textkey::fold_key;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -111,24 +115,88 @@ struct DeclaredSpec {
     participants: Vec<PatternSpec>,
 }
 
-/// Every check informe knows, with the parameters it accepts.
-const CHECKS: &[(&str, &[&str])] = &[
-    ("breakdown_sum", &["tolerance"]),
-    ("subset_exceeds_total", &[]),
-    ("share_mismatch", &["extra_points"]),
-    ("count_exceeds_declared", &[]),
-    ("count_declared_none", &[]),
-    ("count_fewer_than_declared", &[]),
-    ("count_disagreement", &[]),
-    ("total_programs", &["fewer_severity"]),
-    ("title_mismatch", &[]),
-    ("period_outside_window", &["include_context_periods"]),
-    ("malformed_period", &[]),
-    ("irregular_number", &[]),
-    ("unknown_agency", &[]),
-    ("near_duplicate", &["threshold"]),
-    ("participants_count", &[]),
-];
+/// Every check informe knows: the keys of `[checks]` in audit.toml and the `kind` of the flags
+/// each raises. A typo in the rules is an error at load, not a check silently switched off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CheckId {
+    BreakdownSum,
+    SubsetExceedsTotal,
+    ShareMismatch,
+    CountExceedsDeclared,
+    CountDeclaredNone,
+    CountFewerThanDeclared,
+    CountDisagreement,
+    TotalPrograms,
+    TitleMismatch,
+    PeriodOutsideWindow,
+    MalformedPeriod,
+    IrregularNumber,
+    UnknownAgency,
+    NearDuplicate,
+    ParticipantsCount,
+}
+
+impl CheckId {
+    pub const ALL: [CheckId; 15] = [
+        CheckId::BreakdownSum,
+        CheckId::SubsetExceedsTotal,
+        CheckId::ShareMismatch,
+        CheckId::CountExceedsDeclared,
+        CheckId::CountDeclaredNone,
+        CheckId::CountFewerThanDeclared,
+        CheckId::CountDisagreement,
+        CheckId::TotalPrograms,
+        CheckId::TitleMismatch,
+        CheckId::PeriodOutsideWindow,
+        CheckId::MalformedPeriod,
+        CheckId::IrregularNumber,
+        CheckId::UnknownAgency,
+        CheckId::NearDuplicate,
+        CheckId::ParticipantsCount,
+    ];
+
+    /// The id as written in audit.toml and in flags.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::BreakdownSum => "breakdown_sum",
+            CheckId::SubsetExceedsTotal => "subset_exceeds_total",
+            CheckId::ShareMismatch => "share_mismatch",
+            CheckId::CountExceedsDeclared => "count_exceeds_declared",
+            CheckId::CountDeclaredNone => "count_declared_none",
+            CheckId::CountFewerThanDeclared => "count_fewer_than_declared",
+            CheckId::CountDisagreement => "count_disagreement",
+            CheckId::TotalPrograms => "total_programs",
+            CheckId::TitleMismatch => "title_mismatch",
+            CheckId::PeriodOutsideWindow => "period_outside_window",
+            CheckId::MalformedPeriod => "malformed_period",
+            CheckId::IrregularNumber => "irregular_number",
+            CheckId::UnknownAgency => "unknown_agency",
+            CheckId::NearDuplicate => "near_duplicate",
+            CheckId::ParticipantsCount => "participants_count",
+        }
+    }
+
+    /// The parameters the check takes besides `enabled` and `severity`.
+    pub fn params(self) -> &'static [&'static str] {
+        match self {
+            CheckId::BreakdownSum => &["tolerance"],
+            CheckId::ShareMismatch => &["extra_points"],
+            CheckId::TotalPrograms => &["fewer_severity"],
+            CheckId::PeriodOutsideWindow => &["include_context_periods"],
+            CheckId::NearDuplicate => &["threshold"],
+            _ => &[],
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<CheckId> {
+        CheckId::ALL.into_iter().find(|c| c.as_str() == id)
+    }
+
+    /// The flag `kind` this check writes.
+    pub fn kind(self) -> String {
+        self.as_str().to_string()
+    }
+}
 
 /// A check as configured.
 #[derive(Debug, Clone)]
@@ -169,11 +237,15 @@ impl Check {
     }
 }
 
-/// The compiled audit rules.
+/// The compiled audit rules: audit.toml, and the extraction rules and catalog the checks reuse
+/// (to read counts in running text and compare printed titles).
 #[derive(Debug, Clone)]
 pub struct AuditRules {
     pub window: Window,
-    pub checks: BTreeMap<String, Check>,
+    pub checks: BTreeMap<CheckId, Check>,
+    pub objectives: Catalog,
+    pub figures: FigureRules,
+    pub agencies: Lexicon,
     table_row: Pattern,
     table_count: Pattern,
     objective_ref: Pattern,
@@ -184,20 +256,22 @@ pub struct AuditRules {
 }
 
 impl AuditRules {
-    pub fn load(path: &Path) -> Result<AuditRules, RulesError> {
+    /// Loads `audit.toml` (its path); `extract` gives the lexicons and catalog the checks reuse.
+    pub fn load(path: &Path, extract: &ExtractRules) -> Result<AuditRules, RulesError> {
         let f: AuditFile = read_toml(path)?;
         Window::parse(&format!("{}..{}", f.window.start, f.window.end))
             .map_err(|e| RulesError::new(path, "window", &e))?;
         let mut checks = BTreeMap::new();
         for (id, spec) in f.checks {
-            let Some((_, allowed)) = CHECKS.iter().find(|(name, _)| *name == id) else {
-                let known: Vec<&str> = CHECKS.iter().map(|(n, _)| *n).collect();
+            let Some(check) = CheckId::parse(&id) else {
+                let known: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
                 return Err(RulesError::new(
                     path,
                     &format!("checks.{id}"),
                     &format!("unknown check; known checks: {}", known.join(", ")),
                 ));
             };
+            let allowed = check.params();
             for key in spec.params.keys() {
                 if !allowed.contains(&key.as_str()) {
                     return Err(RulesError::new(
@@ -212,7 +286,7 @@ impl AuditRules {
                 }
             }
             checks.insert(
-                id,
+                check,
                 Check {
                     enabled: spec.enabled,
                     severity: spec.severity,
@@ -223,31 +297,43 @@ impl AuditRules {
         let d = f.declared;
         let mut participants = Vec::new();
         for (i, p) in d.participants.into_iter().enumerate() {
-            let p = compile_spec(path, &format!("declared.participants[{i}]"), p)?;
-            if !p.regex.capture_names().any(|n| n == Some("count")) {
-                return Err(RulesError::new(
-                    path,
-                    &format!("declared.participants[{i}].pattern"),
-                    "needs a named group (?P<count>…)",
-                ));
-            }
-            participants.push(p);
+            let key = format!("declared.participants[{i}]");
+            participants.push(compile_with_groups(path, &key, p, &["count"])?);
         }
         Ok(AuditRules {
             window: f.window,
             checks,
-            table_row: compile_spec(path, "declared.table_row", d.table_row)?,
-            table_count: compile_spec(path, "declared.table_count", d.table_count)?,
-            objective_ref: compile_spec(path, "declared.objective_ref", d.objective_ref)?,
-            count_phrase: compile_spec(path, "declared.count_phrase", d.count_phrase)?,
-            same_count: compile_spec(path, "declared.same_count", d.same_count)?,
-            total: compile_spec(path, "declared.total", d.total)?,
+            objectives: extract.objectives.clone(),
+            figures: extract.figures.clone(),
+            agencies: extract.agencies.clone(),
+            table_row: compile_with_groups(
+                path,
+                "declared.table_row",
+                d.table_row,
+                &["number", "title"],
+            )?,
+            table_count: compile_with_groups(
+                path,
+                "declared.table_count",
+                d.table_count,
+                &["count"],
+            )?,
+            objective_ref: compile(path, "declared.objective_ref", d.objective_ref)?,
+            count_phrase: compile_with_groups(
+                path,
+                "declared.count_phrase",
+                d.count_phrase,
+                &["count"],
+            )?,
+            same_count: compile(path, "declared.same_count", d.same_count)?,
+            total: compile_with_groups(path, "declared.total", d.total, &["count"])?,
             participants,
         })
     }
 
-    fn check(&self, id: &str) -> Option<&Check> {
-        self.checks.get(id).filter(|c| c.enabled)
+    /// The check's configuration when it is enabled.
+    pub fn check(&self, id: CheckId) -> Option<&Check> {
+        self.checks.get(&id).filter(|c| c.enabled)
     }
 }
 
@@ -266,21 +352,22 @@ pub struct Declared {
 }
 
 /// Runs every enabled check. `window` overrides the rules' reporting window.
-pub fn audit(ex: &Extracted, rules: &Rules, window: Option<&Window>) -> Vec<Flag> {
-    let a = &rules.audit;
+/// `rules` is the audit's rules, or anything holding them (a whole profile).
+pub fn audit(ex: &Extracted, rules: &impl AsRef<AuditRules>, window: Option<&Window>) -> Vec<Flag> {
+    let a = rules.as_ref();
     let window = window.unwrap_or(&a.window);
     let mut flags = Vec::new();
-    let declared = declared_counts(ex, a, &rules.figures);
+    let declared = declared_counts(ex, a);
     for action in &ex.actions {
         relation_checks(action, a, &mut flags);
-        period_checks(action, a, &rules.figures, window, &mut flags);
+        period_checks(action, a, &a.figures, window, &mut flags);
         number_checks(action, a, &mut flags);
         agency_checks(action, a, &mut flags);
     }
     count_checks(ex, a, &declared, &mut flags);
-    title_checks(ex, a, rules, &declared, &mut flags);
+    title_checks(ex, a, &declared, &mut flags);
     near_duplicates(ex, a, &mut flags);
-    participants_check(ex, a, rules, &mut flags);
+    participants_check(ex, a, &mut flags);
     flags.sort_by(|x, y| {
         (x.severity, x.provenance.as_ref().map(|p| p.span[0]))
             .cmp(&(y.severity, y.provenance.as_ref().map(|p| p.span[0])))
@@ -367,13 +454,14 @@ fn relation_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>)
                 .collect::<Vec<_>>()
                 .join(" + ")
         );
-        match r.kind.as_str() {
-            "breakdown" => {
-                if let Some(c) = a.check("breakdown_sum") {
+        let Some(kind) = r.kind() else { continue };
+        match kind {
+            RelationKind::Breakdown => {
+                if let Some(c) = a.check(CheckId::BreakdownSum) {
                     let tol = c.float("tolerance", 0.0);
                     if (sum - total.value).abs() > tol {
                         flags.push(Flag {
-                            kind: "breakdown_sum".into(),
+                            kind: CheckId::BreakdownSum.kind(),
                             severity: c.severity,
                             objective: Some(action.objective),
                             message: format!(
@@ -391,8 +479,8 @@ fn relation_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>)
                     }
                 }
             }
-            "subset" => {
-                if let Some(c) = a.check("subset_exceeds_total") {
+            RelationKind::Subset => {
+                if let Some(c) = a.check(CheckId::SubsetExceedsTotal) {
                     let larger: Vec<&&Figure> =
                         parts.iter().filter(|p| p.value > total.value).collect();
                     if !larger.is_empty() || sum > total.value {
@@ -410,7 +498,7 @@ fn relation_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>)
                             )
                         };
                         flags.push(Flag {
-                            kind: "subset_exceeds_total".into(),
+                            kind: CheckId::SubsetExceedsTotal.kind(),
                             severity: c.severity,
                             objective: Some(action.objective),
                             message,
@@ -422,9 +510,9 @@ fn relation_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>)
                     }
                 }
             }
-            "share" => {
+            RelationKind::Share => {
                 let (Some(c), Some(pct), Some(part)) = (
-                    a.check("share_mismatch"),
+                    a.check(CheckId::ShareMismatch),
                     r.percent.and_then(|p| action.figures.get(p)),
                     parts.first(),
                 ) else {
@@ -442,7 +530,7 @@ fn relation_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>)
                     let mut all2 = all.clone();
                     all2.push(pct);
                     flags.push(Flag {
-                        kind: "share_mismatch".into(),
+                        kind: CheckId::ShareMismatch.kind(),
                         severity: c.severity,
                         objective: Some(action.objective),
                         message: format!(
@@ -460,7 +548,6 @@ fn relation_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>)
                     });
                 }
             }
-            _ => {}
         }
     }
 }
@@ -504,15 +591,14 @@ fn period_checks(
         .filter_map(|f| f.period)
         .collect();
     for (i, p) in action.periods.iter().enumerate() {
-        if let Some(c) = a.check("malformed_period") {
+        if let Some(c) = a.check(CheckId::MalformedPeriod) {
             for note in &p.notes {
-                let what = match note.as_str() {
-                    "repeated_words" => "tiene palabras repetidas",
-                    "end_before_start" => "termina antes de empezar",
-                    _ => continue,
+                let what = match note {
+                    PeriodNote::RepeatedWords => "tiene palabras repetidas",
+                    PeriodNote::EndBeforeStart => "termina antes de empezar",
                 };
                 flags.push(Flag {
-                    kind: "malformed_period".into(),
+                    kind: CheckId::MalformedPeriod.kind(),
                     severity: c.severity,
                     objective: Some(action.objective),
                     message: format!("El periodo «{}» {what}.", p.raw),
@@ -523,7 +609,7 @@ fn period_checks(
                 });
             }
         }
-        let Some(c) = a.check("period_outside_window") else {
+        let Some(c) = a.check(CheckId::PeriodOutsideWindow) else {
             continue;
         };
         if !governing.contains(&i) && !c.boolean("include_context_periods", false) {
@@ -544,7 +630,7 @@ fn period_checks(
                 _ => "termina después",
             };
             flags.push(Flag {
-                kind: "period_outside_window".into(),
+                kind: CheckId::PeriodOutsideWindow.kind(),
                 severity: c.severity,
                 objective: Some(action.objective),
                 message: format!(
@@ -561,15 +647,15 @@ fn period_checks(
 }
 
 fn number_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>) {
-    let Some(c) = a.check("irregular_number") else {
+    let Some(c) = a.check(CheckId::IrregularNumber) else {
         return;
     };
     for f in &action.figures {
         let mut problems = Vec::new();
-        if f.notes.iter().any(|n| n == "irregular_separator") {
+        if f.notes.contains(&FigureNote::IrregularSeparator) {
             problems.push("tiene un espacio tras el separador de miles".to_string());
         }
-        if f.notes.iter().any(|n| n == "decimal") && f.unit.is_some() {
+        if f.notes.contains(&FigureNote::Decimal) && f.unit.is_some() {
             problems.push(format!(
                 "es una cantidad fraccionaria de {} (algo que se cuenta en unidades)",
                 f.unit_raw.as_deref().unwrap_or("unidades")
@@ -580,7 +666,7 @@ fn number_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>) {
         }
         for problem in problems {
             flags.push(Flag {
-                kind: "irregular_number".into(),
+                kind: CheckId::IrregularNumber.kind(),
                 severity: c.severity,
                 objective: Some(action.objective),
                 message: format!("La cifra «{}» {problem}.", f.raw),
@@ -594,7 +680,7 @@ fn number_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>) {
 }
 
 fn agency_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>) {
-    let Some(c) = a.check("unknown_agency") else {
+    let Some(c) = a.check(CheckId::UnknownAgency) else {
         return;
     };
     for u in &action.unknown_agencies {
@@ -606,7 +692,7 @@ fn agency_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>) {
             None => format!("«{}» no está en el catálogo de dependencias.", u.raw),
         };
         flags.push(Flag {
-            kind: "unknown_agency".into(),
+            kind: CheckId::UnknownAgency.kind(),
             severity: c.severity,
             objective: Some(action.objective),
             message,
@@ -641,10 +727,14 @@ fn count_word(w: &str) -> Option<u64> {
 }
 
 /// The counts the report declares: its summary tables and the statements of its running text.
-pub fn declared_counts(ex: &Extracted, a: &AuditRules, _figures: &FigureRules) -> Vec<Declared> {
+pub fn declared_counts(ex: &Extracted, a: &AuditRules) -> Vec<Declared> {
     let file = ex.source.file.as_str();
     let mut out = Vec::new();
-    for t in ex.tables.iter().filter(|t| t.kind == "objective_counts") {
+    for t in ex
+        .tables
+        .iter()
+        .filter(|t| t.kind == TableKind::ObjectiveCounts.as_str())
+    {
         // Rows waiting for their count: (objective, title, first line index).
         let mut pending: Vec<(u32, String, usize)> = Vec::new();
         let mut in_row = false;
@@ -783,9 +873,9 @@ fn count_checks(ex: &Extracted, a: &AuditRules, declared: &[Declared], flags: &m
         // Stated twice with different values.
         let values: BTreeSet<u64> = decls.iter().map(|d| d.count).collect();
         if values.len() > 1 {
-            if let Some(c) = a.check("count_disagreement") {
+            if let Some(c) = a.check(CheckId::CountDisagreement) {
                 flags.push(Flag {
-                    kind: "count_disagreement".into(),
+                    kind: CheckId::CountDisagreement.kind(),
                     severity: c.severity,
                     objective: *objective,
                     message: format!(
@@ -823,7 +913,7 @@ fn count_checks(ex: &Extracted, a: &AuditRules, declared: &[Declared], flags: &m
                 .map(|d| format!("línea {} ({})", d.provenance.line, d.source))
                 .collect();
             let (id, severity, message) = if objective.is_none() {
-                let Some(c) = a.check("total_programs") else {
+                let Some(c) = a.check(CheckId::TotalPrograms) else {
                     continue;
                 };
                 if n_listed > value {
@@ -838,7 +928,7 @@ fn count_checks(ex: &Extracted, a: &AuditRules, declared: &[Declared], flags: &m
                     continue;
                 }
             } else if value == 0 && n_listed > 0 {
-                let Some(c) = a.check("count_declared_none") else {
+                let Some(c) = a.check(CheckId::CountDeclaredNone) else {
                     continue;
                 };
                 (
@@ -849,7 +939,7 @@ fn count_checks(ex: &Extracted, a: &AuditRules, declared: &[Declared], flags: &m
                     ),
                 )
             } else if n_listed > value {
-                let Some(c) = a.check("count_exceeds_declared") else {
+                let Some(c) = a.check(CheckId::CountExceedsDeclared) else {
                     continue;
                 };
                 (
@@ -860,7 +950,7 @@ fn count_checks(ex: &Extracted, a: &AuditRules, declared: &[Declared], flags: &m
                     ),
                 )
             } else if n_listed < value {
-                let Some(c) = a.check("count_fewer_than_declared") else {
+                let Some(c) = a.check(CheckId::CountFewerThanDeclared) else {
                     continue;
                 };
                 ("count_fewer_than_declared", c.severity, format!(
@@ -903,21 +993,15 @@ fn word_diff(a: &str, b: &str) -> (Vec<String>, Vec<String>) {
     (minus(&wa, &wb), minus(&wb, &wa))
 }
 
-fn title_checks(
-    ex: &Extracted,
-    a: &AuditRules,
-    rules: &Rules,
-    declared: &[Declared],
-    flags: &mut Vec<Flag>,
-) {
-    let Some(c) = a.check("title_mismatch") else {
+fn title_checks(ex: &Extracted, a: &AuditRules, declared: &[Declared], flags: &mut Vec<Flag>) {
+    let Some(c) = a.check(CheckId::TitleMismatch) else {
         return;
     };
     let mut compare = |n: u32, printed: &str, where_: &str, prov: Provenance| {
-        let Some(o) = rules.objectives.resolve(n) else {
+        let Some(o) = a.objectives.resolve(n) else {
             return;
         };
-        if rules.objectives.same_title(n, printed) {
+        if a.objectives.same_title(n, printed) {
             return;
         }
         let (extra, missing) = word_diff(printed, &o.es);
@@ -932,7 +1016,7 @@ fn title_checks(
             diff.push("el orden de las palabras cambia".to_string());
         }
         flags.push(Flag {
-            kind: "title_mismatch".into(),
+            kind: CheckId::TitleMismatch.kind(),
             severity: c.severity,
             objective: Some(n),
             message: format!(
@@ -994,7 +1078,7 @@ fn common(a: &[u64], b: &[u64]) -> usize {
 }
 
 fn near_duplicates(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
-    let Some(c) = a.check("near_duplicate") else {
+    let Some(c) = a.check(CheckId::NearDuplicate) else {
         return;
     };
     let threshold = c.float("threshold", 0.5);
@@ -1015,7 +1099,7 @@ fn near_duplicates(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
             let sim = inter / union;
             if sim >= threshold {
                 flags.push(Flag {
-                    kind: "near_duplicate".into(),
+                    kind: CheckId::NearDuplicate.kind(),
                     severity: c.severity,
                     objective: Some(y.objective),
                     message: format!(
@@ -1039,8 +1123,7 @@ fn near_duplicates(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
 /// The numbers of participating agencies the report states ("participaron 36 dependencias"), with
 /// the evidence and where. A footnote marker glued to the number is taken off ("361 actores" is
 /// 36 plus the call to footnote 1).
-pub fn stated_participants(ex: &Extracted, rules: &Rules) -> Vec<(u64, String, Provenance)> {
-    let a = &rules.audit;
+pub fn stated_participants(ex: &Extracted, a: &AuditRules) -> Vec<(u64, String, Provenance)> {
     // Footnotes whose marker appears nowhere as a glued word: their marker may be glued to a
     // number ("361 actores" is 36 plus footnote 1).
     let mut marked: BTreeSet<u32> = ex
@@ -1055,7 +1138,7 @@ pub fn stated_participants(ex: &Extracted, rules: &Rules) -> Vec<(u64, String, P
             .flat_map(|t| t.lines.iter().map(|l| l.text.clone())),
     );
     for t in texts {
-        for m in rules.figures.find(&t, &[], &all_numbers).1 {
+        for m in a.figures.find(&t, &[], &all_numbers).1 {
             marked.insert(m.number);
         }
     }
@@ -1095,15 +1178,15 @@ pub fn stated_participants(ex: &Extracted, rules: &Rules) -> Vec<(u64, String, P
     stated
 }
 
-fn participants_check(ex: &Extracted, a: &AuditRules, rules: &Rules, flags: &mut Vec<Flag>) {
-    let Some(c) = a.check("participants_count") else {
+fn participants_check(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
+    let Some(c) = a.check(CheckId::ParticipantsCount) else {
         return;
     };
     // Rows of the annex: lines that end with a known acronym.
     let Some(annex) = ex
         .tables
         .iter()
-        .find(|t| t.kind == "participating_agencies")
+        .find(|t| t.kind == TableKind::ParticipatingAgencies.as_str())
     else {
         return;
     };
@@ -1112,16 +1195,16 @@ fn participants_check(ex: &Extracted, a: &AuditRules, rules: &Rules, flags: &mut
         .iter()
         .filter(|l| {
             let text = l.text.trim();
-            rules.agencies.find(text).last().is_some_and(|m| {
+            a.agencies.find(text).last().is_some_and(|m| {
                 m.form == crate::extract::agencies::Form::Acronym && m.end == text.len()
             })
         })
         .count() as u64;
-    let stated = stated_participants(ex, rules);
+    let stated = stated_participants(ex, a);
     for (n, evidence, prov) in stated {
         if n != rows {
             flags.push(Flag {
-                kind: "participants_count".into(),
+                kind: CheckId::ParticipantsCount.kind(),
                 severity: c.severity,
                 objective: None,
                 message: format!(
@@ -1133,5 +1216,11 @@ fn participants_check(ex: &Extracted, a: &AuditRules, rules: &Rules, flags: &mut
                 related: vec![format!("anexo, líneas {}–{}", annex.place.line, annex.place.line_end)],
             });
         }
+    }
+}
+
+impl AsRef<AuditRules> for AuditRules {
+    fn as_ref(&self) -> &AuditRules {
+        self
     }
 }

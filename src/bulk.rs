@@ -360,10 +360,10 @@ pub fn in_process(
             let flags = crate::audit::audit(&ex, rules, window);
             output::write_extracted(dir, &ex)?;
             output::write_flags(dir, &flags)?;
-            let mut o = crate::outcome_of(&ex, dir);
-            o.flags = crate::flag_counts(&flags);
+            let mut o = crate::output::outcome_of(&ex, dir);
+            o.flags = crate::output::flag_counts(&flags);
             // What the input declares per objective (the first statement of each).
-            for d in crate::audit::declared_counts(&ex, &rules.audit, &rules.figures) {
+            for d in crate::audit::declared_counts(&ex, &rules.audit) {
                 if let Some(n) = d.objective {
                     o.declared.entry(n).or_insert(d.count);
                 }
@@ -544,7 +544,7 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
     let dup = rules
         .audit
         .checks
-        .get("near_duplicate")
+        .get(&crate::audit::CheckId::NearDuplicate)
         .filter(|c| c.enabled)
         .cloned();
     for o in outcomes.iter().filter(|o| o.status == Status::Ok) {
@@ -631,7 +631,7 @@ type Signature = [u64; 16];
 
 fn signature(text: &str) -> Signature {
     use std::hash::{Hash, Hasher};
-    let folded = crate::normalize::fold_key(text);
+    let folded = crate::textkey::fold_key(text);
     let words: Vec<&str> = folded.split(' ').collect();
     let mut sig = [u64::MAX; 16];
     for w in words.windows(3) {
@@ -654,7 +654,7 @@ fn cross_file_duplicates(
     let threshold = rules
         .audit
         .checks
-        .get("near_duplicate")
+        .get(&crate::audit::CheckId::NearDuplicate)
         .and_then(|c| c.threshold())
         .unwrap_or(0.5);
     let mut buckets: HashMap<(usize, [u64; 4]), Vec<usize>> = HashMap::new();

@@ -20,9 +20,9 @@ use crate::audit::{Flag, Severity};
 use crate::error::{CompileError, OutputError};
 use crate::extract::challenges::ChallengeRecord;
 use crate::extract::{ActionRecord, Provenance};
-use crate::normalize::fold_key;
 use crate::output::write_atomic;
-use crate::rules::Rules;
+use crate::textkey::fold_key;
+use crate::Rules;
 
 /// The computed tables.
 #[derive(Debug, Clone, Serialize)]
@@ -104,6 +104,7 @@ pub fn summarize(
         .into_iter()
         .map(|(acr, n)| {
             let name = rules
+                .extract
                 .agencies
                 .get(&acr)
                 .and_then(|a| a.names.first().cloned())
@@ -123,6 +124,7 @@ pub fn summarize(
         }
     }
     let challenges = rules
+        .extract
         .challenges
         .categories
         .iter()
@@ -439,7 +441,7 @@ fn compendium_docx(items: &[(u8, String)]) -> Result<Vec<u8>, std::io::Error> {
 fn declared(report: &crate::Extracted, rules: &Rules) -> Vec<(String, u64, Provenance, String)> {
     let mut out = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
-    for d in crate::audit::declared_counts(report, &rules.audit, &rules.figures) {
+    for d in crate::audit::declared_counts(report, &rules.audit) {
         let key = match d.objective {
             Some(n) => format!("objetivo {n}"),
             None => "total de programas y acciones".to_string(),
@@ -472,7 +474,7 @@ fn declared(report: &crate::Extracted, rules: &Rules) -> Vec<(String, u64, Prove
             }
             if let Some(n) = number.and_then(|n| n.parse::<u64>().ok()) {
                 let folded: Vec<String> = fold_key(&name).split(' ').map(str::to_string).collect();
-                let best = rules.challenges.categories.iter().max_by_key(|c| {
+                let best = rules.extract.challenges.categories.iter().max_by_key(|c| {
                     let cat = fold_key(&c.name);
                     folded
                         .iter()
@@ -559,7 +561,7 @@ pub fn compile(
         };
         let mut decl = declared(&report, rules);
         // Participating agencies, as the report states them.
-        for (n, evidence, prov) in crate::audit::stated_participants(&report, rules) {
+        for (n, evidence, prov) in crate::audit::stated_participants(&report, &rules.audit) {
             decl.push(("dependencias participantes".to_string(), n, prov, evidence));
         }
         for (key, n, prov, evidence) in decl {

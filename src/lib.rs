@@ -8,13 +8,13 @@
 //!
 //! - [`ingest`] reads bytes and decodes text (UTF-8/16, Windows-1252), keeping a byte map;
 //! - [`normalize`] splits NFC lines that remember their file offsets;
-//! - [`segment`] finds sections, objectives, actions, tables and footnotes with the [`rules`];
+//! - [`segment`] finds sections, objectives, actions, tables and footnotes;
 //! - [`extract`] builds records with provenance;
 //! - [`output`] writes JSONL/CSV atomically; [`report`] renders the terminal summary.
 //!
 //! ```
 //! use std::path::Path;
-//! let rules = informe::rules::Rules::load(Path::new("rules/gcm")).unwrap();
+//! let rules = informe::Rules::load(Path::new("rules/gcm")).unwrap();
 //! let text = "Objetivo 7. Abordar y reducir las vulnerabilidades en la migración.\n\
 //!             ● Se atendieron 129,441 casos.\n";
 //! let out = informe::process_bytes("ejemplo.txt", text.as_bytes(), &rules).unwrap();
@@ -23,55 +23,53 @@
 //! assert_eq!(out.actions[0].provenance.line, 2);
 //! ```
 
-pub mod audit;
-pub mod bulk;
-pub mod compile;
+// Bottom modules, shared by the stages; they import no stage.
+pub mod catalog;
 pub mod error;
+pub mod patterns;
+pub mod textkey;
+
+// The pipeline's stages, in order; each owns its rules type and imports only earlier stages.
+pub mod audit;
 pub mod extract;
 pub mod ingest;
 pub mod normalize;
+pub mod segment;
+
+// Reading a rules folder and handing each stage its part; the stages chained on one input.
+pub mod pipeline;
+pub mod profile;
+
+// Outputs and runs.
+pub mod bulk;
+pub mod compile;
 pub mod output;
 pub mod report;
 pub mod review;
-pub mod rules;
-pub mod segment;
 pub mod workbook;
+
+/// The rule types of every stage under one name, for users of the library.
+pub mod rules {
+    pub use crate::audit::AuditRules;
+    pub use crate::catalog::{Catalog, Objective};
+    pub use crate::extract::ExtractRules;
+    pub use crate::ingest::IngestRules;
+    pub use crate::normalize::HyphenJoin;
+    pub use crate::patterns::{Pattern, PatternSpec};
+    pub use crate::profile::Profile as Rules;
+    pub use crate::segment::rules::{Layout, Placement, SegmentRules, TableKind};
+}
 
 use std::path::Path;
 
 pub use error::{InputError, OutputError, RulesError};
 pub use extract::Extracted;
-pub use rules::Rules;
+pub use pipeline::{process_bytes, process_file};
+pub use profile::Profile as Rules;
 
-/// Runs the whole pipeline on one file.
-pub fn process_file(path: &Path, rules: &Rules) -> Result<Extracted, InputError> {
-    let source = ingest::ingest(path, &rules.layout)?;
-    finish(source, rules)
-}
-
-/// Runs the whole pipeline on bytes in memory; `name` stands for the file in provenance.
-pub fn process_bytes(name: &str, bytes: &[u8], rules: &Rules) -> Result<Extracted, InputError> {
-    let source = ingest::ingest_bytes(name, bytes, &rules.layout)?;
-    finish(source, rules)
-}
-
-fn finish(source: ingest::Source, rules: &Rules) -> Result<Extracted, InputError> {
-    let doc = normalize::normalize(&source);
-    let seg = segment::segment(&doc, rules);
-    if seg.objectives.is_empty() {
-        return Err(InputError::NoObjectives {
-            path: source.file.clone(),
-            lines: doc.lines.len(),
-            rules: rules.dir.join("layout.toml").display().to_string(),
-        });
-    }
-    Ok(extract::extract(&doc, &seg, rules))
-}
-
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use output::{InputOutcome, RunSummary, Status};
+use output::RunSummary;
 
 /// An input of a run: a file to process, or one passed over with the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,55 +174,4 @@ pub fn run(
     bulk::run_bulk(inputs, rules, &opts, &bulk::Silent)
 }
 
-/// Flags counted by "severity/kind".
-pub fn flag_counts(flags: &[audit::Flag]) -> BTreeMap<String, usize> {
-    let mut counts = BTreeMap::new();
-    for f in flags {
-        *counts
-            .entry(format!("{}/{}", f.severity.as_str(), f.kind))
-            .or_insert(0) += 1;
-    }
-    counts
-}
-
-pub(crate) fn outcome_of(ex: &Extracted, dir: &Path) -> InputOutcome {
-    let per_objective: BTreeMap<u32, usize> = ex
-        .objectives
-        .iter()
-        .map(|o| (o.number, o.actions))
-        .collect();
-    InputOutcome {
-        file: ex.source.file.clone(),
-        status: Status::Ok,
-        format: Some(ex.source.format.clone()),
-        pages: (!ex.pages.is_empty()).then_some(ex.pages.len()),
-        submitter: ex.submitter.clone(),
-        output: Some(dir.display().to_string()),
-        actions: ex.actions.len(),
-        figures: ex.actions.iter().map(|a| a.figures.len()).sum(),
-        periods: ex.actions.iter().map(|a| a.periods.len()).sum(),
-        agencies: ex.actions.iter().map(|a| a.agencies.len()).sum(),
-        per_objective,
-        no_activities: ex
-            .objectives
-            .iter()
-            .filter(|o| o.no_activities.is_some())
-            .map(|o| o.number)
-            .collect(),
-        missing_headings: ex
-            .objectives
-            .iter()
-            .filter(|o| o.heading.is_none())
-            .map(|o| o.number)
-            .collect(),
-        warnings: ex
-            .warnings
-            .iter()
-            .map(|w| match w.line {
-                Some(l) => format!("line {l}: {}", w.message),
-                None => w.message.clone(),
-            })
-            .collect(),
-        ..InputOutcome::empty()
-    }
-}
+pub use output::flag_counts;

@@ -279,7 +279,7 @@ fn real_main() -> anyhow::Result<ExitCode> {
         }
         Command::Text { file, rules } => {
             let rules = informe::Rules::load(&rules)?;
-            match informe::ingest::ingest(&file, &rules.layout) {
+            match informe::ingest::ingest(&file, &rules.ingest) {
                 Ok(source) => {
                     print!("{}", source.text);
                     if let Some(pdf) = &source.pdf {
@@ -303,7 +303,7 @@ fn real_main() -> anyhow::Result<ExitCode> {
                 "{}: ok ({} objectives, {} table kinds; every pattern compiled and its examples pass)",
                 rules.display(),
                 r.objectives.objectives.len(),
-                r.layout.tables.len()
+                r.segment.layout.tables.len()
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -10,7 +10,6 @@ use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::ingest::Source;
-use crate::rules::HyphenJoin;
 
 /// What the pipeline knows about an input file, carried by every later stage.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -220,41 +219,19 @@ pub fn nfc_with_map(raw: &str, to_file: impl Fn(usize) -> u32) -> (String, Vec<u
     (out, map)
 }
 
-/// An accent-, case- and punctuation-insensitive key for matching names and titles:
-/// `"Utilizar la detención … sólo,"` and `"utilizar la detencion … solo"` have the same key.
-///
-/// ```
-/// use informe::normalize::fold_key;
-/// assert_eq!(fold_key("Migración, Sólo."), fold_key("migracion solo"));
-/// ```
-pub fn fold_key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = true;
-    for c in s.nfd() {
-        if canonical_combining_class(c) != 0 {
-            continue;
-        }
-        if c.is_alphanumeric() {
-            for l in c.to_lowercase() {
-                out.push(l);
-            }
-            space = false;
-        } else if !space {
-            out.push(' ');
-            space = true;
-        }
-    }
-    while out.ends_with(' ') {
-        out.pop();
-    }
-    out
+/// What to do with a hyphen at the end of a wrapped line (`join.hyphen` in layout.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HyphenJoin {
+    Keep,
+    Remove,
 }
 
 /// Builds one text from pieces of lines, keeping the map to file offsets.
 ///
 /// ```
 /// use informe::normalize::Joiner;
-/// use informe::rules::HyphenJoin;
+/// use informe::normalize::HyphenJoin;
 /// let mut j = Joiner::new(HyphenJoin::Keep);
 /// j.push("pandemia COVID-", &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
 /// j.push("19 en México", &[20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33]);
@@ -341,8 +318,9 @@ impl Joiner {
 mod tests {
     use super::*;
     fn ingest_bytes(file: &str, bytes: &[u8]) -> Result<crate::ingest::Source, crate::InputError> {
-        let rules = crate::rules::Rules::load(std::path::Path::new("rules/gcm")).unwrap();
-        crate::ingest::ingest_bytes(file, bytes, &rules.layout)
+        let path = std::path::Path::new("rules/gcm/layout.toml");
+        let rules = crate::ingest::IngestRules::load(path).unwrap();
+        crate::ingest::ingest_bytes(file, bytes, &rules)
     }
 
     fn doc(text: &str) -> Document {
@@ -383,15 +361,6 @@ mod tests {
         assert_eq!(l.text, "Migración 2021");
         let pos = l.text.find('2').unwrap();
         assert_eq!(l.map[pos], 12); // 8 + 'o' (1) + U+0301 (2) + 'n' (1) = 12
-    }
-
-    #[test]
-    fn fold_key_ignores_accents_case_and_punctuation() {
-        assert_eq!(
-            fold_key("Proporcionar a los migrantes, acceso a servicios básicos."),
-            fold_key("Proporcionar a los migrantes acceso a servicios basicos")
-        );
-        assert_ne!(fold_key("datos exactos"), fold_key("datos exacto"));
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //!
 //! Per run, `<out>/run.json`: every input with its status (ok, failed, skipped) and reason.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -271,7 +272,7 @@ pub fn figures_csv(ex: &Extracted) -> Vec<u8> {
                     f.unit_raw.as_deref().unwrap_or(""),
                     f.qualifier.as_deref().unwrap_or(""),
                     f.raw.as_str(),
-                    &f.notes.join(" "),
+                    &crate::extract::figures::notes_text(&f.notes),
                     period.and_then(|p| p.start.as_deref()).unwrap_or(""),
                     period.and_then(|p| p.end.as_deref()).unwrap_or(""),
                     period.map_or("", |p| p.raw.as_str()),
@@ -292,7 +293,7 @@ pub fn figures_csv(ex: &Extracted) -> Vec<u8> {
 struct Elements<'a> {
     source: &'a crate::normalize::SourceInfo,
     profile: &'a str,
-    placement: crate::rules::Placement,
+    placement: crate::segment::rules::Placement,
     sections: &'a [crate::segment::Section],
     tables: &'a [crate::segment::Table],
     paragraphs: &'a [crate::segment::Paragraph],
@@ -380,4 +381,57 @@ pub fn write_flags(dir: &Path, flags: &[crate::audit::Flag]) -> Result<(), Outpu
 pub fn write_run(out_dir: &Path, run: &RunSummary) -> Result<(), OutputError> {
     let json = serde_json::to_vec_pretty(run).unwrap_or_default();
     write_atomic(&out_dir.join("run.json"), &json)
+}
+
+/// Flags counted by "severity/kind".
+pub fn flag_counts(flags: &[crate::audit::Flag]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for f in flags {
+        *counts
+            .entry(format!("{}/{}", f.severity.as_str(), f.kind))
+            .or_insert(0) += 1;
+    }
+    counts
+}
+
+pub fn outcome_of(ex: &Extracted, dir: &Path) -> InputOutcome {
+    let per_objective: BTreeMap<u32, usize> = ex
+        .objectives
+        .iter()
+        .map(|o| (o.number, o.actions))
+        .collect();
+    InputOutcome {
+        file: ex.source.file.clone(),
+        status: Status::Ok,
+        format: Some(ex.source.format.clone()),
+        pages: (!ex.pages.is_empty()).then_some(ex.pages.len()),
+        submitter: ex.submitter.clone(),
+        output: Some(dir.display().to_string()),
+        actions: ex.actions.len(),
+        figures: ex.actions.iter().map(|a| a.figures.len()).sum(),
+        periods: ex.actions.iter().map(|a| a.periods.len()).sum(),
+        agencies: ex.actions.iter().map(|a| a.agencies.len()).sum(),
+        per_objective,
+        no_activities: ex
+            .objectives
+            .iter()
+            .filter(|o| o.no_activities.is_some())
+            .map(|o| o.number)
+            .collect(),
+        missing_headings: ex
+            .objectives
+            .iter()
+            .filter(|o| o.heading.is_none())
+            .map(|o| o.number)
+            .collect(),
+        warnings: ex
+            .warnings
+            .iter()
+            .map(|w| match w.line {
+                Some(l) => format!("line {l}: {}", w.message),
+                None => w.message.clone(),
+            })
+            .collect(),
+        ..InputOutcome::empty()
+    }
 }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::audit::{Flag, Severity};
 use crate::output::{RunSummary, Status};
-use crate::rules::Rules;
+use crate::Rules;
 
 /// Renders the run summary: per input, actions per objective, objectives with none, warnings;
 /// then the failures and a closing count.

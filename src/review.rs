@@ -17,7 +17,7 @@ use crate::audit::Flag;
 use crate::error::OutputError;
 use crate::extract::ActionRecord;
 use crate::output::{RunSummary, Status};
-use crate::rules::Rules;
+use crate::Rules;
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")

@@ -18,7 +18,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::normalize::{Document, Joiner, Line, SourceInfo};
-use crate::rules::{Layout, Placement, Rules};
+pub mod rules;
+
+pub use rules::SegmentRules;
+use rules::{Layout, Placement};
 
 /// Where an element is in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -581,14 +584,14 @@ impl OpenAction {
 }
 
 /// Segments a normalized document with the given rules.
-pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
+pub fn segment(doc: &Document, rules: &SegmentRules) -> Segmented {
     let layout = &rules.layout;
     let lines = &doc.lines;
     let mut units = classify(layout, lines);
     // A heading that opens a section of challenges (retos), from the challenge rules.
     for u in units.iter_mut() {
         if matches!(u.kind, Kind::Text | Kind::Bullet { .. })
-            && rules.challenges.heading.is_match(&lines[u.first].text)
+            && rules.challenges_heading.is_match(&lines[u.first].text)
         {
             u.kind = Kind::ChallengesHeading;
         }

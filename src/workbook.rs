@@ -190,7 +190,7 @@ pub fn write_workbook(out: &Path) -> Result<(), OutputError> {
                     s.text(4, f.unit.as_deref().unwrap_or(""))?;
                     s.text(5, &f.raw)?;
                     s.text(6, f.qualifier.as_deref().unwrap_or(""))?;
-                    s.text(7, &f.notes.join(" "))?;
+                    s.text(7, &crate::extract::figures::notes_text(&f.notes))?;
                     s.date(8, p.and_then(|p| p.start.as_deref()))?;
                     s.date(9, p.and_then(|p| p.end.as_deref()))?;
                     s.source(10, &f.provenance.file, f.provenance.page, f.provenance.line)?;
@@ -227,7 +227,7 @@ pub fn write_workbook(out: &Path) -> Result<(), OutputError> {
                     s.date(3, p.start.as_deref())?;
                     s.date(4, p.end.as_deref())?;
                     s.text(5, &p.precision)?;
-                    s.text(6, &p.notes.join(" "))?;
+                    s.text(6, &crate::extract::figures::notes_text(&p.notes))?;
                     s.source(7, &p.provenance.file, p.provenance.page, p.provenance.line)?;
                 }
                 Ok(())

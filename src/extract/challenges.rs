@@ -7,13 +7,12 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::error::RulesError;
-use crate::normalize::fold_key;
-use crate::rules::{compile_spec, read_toml, Pattern, PatternSpec};
+use crate::patterns::read_toml;
+use crate::textkey::fold_key;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ChallengesFile {
-    heading: PatternSpec,
     category: Vec<CategorySpec>,
 }
 
@@ -37,8 +36,6 @@ pub struct Category {
 /// The compiled challenge rules.
 #[derive(Debug, Clone)]
 pub struct ChallengeRules {
-    /// The heading that opens a section of challenges.
-    pub heading: Pattern,
     pub categories: Vec<Category>,
 }
 
@@ -56,7 +53,6 @@ pub struct ChallengeRecord {
 impl ChallengeRules {
     pub fn load(path: &Path) -> Result<ChallengeRules, RulesError> {
         let f: ChallengesFile = read_toml(path)?;
-        let heading = compile_spec(path, "heading", f.heading)?;
         let mut categories = Vec::new();
         for (i, c) in f.category.into_iter().enumerate() {
             let mut patterns = Vec::new();
@@ -92,10 +88,7 @@ impl ChallengeRules {
             }
             categories.push(cat);
         }
-        Ok(ChallengeRules {
-            heading,
-            categories,
-        })
+        Ok(ChallengeRules { categories })
     }
 
     /// The ids of the categories a statement falls in.

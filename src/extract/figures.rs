@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::periods::ascii_boundaries;
 use crate::error::RulesError;
-use crate::rules::{compile_spec, read_toml, Pattern, PatternSpec};
+use crate::patterns::{compile as compile_spec, read_toml, Pattern, PatternSpec};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,8 +90,8 @@ pub struct FoundFigure {
     pub unit_raw: Option<String>,
     /// "más de", "aproximadamente"…
     pub qualifier: Option<String>,
-    /// Irregularities: `irregular_separator`, `decimal`, `in_words`.
-    pub notes: Vec<String>,
+    /// Irregularities of the number as written.
+    pub notes: Vec<FigureNote>,
 }
 
 /// A footnote marker glued to a word or code ("OPDH3", "COVID-194", "internacional.2").
@@ -102,17 +102,99 @@ pub struct FootnoteMark {
     pub number: u32,
 }
 
+/// How the figures of a [`Relation`] relate; extract finds them, the audit checks them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    /// The parts should add up to the total.
+    Breakdown,
+    /// Each part is a subset of the total.
+    Subset,
+    /// `percent` is stated as the share of the one part in the total.
+    Share,
+}
+
+impl RelationKind {
+    pub const ALL: [RelationKind; 3] = [
+        RelationKind::Breakdown,
+        RelationKind::Subset,
+        RelationKind::Share,
+    ];
+
+    pub fn parse(s: &str) -> Option<RelationKind> {
+        RelationKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationKind::Breakdown => "breakdown",
+            RelationKind::Subset => "subset",
+            RelationKind::Share => "share",
+        }
+    }
+}
+
+/// An irregularity of a figure as written, for the audit's number checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureNote {
+    /// A thousands separator followed by a space or an odd group ("42, 045").
+    IrregularSeparator,
+    /// A decimal count ("1,872.33 personas").
+    Decimal,
+    /// Written in words ("tres").
+    InWords,
+}
+
+impl FigureNote {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FigureNote::IrregularSeparator => "irregular_separator",
+            FigureNote::Decimal => "decimal",
+            FigureNote::InWords => "in_words",
+        }
+    }
+}
+
+impl PartialEq<&str> for FigureNote {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// The notes of a value, space-separated, as the CSV and workbook columns show them.
+pub fn notes_text<N: Copy + Into<&'static str>>(notes: &[N]) -> String {
+    notes
+        .iter()
+        .map(|n| (*n).into())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl From<FigureNote> for &'static str {
+    fn from(n: FigureNote) -> &'static str {
+        n.as_str()
+    }
+}
+
 /// A relation between figures of one text, by index into its figures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Relation {
-    /// `breakdown`: the parts should add up to the total ("248 (181 de llegada y 64 de salida)",
-    /// "regularizadas: 72,442; por razones humanitarias: 56,936; …");
-    /// `subset`: each part is a subset of the total ("de los cuales", "25 de ellos");
-    /// `share`: `percent` is stated as the share of the one part in the total.
+    /// `breakdown`: "248 (181 de llegada y 64 de salida)", "regularizadas: 72,442; por razones
+    /// humanitarias: 56,936; …"; `subset`: "de los cuales", "25 de ellos"; `share`: a percent.
+    /// Always a [`RelationKind`] name: written with [`RelationKind::as_str`], read with
+    /// [`Relation::kind`].
     pub kind: String,
     pub total: usize,
     pub parts: Vec<usize>,
     pub percent: Option<usize>,
+}
+
+impl Relation {
+    /// The kind, typed.
+    pub fn kind(&self) -> Option<RelationKind> {
+        RelationKind::parse(&self.kind)
+    }
 }
 
 impl FigureRules {
@@ -338,10 +420,10 @@ impl FigureRules {
             }
             let mut notes = Vec::new();
             if has_sep && digits.contains(&format!("{} ", self.thousands)) {
-                notes.push("irregular_separator".to_string());
+                notes.push(FigureNote::IrregularSeparator);
             }
             if has_dec && scale.is_none() && !percent {
-                notes.push("decimal".to_string());
+                notes.push(FigureNote::Decimal);
             }
             let _ = unit_end;
             out.push(FoundFigure {
@@ -388,7 +470,7 @@ impl FigureRules {
                 unit,
                 unit_raw,
                 qualifier: self.qualifier_before(&text[..whole.start()]),
-                notes: vec!["in_words".to_string()],
+                notes: vec![FigureNote::InWords],
             });
         }
         out.sort_by_key(|f| f.start);
@@ -510,10 +592,11 @@ impl FigureRules {
             if !parts.is_empty() {
                 out.push(Relation {
                     kind: if parts.len() >= 2 {
-                        "breakdown"
+                        RelationKind::Breakdown
                     } else {
-                        "subset"
+                        RelationKind::Subset
                     }
+                    .as_str()
                     .to_string(),
                     total: i,
                     parts,
@@ -585,14 +668,14 @@ impl FigureRules {
                             && figs[j].start >= from
                             && figs[j].start < s_end
                             && self.compatible(&figs[j].unit, &figs[total].unit)
-                            && !figs[j].notes.iter().any(|n| n == "in_words")
+                            && !figs[j].notes.contains(&FigureNote::InWords)
                     })
                     .collect();
                 if parts.is_empty() || out.iter().any(|r| r.total == total && r.parts == parts) {
                     continue;
                 }
                 out.push(Relation {
-                    kind: "subset".to_string(),
+                    kind: RelationKind::Subset.as_str().to_string(),
                     total,
                     parts,
                     percent: None,
@@ -612,7 +695,7 @@ impl FigureRules {
                 .collect();
             if labelled.len() >= 3 {
                 out.push(Relation {
-                    kind: "breakdown".to_string(),
+                    kind: RelationKind::Breakdown.as_str().to_string(),
                     total: labelled[0],
                     parts: labelled[1..].to_vec(),
                     percent: None,
@@ -623,14 +706,14 @@ impl FigureRules {
         // 4. A percentage in a sentence with a one-part subset: the share of the part.
         let shares: Vec<Relation> = out
             .iter()
-            .filter(|r| r.kind == "subset" && r.parts.len() == 1)
+            .filter(|r| r.kind() == Some(RelationKind::Subset) && r.parts.len() == 1)
             .filter_map(|r| {
                 let sent = sentence_of(figs[r.parts[0]].start)?;
                 let (s, e) = sentences[sent];
                 let pct = (0..figs.len())
                     .find(|&j| figs[j].percent && figs[j].start >= s && figs[j].start < e)?;
                 Some(Relation {
-                    kind: "share".to_string(),
+                    kind: RelationKind::Share.as_str().to_string(),
                     total: r.total,
                     parts: r.parts.clone(),
                     percent: Some(pct),

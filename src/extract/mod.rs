@@ -7,8 +7,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::Catalog;
+use crate::error::RulesError;
 use crate::normalize::{Document, LineIndex, SourceInfo};
-use crate::rules::{Placement, Rules};
+use crate::segment::rules::Placement;
 use crate::segment::{Footnote, Paragraph, Place, Section, Segmented, Table, Warning};
 
 pub mod agencies;
@@ -176,9 +178,41 @@ pub struct Extracted {
     pub challenges: Vec<challenges::ChallengeRecord>,
 }
 
+/// Everything extraction reads: the figure, period and agency lexicons, the challenge
+/// categories and the objectives catalog.
+#[derive(Debug, Clone)]
+pub struct ExtractRules {
+    pub figures: figures::FigureRules,
+    pub periods: periods::PeriodRules,
+    pub agencies: agencies::Lexicon,
+    pub challenges: challenges::ChallengeRules,
+    pub objectives: Catalog,
+    /// The profile's name, recorded in outputs.
+    pub profile: String,
+}
+
+impl ExtractRules {
+    /// Loads `figures.toml`, `periods.toml`, `agencies.toml` and `challenges.toml` of the profile
+    /// folder `dir`; the catalog is the one the segmenter loaded.
+    pub fn load(
+        dir: &Path,
+        objectives: Catalog,
+        profile: &str,
+    ) -> Result<ExtractRules, RulesError> {
+        Ok(ExtractRules {
+            figures: figures::FigureRules::load(&dir.join("figures.toml"))?,
+            periods: periods::PeriodRules::load(&dir.join("periods.toml"))?,
+            agencies: agencies::Lexicon::load(&dir.join("agencies.toml"))?,
+            challenges: challenges::ChallengeRules::load(&dir.join("challenges.toml"))?,
+            objectives,
+            profile: profile.to_string(),
+        })
+    }
+}
+
 /// The submitting agency: the first (non-international) agency named in the lines before the
 /// first action or objective heading, else one named in the file name.
-fn submitter(doc: &Document, seg: &Segmented, rules: &Rules) -> Option<String> {
+fn submitter(doc: &Document, seg: &Segmented, rules: &ExtractRules) -> Option<String> {
     let first_action = seg
         .objectives
         .iter()
@@ -223,7 +257,7 @@ pub fn file_stem(file: &str) -> String {
 }
 
 /// Builds the records of one segmented file.
-pub fn extract(doc: &Document, seg: &Segmented, rules: &Rules) -> Extracted {
+pub fn extract(doc: &Document, seg: &Segmented, rules: &ExtractRules) -> Extracted {
     let file = seg.source.file.as_str();
     let stem = file_stem(file);
     let lines = LineIndex::new(doc);

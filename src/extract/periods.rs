@@ -8,7 +8,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::error::RulesError;
-use crate::rules::{compile_spec, read_toml, Pattern, PatternSpec};
+use crate::patterns::{compile as compile_spec, read_toml, Pattern, PatternSpec};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -78,6 +78,37 @@ impl PartialDate {
     }
 }
 
+/// An irregularity of a period as written, for the audit's period checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodNote {
+    /// A word repeated inside the period ("de junio de de 2021").
+    RepeatedWords,
+    /// The end comes before the start.
+    EndBeforeStart,
+}
+
+impl PeriodNote {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeriodNote::RepeatedWords => "repeated_words",
+            PeriodNote::EndBeforeStart => "end_before_start",
+        }
+    }
+}
+
+impl PartialEq<&str> for PeriodNote {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl From<PeriodNote> for &'static str {
+    fn from(n: PeriodNote) -> &'static str {
+        n.as_str()
+    }
+}
+
 /// A period found in a text: byte range, raw text, ends, and notes on irregular forms.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeriodMatch {
@@ -88,7 +119,7 @@ pub struct PeriodMatch {
     pub form: String,
     pub start: Option<PartialDate>,
     pub end: Option<PartialDate>,
-    pub notes: Vec<String>,
+    pub notes: Vec<PeriodNote>,
 }
 
 impl PeriodMatch {
@@ -216,14 +247,14 @@ impl PeriodRules {
                 }
                 let mut notes = Vec::new();
                 if c.name("repeated").is_some() {
-                    notes.push("repeated_words".to_string());
+                    notes.push(PeriodNote::RepeatedWords);
                 }
                 if let (Some(s), Some(e)) = (start, end) {
                     if (e.year, e.month, e.day) < (s.year, s.month, s.day)
                         && e.year.is_some()
                         && s.year.is_some()
                     {
-                        notes.push("end_before_start".to_string());
+                        notes.push(PeriodNote::EndBeforeStart);
                     }
                 }
                 taken.push((m.start(), m.end()));

@@ -4,10 +4,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::agencies::Form;
-use super::figures::{sentence_bounds, Relation};
+use super::figures::{sentence_bounds, FigureNote, Relation};
+use super::periods::PeriodNote;
+use super::ExtractRules;
 use super::{source_span, Provenance};
 use crate::normalize::LineIndex;
-use crate::rules::Rules;
 use crate::segment::Action;
 
 /// A quantity reported in an action.
@@ -26,7 +27,7 @@ pub struct Figure {
     /// "más de", "aproximadamente"…
     pub qualifier: Option<String>,
     /// Irregularities: `irregular_separator` ("42, 045"), `decimal`, `in_words` ("tres").
-    pub notes: Vec<String>,
+    pub notes: Vec<FigureNote>,
     /// Index of the sub-item it stands in; `None` for the action's own text.
     pub sub_item: Option<usize>,
     /// Index into the action's `periods` of the period that governs it.
@@ -50,7 +51,7 @@ pub struct Period {
     /// The rule form that matched.
     pub form: String,
     /// `repeated_words`, `end_before_start`.
-    pub notes: Vec<String>,
+    pub notes: Vec<PeriodNote>,
     pub sub_item: Option<usize>,
     pub provenance: Provenance,
 }
@@ -111,7 +112,7 @@ pub fn action_values(
     file: &str,
     lines: &LineIndex,
     footnotes: &[u32],
-    rules: &Rules,
+    rules: &ExtractRules,
 ) -> Values {
     let mut v = Values::default();
     let mut pieces = vec![Piece {
@@ -318,7 +319,11 @@ fn paragraph_periods(text: &str, para: usize, periods: &[(usize, usize, usize)])
 
 /// The agency that carries out the action, when the first sentence names one: the first agency
 /// (not an international body) named there.
-fn lead_agency(action: &Action, agencies: &[AgencyMention], rules: &Rules) -> Option<String> {
+fn lead_agency(
+    action: &Action,
+    agencies: &[AgencyMention],
+    rules: &ExtractRules,
+) -> Option<String> {
     let first_sentence_end = sentence_bounds(&action.text)
         .first()
         .map_or(action.text.len(), |&(_, e)| e);

@@ -18,8 +18,41 @@ use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::error::InputError;
-use crate::rules::Layout;
+use crate::error::{InputError, RulesError};
+use crate::patterns::{compile_with_groups, read_toml, Pattern, PatternSpec};
+
+/// What ingest reads from the rules: the objective heading pattern of `layout.toml`, which the
+/// PDF reader uses to find side-box and column headings by position.
+#[derive(Debug, Clone)]
+pub struct IngestRules {
+    pub objective_start: Pattern,
+}
+
+/// Ingest's part of `layout.toml`; the segmenter reads the rest (and checks the whole file).
+#[derive(Debug, Deserialize)]
+struct IngestLayoutFile {
+    objective_heading: ObjectiveHeadingPart,
+}
+
+#[derive(Debug, Deserialize)]
+struct ObjectiveHeadingPart {
+    start: PatternSpec,
+}
+
+impl IngestRules {
+    /// Loads ingest's part of the profile's `layout.toml` (the path of that file).
+    pub fn load(layout: &Path) -> Result<IngestRules, RulesError> {
+        let file: IngestLayoutFile = read_toml(layout)?;
+        Ok(IngestRules {
+            objective_start: compile_with_groups(
+                layout,
+                "objective_heading.start",
+                file.objective_heading.start,
+                &["number", "title"],
+            )?,
+        })
+    }
+}
 
 /// A decoded input file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -69,14 +102,14 @@ impl ByteMap {
     }
 }
 
-/// Reads and decodes a file. `layout` is used by the PDF reader (heading patterns).
-pub fn ingest(path: &Path, layout: &Layout) -> Result<Source, InputError> {
+/// Reads and decodes a file. `rules` are the PDF reader's (heading pattern, geometry).
+pub fn ingest(path: &Path, rules: &IngestRules) -> Result<Source, InputError> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| InputError::Io {
         path: shown.clone(),
         source,
     })?;
-    ingest_bytes(&shown, &bytes, layout)
+    ingest_bytes(&shown, &bytes, rules)
 }
 
 /// What a file is, from its bytes: `pdf`, `docx`, `text`, or `None` when it is none of them.
@@ -109,7 +142,7 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
 }
 
 /// Decodes bytes already in memory; `file` names them in errors and provenance.
-pub fn ingest_bytes(file: &str, bytes: &[u8], layout: &Layout) -> Result<Source, InputError> {
+pub fn ingest_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Source, InputError> {
     let path = file.to_string();
     if bytes.is_empty() {
         return Err(InputError::Empty { path });
@@ -136,7 +169,7 @@ pub fn ingest_bytes(file: &str, bytes: &[u8], layout: &Layout) -> Result<Source,
         });
     }
     if is_pdf(bytes) {
-        let read = pdf::read_pdf(file, bytes, layout)?;
+        let read = pdf::read_pdf(file, bytes, rules)?;
         return Ok(Source {
             file: path,
             sha256,
@@ -332,8 +365,8 @@ mod tests {
     use super::*;
 
     fn ingest_bytes(file: &str, bytes: &[u8]) -> Result<Source, InputError> {
-        let rules = crate::rules::Rules::load(Path::new("rules/gcm")).unwrap();
-        super::ingest_bytes(file, bytes, &rules.layout)
+        let rules = IngestRules::load(Path::new("rules/gcm/layout.toml")).unwrap();
+        super::ingest_bytes(file, bytes, &rules)
     }
 
     #[test]

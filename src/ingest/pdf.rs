@@ -29,8 +29,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 use serde::{Deserialize, Serialize};
 
+use super::IngestRules;
 use crate::error::InputError;
-use crate::rules::Layout;
 
 /// A box on a page, in points, origin at the top left of the page as displayed.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -199,7 +199,7 @@ struct Glyph {
 }
 
 /// Reads a PDF into text with geometry. `layout` supplies the heading pattern.
-pub fn read_pdf(path: &str, bytes: &[u8], layout: &Layout) -> Result<PdfText, InputError> {
+pub fn read_pdf(path: &str, bytes: &[u8], layout: &IngestRules) -> Result<PdfText, InputError> {
     let fail = |reason: String| InputError::PdfUnreadable {
         path: path.to_string(),
         reason,
@@ -809,7 +809,7 @@ fn layout_page(
     h: f64,
     w: f64,
     repeated: &[String],
-    layout: &Layout,
+    layout: &IngestRules,
 ) -> Vec<(String, Vec<Option<BBox>>)> {
     let mut ps: Vec<Piece> = pieces
         .into_iter()
@@ -941,7 +941,7 @@ fn bullet_like(t: &str) -> bool {
 /// stands in line with the nested bullet before it, right of the column's first-level bullet, or
 /// right of the text of the list item before it (which, at the top of a page, is the item that
 /// the previous page left open). A heading ends the list.
-fn mark_sub_bullets(group: &mut [Piece], layout: &Layout, size: f64) {
+fn mark_sub_bullets(group: &mut [Piece], layout: &IngestRules, size: f64) {
     let mut top_x: Option<f64> = None;
     let mut sub_x: Option<f64> = None;
     let mut cont_x: Option<f64> = None;
@@ -978,7 +978,7 @@ fn mark_sub_bullets(group: &mut [Piece], layout: &Layout, size: f64) {
 
 /// Whether a group of pieces holds an objective heading, also when the box wraps it right after
 /// its number ("Objetivo 3." / "Proporcionar…").
-fn has_heading(g: &[Piece], layout: &Layout) -> bool {
+fn has_heading(g: &[Piece], layout: &IngestRules) -> bool {
     let g = by_y(g.to_vec());
     g.iter().enumerate().any(|(i, p)| {
         layout.objective_start.is_match(&p.text)
@@ -1044,7 +1044,7 @@ fn by_y(mut g: Vec<Piece>) -> Vec<Piece> {
 fn split_columns(
     body: &[Piece],
     w: f64,
-    layout: &Layout,
+    layout: &IngestRules,
 ) -> Option<(Vec<Piece>, Vec<Piece>, Vec<Piece>)> {
     if body.len() < 4 {
         return None;
@@ -1170,7 +1170,12 @@ fn split_columns(
 
 /// Body pieces in vertical order, each side box (a run of side pieces) written right before the
 /// first body piece at or below its top: the heading comes first, whatever the content order.
-fn with_side_boxes(body: Vec<Piece>, side: Vec<Piece>, layout: &Layout, size: f64) -> Vec<Piece> {
+fn with_side_boxes(
+    body: Vec<Piece>,
+    side: Vec<Piece>,
+    layout: &IngestRules,
+    size: f64,
+) -> Vec<Piece> {
     let side = by_y(side);
     // Boxes: side pieces separated by vertical gaps of more than two lines.
     let mut boxes: Vec<Vec<Piece>> = Vec::new();

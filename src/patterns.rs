@@ -1,0 +1,150 @@
+//! Patterns: the regexes of the rule files, compiled once at load with their examples checked.
+//!
+//! A bottom module: every stage's rules loader uses it, and it uses no stage. A pattern is written
+//! in a rule file as a table `{ pattern, match, no_match }`; loading compiles the regex, runs every
+//! example and checks that the named groups the code reads are there, so an edited rule file fails
+//! at load with the file and the key, never later on an input.
+
+use std::path::Path;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::error::RulesError;
+
+/// A compiled, example-checked line pattern.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    /// Dotted key of the pattern in its file, for error messages (`bullets.bullet`).
+    pub key: String,
+    pub regex: Regex,
+}
+
+impl Pattern {
+    pub fn is_match(&self, line: &str) -> bool {
+        self.regex.is_match(line)
+    }
+    pub fn captures<'t>(&self, line: &'t str) -> Option<regex::Captures<'t>> {
+        self.regex.captures(line)
+    }
+}
+
+/// A pattern as written in a rule file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternSpec {
+    pub pattern: String,
+    #[serde(default, rename = "match")]
+    pub matches: Vec<String>,
+    #[serde(default)]
+    pub no_match: Vec<String>,
+}
+
+/// Reads and parses one rule file; the error keeps toml's message (key and line) whole.
+pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, RulesError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| RulesError::new(path, "", &format!("cannot read rule file: {e}")))?;
+    toml::from_str(&text).map_err(|e| RulesError::new(path, "", e.to_string().trim_end()))
+}
+
+/// Compiles a pattern and runs its examples. `key` is the dotted key in the file.
+pub fn compile(path: &Path, key: &str, spec: PatternSpec) -> Result<Pattern, RulesError> {
+    let regex = Regex::new(&spec.pattern).map_err(|e| {
+        RulesError::new(
+            path,
+            &format!("{key}.pattern"),
+            &format!("invalid regex: {e}"),
+        )
+    })?;
+    if spec.matches.is_empty() {
+        return Err(RulesError::new(
+            path,
+            &format!("{key}.match"),
+            "every pattern needs at least one example it must match",
+        ));
+    }
+    for example in &spec.matches {
+        if !regex.is_match(example) {
+            return Err(RulesError::new(
+                path,
+                &format!("{key}.match"),
+                &format!("pattern does not match its example {example:?}"),
+            ));
+        }
+    }
+    for example in &spec.no_match {
+        if regex.is_match(example) {
+            return Err(RulesError::new(
+                path,
+                &format!("{key}.no_match"),
+                &format!("pattern matches its counter-example {example:?}"),
+            ));
+        }
+    }
+    Ok(Pattern {
+        key: key.to_string(),
+        regex,
+    })
+}
+
+/// Compiles a pattern whose matches the code reads by group name: each of `groups` must be a
+/// named group of the regex (`(?P<number>…)`), else loading fails naming the file and key.
+pub fn compile_with_groups(
+    path: &Path,
+    key: &str,
+    spec: PatternSpec,
+    groups: &[&str],
+) -> Result<Pattern, RulesError> {
+    let pattern = compile(path, key, spec)?;
+    require_groups(path, &pattern, groups)?;
+    Ok(pattern)
+}
+
+/// Fails unless every one of `groups` is a named group of `pattern`.
+pub fn require_groups(path: &Path, pattern: &Pattern, groups: &[&str]) -> Result<(), RulesError> {
+    for group in groups {
+        if !pattern.regex.capture_names().any(|n| n == Some(group)) {
+            return Err(RulesError::new(
+                path,
+                &format!("{}.pattern", pattern.key),
+                &format!("needs a named group (?P<{group}>…)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(pattern: &str, yes: &[&str], no: &[&str]) -> PatternSpec {
+        PatternSpec {
+            pattern: pattern.into(),
+            matches: yes.iter().map(|s| s.to_string()).collect(),
+            no_match: no.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn examples_are_run_at_compile() {
+        let p = Path::new("x.toml");
+        assert!(compile(p, "k", spec(r"^\d+$", &["12"], &["a"])).is_ok());
+        let e = compile(p, "k", spec(r"^\d+$", &["a"], &[])).unwrap_err();
+        assert!(e.to_string().contains("k.match"), "{e}");
+        let e = compile(p, "k", spec(r"^\d+$", &["1"], &["2"])).unwrap_err();
+        assert!(e.to_string().contains("k.no_match"), "{e}");
+        let e = compile(p, "k", spec(r"^\d+$", &[], &[])).unwrap_err();
+        assert!(e.to_string().contains("at least one example"), "{e}");
+    }
+
+    #[test]
+    fn a_group_the_code_reads_is_required() {
+        let p = Path::new("x.toml");
+        let ok = compile_with_groups(p, "k", spec(r"(?P<count>\d+)", &["3"], &[]), &["count"]);
+        assert!(ok.is_ok());
+        let e = compile_with_groups(p, "k", spec(r"(\d+)", &["3"], &[]), &["count"]).unwrap_err();
+        assert!(e.to_string().contains("k.pattern"), "{e}");
+        assert!(e.to_string().contains("(?P<count>"), "{e}");
+    }
+}

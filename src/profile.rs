@@ -1,0 +1,106 @@
+//! A profile: a folder of rule files (`rules/gcm/`) read once and handed out, each stage its part.
+//!
+//! - `layout.toml`: line patterns for bullets, headings, footnotes, page starts and tables
+//!   (segment), the objective heading pattern the PDF reader also uses (ingest);
+//! - `objectives.toml`: the catalog of objectives (number, Spanish and English titles);
+//! - `figures.toml`, `periods.toml`, `agencies.toml`, `challenges.toml`: extraction's lexicons;
+//! - `audit.toml`: the audit checks (on/off, severity, parameters), the reporting window and how a
+//!   report states its counts.
+//!
+//! Each stage defines and loads its own rules type ([`IngestRules`], [`SegmentRules`],
+//! [`ExtractRules`], [`AuditRules`]); this module only reads the folder and wires them. Loading is
+//! strict, as linters do it: unknown keys are errors, every regex is compiled and every pattern's
+//! examples (`match` / `no_match`) are run at load. A failure names the file and the key, e.g.
+//! `rules/gcm/layout.toml: bullets.bullet.pattern: …`.
+//!
+//! ```
+//! let rules = informe::Rules::load(std::path::Path::new("rules/gcm")).unwrap();
+//! assert!(rules.segment.layout.bullet.is_match("● El Anuario de Migración y Remesas"));
+//! assert_eq!(rules.objectives.resolve(13).unwrap().number, 13);
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use crate::audit::AuditRules;
+use crate::catalog::Catalog;
+use crate::error::RulesError;
+use crate::extract::ExtractRules;
+use crate::ingest::IngestRules;
+use crate::segment::SegmentRules;
+
+/// The rule files of a profile, in the order they are fingerprinted.
+pub const RULE_FILES: [&str; 7] = [
+    "layout.toml",
+    "objectives.toml",
+    "figures.toml",
+    "periods.toml",
+    "agencies.toml",
+    "audit.toml",
+    "challenges.toml",
+];
+
+/// All the rules of one profile, each stage's part apart.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// The profile folder they came from.
+    pub dir: PathBuf,
+    /// Profile name (the folder's name), recorded in outputs.
+    pub profile: String,
+    /// SHA-256 over the profile's rule files: `--resume` redoes inputs processed with other rules.
+    pub fingerprint: String,
+    pub ingest: IngestRules,
+    pub segment: SegmentRules,
+    pub extract: ExtractRules,
+    pub audit: AuditRules,
+    /// The objectives catalog (also inside the segment, extract and audit rules).
+    pub objectives: Catalog,
+}
+
+impl Profile {
+    /// Loads, compiles and checks every rule file of the profile in `dir`.
+    pub fn load(dir: &Path) -> Result<Profile, RulesError> {
+        if !dir.is_dir() {
+            return Err(RulesError::new(
+                dir,
+                "",
+                "not a rules folder (expected a folder such as rules/gcm holding layout.toml and objectives.toml; pass another with --rules)",
+            ));
+        }
+        let profile = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "rules".to_string());
+        let segment = SegmentRules::load(dir, &profile)?;
+        let ingest = IngestRules::load(&dir.join("layout.toml"))?;
+        let objectives = segment.objectives.clone();
+        let extract = ExtractRules::load(dir, objectives.clone(), &profile)?;
+        let audit = AuditRules::load(&dir.join("audit.toml"), &extract)?;
+        Ok(Profile {
+            dir: dir.to_path_buf(),
+            fingerprint: fingerprint(dir),
+            profile,
+            ingest,
+            segment,
+            extract,
+            audit,
+            objectives,
+        })
+    }
+}
+
+/// SHA-256 over the names and bytes of the rule files (a missing file counts as empty).
+fn fingerprint(dir: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for name in RULE_FILES {
+        h.update(name.as_bytes());
+        h.update(std::fs::read(dir.join(name)).unwrap_or_default());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl AsRef<AuditRules> for Profile {
+    fn as_ref(&self) -> &AuditRules {
+        &self.audit
+    }
+}
