@@ -9,8 +9,12 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::RulesError;
-use crate::patterns::read_toml;
+use crate::patterns::{compile_with_groups, read_toml, PatternSpec};
 use crate::textkey::fold_key;
+
+mod headings;
+
+pub use headings::{HeadingMatch, HeadingRules, Style};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -18,6 +22,22 @@ struct ObjectivesFile {
     objective: Vec<Objective>,
     #[serde(default)]
     examples: Vec<HeadingExample>,
+    headings: HeadingsSpec,
+}
+
+/// `[headings]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeadingsSpec {
+    max_lines: usize,
+    max_blank_lines: usize,
+    min_line_share: f64,
+    min_number_title_share: f64,
+    min_title_share: f64,
+    title_opening_words: usize,
+    min_objectives_for_style: usize,
+    max_words: usize,
+    head: PatternSpec,
 }
 
 /// One objective of the catalog.
@@ -46,6 +66,10 @@ pub struct HeadingExample {
 pub struct Catalog {
     pub objectives: Vec<Objective>,
     pub examples: Vec<HeadingExample>,
+    /// How headings name objectives.
+    pub headings: HeadingRules,
+    /// Every title (Spanish and English) in folded words, for heading matching.
+    title_words: Vec<headings::TitleWords>,
 }
 
 impl Catalog {
@@ -69,9 +93,18 @@ impl Catalog {
                 ));
             }
         }
+        let headings = heading_rules(path, f.headings)?;
+        let titles: Vec<(u32, &str)> = f
+            .objective
+            .iter()
+            .flat_map(|o| [(o.number, o.es.as_str()), (o.number, o.en.as_str())])
+            .collect();
+        let title_words = headings::title_words(&titles);
         let catalog = Catalog {
             objectives: f.objective,
             examples: f.examples,
+            headings,
+            title_words,
         };
         if catalog.examples.is_empty() {
             return Err(RulesError::new(
@@ -115,4 +148,38 @@ impl Catalog {
         self.resolve(number)
             .is_some_and(|o| fold_key(&o.es) == fold_key(printed))
     }
+}
+
+fn heading_rules(path: &Path, h: HeadingsSpec) -> Result<HeadingRules, RulesError> {
+    for (key, share) in [
+        ("min_line_share", h.min_line_share),
+        ("min_number_title_share", h.min_number_title_share),
+        ("min_title_share", h.min_title_share),
+    ] {
+        if !(0.0..=1.0).contains(&share) {
+            return Err(RulesError::new(
+                path,
+                &format!("headings.{key}"),
+                "a share must be between 0 and 1",
+            ));
+        }
+    }
+    if h.max_lines == 0 || h.title_opening_words == 0 || h.min_objectives_for_style == 0 {
+        return Err(RulesError::new(
+            path,
+            "headings",
+            "max_lines, title_opening_words and min_objectives_for_style must be at least 1",
+        ));
+    }
+    Ok(HeadingRules {
+        head: compile_with_groups(path, "headings.head", h.head, &["number", "title"])?,
+        max_lines: h.max_lines,
+        max_blank_lines: h.max_blank_lines,
+        min_line_share: h.min_line_share,
+        min_number_title_share: h.min_number_title_share,
+        min_title_share: h.min_title_share,
+        title_opening_words: h.title_opening_words,
+        min_objectives_for_style: h.min_objectives_for_style,
+        max_words: h.max_words,
+    })
 }

@@ -30,6 +30,9 @@ pub struct Document {
     /// For a PDF: the page and box of every byte of the text.
     #[serde(skip)]
     pub pdf: Option<std::sync::Arc<crate::ingest::pdf::PdfText>>,
+    /// What decoding repaired (from ingest), for the run's warnings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// One line of the file, NFC-normalized, without its line ending and trailing white space.
@@ -154,6 +157,7 @@ pub fn normalize(source: &Source) -> Document {
         paged,
         lines,
         pdf: source.pdf.clone(),
+        warnings: source.warnings.clone(),
     }
 }
 

@@ -333,6 +333,12 @@ pub fn extract(doc: &Document, seg: &Segmented, rules: &ExtractRules) -> Extract
         footnotes: seg.footnotes.clone(),
         warnings: {
             let mut w = seg.warnings.clone();
+            for message in &doc.warnings {
+                w.push(Warning {
+                    line: None,
+                    message: message.clone(),
+                });
+            }
             for p in doc.pdf.iter().flat_map(|pdf| pdf.pages.iter()) {
                 for problem in &p.problems {
                     w.push(Warning {

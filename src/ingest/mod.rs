@@ -26,12 +26,26 @@ use crate::patterns::{compile_with_groups, read_toml, Pattern, PatternSpec};
 #[derive(Debug, Clone)]
 pub struct IngestRules {
     pub objective_start: Pattern,
+    pub text: TextRules,
+}
+
+/// How text files are decoded (`[text]` in layout.toml).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextRules {
+    /// Largest share (0–1) of a file's non-ASCII characters that may be invalid UTF-8 for the
+    /// file to be read as UTF-8 with those bytes replaced (else it is read as Windows-1252).
+    pub max_invalid_utf8_share: f64,
+    /// Fewest valid multi-byte UTF-8 characters a file with invalid bytes needs to be read as
+    /// UTF-8.
+    pub min_utf8_multibyte_chars: usize,
 }
 
 /// Ingest's part of `layout.toml`; the segmenter reads the rest (and checks the whole file).
 #[derive(Debug, Deserialize)]
 struct IngestLayoutFile {
     objective_heading: ObjectiveHeadingPart,
+    text: TextRules,
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,6 +64,7 @@ impl IngestRules {
                 file.objective_heading.start,
                 &["number", "title"],
             )?,
+            text: file.text,
         })
     }
 }
@@ -76,6 +91,9 @@ pub struct Source {
     /// For a PDF: the pages and the box of every byte of `text`.
     #[serde(skip)]
     pub pdf: Option<std::sync::Arc<pdf::PdfText>>,
+    /// What decoding had to repair (invalid bytes replaced), for the run's warnings.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// Maps byte offsets of decoded text back to byte offsets of the file.
@@ -127,8 +145,7 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
         return Some("text");
     }
     let sample = &bytes[..bytes.len().min(8192)];
-    let enc = sniff_without_bom(sample);
-    if enc == UTF_16LE || enc == UTF_16BE {
+    if utf16_by_nuls(sample).is_some() {
         return Some("text");
     }
     check_not_binary("", sample).ok().map(|_| "text")
@@ -166,6 +183,7 @@ pub fn ingest_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Sou
             text,
             map: ByteMap::Identity,
             pdf: None,
+            warnings: Vec::new(),
         });
     }
     if is_pdf(bytes) {
@@ -179,12 +197,13 @@ pub fn ingest_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Sou
             text: read.text.clone(),
             map: ByteMap::Identity,
             pdf: Some(std::sync::Arc::new(read)),
+            warnings: Vec::new(),
         });
     }
 
     let (encoding, bom_len) = match Encoding::for_bom(bytes) {
         Some((enc, len)) => (enc, len),
-        None => (sniff_without_bom(bytes), 0),
+        None => (sniff_without_bom(bytes, &rules.text), 0),
     };
     if encoding != UTF_16LE && encoding != UTF_16BE {
         check_not_binary(&path, bytes)?;
@@ -214,6 +233,11 @@ pub fn ingest_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Sou
         // Decoded UTF-16 must still be text.
         check_decoded_not_binary(&path, &text)?;
     }
+    let warnings = if encoding == UTF_8 {
+        invalid_utf8_warning(&read_utf8(body).invalid, bom_len)
+    } else {
+        Vec::new()
+    };
     Ok(Source {
         file: file.to_string(),
         sha256,
@@ -223,12 +247,72 @@ pub fn ingest_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Sou
         text,
         map,
         pdf: None,
+        warnings,
     })
 }
 
 /// Chooses an encoding for bytes without a BOM: UTF-16 when every other byte is NUL, UTF-8
-/// when valid, else Windows-1252.
-fn sniff_without_bom(bytes: &[u8]) -> &'static Encoding {
+/// when valid or damaged only here and there (see [`TextRules`]), else Windows-1252.
+fn sniff_without_bom(bytes: &[u8], rules: &TextRules) -> &'static Encoding {
+    if let Some(utf16) = utf16_by_nuls(bytes) {
+        return utf16;
+    }
+    let reading = read_utf8(bytes);
+    if reading.invalid.is_empty() || reading.mostly_utf8(rules) {
+        UTF_8
+    } else {
+        WINDOWS_1252
+    }
+}
+
+/// How bytes read as UTF-8: characters of two or more bytes, and where the invalid bytes are.
+struct Utf8Reading {
+    multibyte: usize,
+    invalid: Vec<usize>,
+}
+
+impl Utf8Reading {
+    /// UTF-8 with a few stray bytes: enough real multi-byte characters, few invalid ones.
+    fn mostly_utf8(&self, rules: &TextRules) -> bool {
+        let non_ascii = self.multibyte + self.invalid.len();
+        self.multibyte >= rules.min_utf8_multibyte_chars
+            && (self.invalid.len() as f64) <= rules.max_invalid_utf8_share * non_ascii as f64
+    }
+}
+
+/// Reads bytes as UTF-8, counting multi-byte characters and noting invalid bytes' offsets (a
+/// sequence cut by the end of the bytes is not counted as invalid).
+fn read_utf8(bytes: &[u8]) -> Utf8Reading {
+    let mut out = Utf8Reading {
+        multibyte: 0,
+        invalid: Vec::new(),
+    };
+    let mut at = 0usize;
+    while at < bytes.len() {
+        match std::str::from_utf8(&bytes[at..]) {
+            Ok(s) => {
+                out.multibyte += s.chars().filter(|c| c.len_utf8() > 1).count();
+                break;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                let valid = std::str::from_utf8(&bytes[at..at + good]).unwrap_or_default();
+                out.multibyte += valid.chars().filter(|c| c.len_utf8() > 1).count();
+                match e.error_len() {
+                    Some(len) => {
+                        out.invalid.push(at + good);
+                        at += good + len;
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    out
+}
+
+/// UTF-16 without a BOM: every other byte NUL in a sample of the start.
+fn utf16_by_nuls(bytes: &[u8]) -> Option<&'static Encoding> {
     let sample = &bytes[..bytes.len().min(4096)];
     if sample.len() >= 4 {
         let even_nul = sample.iter().step_by(2).filter(|&&b| b == 0).count();
@@ -240,17 +324,13 @@ fn sniff_without_bom(bytes: &[u8]) -> &'static Encoding {
             .count();
         let half = sample.len() / 2;
         if odd_nul * 10 >= half * 9 && even_nul * 10 < half {
-            return UTF_16LE;
+            return Some(UTF_16LE);
         }
         if even_nul * 10 >= half * 9 && odd_nul * 10 < half {
-            return UTF_16BE;
+            return Some(UTF_16BE);
         }
     }
-    if std::str::from_utf8(bytes).is_ok() {
-        UTF_8
-    } else {
-        WINDOWS_1252
-    }
+    None
 }
 
 /// Refuses bytes that are not text: NUL bytes, or many control characters.
@@ -294,6 +374,25 @@ fn check_decoded_not_binary(path: &str, text: &str) -> Result<(), InputError> {
         });
     }
     Ok(())
+}
+
+/// A warning naming the file offsets of invalid UTF-8 bytes (the first ten), if any.
+fn invalid_utf8_warning(invalid: &[usize], shift: usize) -> Vec<String> {
+    const SHOWN: usize = 10;
+    if invalid.is_empty() {
+        return Vec::new();
+    }
+    let shown: Vec<String> = invalid
+        .iter()
+        .take(SHOWN)
+        .map(|o| (o + shift).to_string())
+        .collect();
+    let more = if invalid.len() > SHOWN { ", …" } else { "" };
+    vec![format!(
+        "read as UTF-8 with {} invalid byte(s) replaced by U+FFFD, at byte offset(s) {}{more}",
+        invalid.len(),
+        shown.join(", ")
+    )]
 }
 
 /// Decodes character by character so that each text byte knows its file offset.

@@ -38,10 +38,12 @@ struct LayoutFile {
     join: JoinSpec,
     #[serde(default)]
     tables: Vec<TableSpec>,
-    /// The PDF reader's geometry (ingest's part of this file).
+    /// Ingest's parts of this file: the PDF reader's geometry, text decoding.
     #[serde(default)]
     #[allow(dead_code)]
     pdf: Option<IgnoredAny>,
+    #[allow(dead_code)]
+    text: IgnoredAny,
 }
 
 #[derive(Debug, Deserialize)]
