@@ -192,8 +192,7 @@ fn group_anchors_after(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::segment::classify::classify;
-    use crate::segment::testing::{doc, rules};
+    use crate::segment::testing::{rules, units};
     use AnchorKind::{Objective, Section};
 
     /// The anchors of `text`, with units as the 1-based line where they start.
@@ -204,11 +203,9 @@ mod tests {
     }
 
     fn anchored(text: &str) -> Anchored {
-        let d = doc(text);
-        let r = rules();
-        let units = classify(&r.layout, &r.challenges.heading, &d.lines);
+        let (d, units) = units(text);
         let line = |u: usize| d.lines[units[u].first].number;
-        let a = anchor(&r.layout, &units);
+        let a = anchor(&rules().layout, &units);
         Anchored {
             placement: a.placement,
             list: a.list.iter().map(|&(u, k)| (line(u), k)).collect(),

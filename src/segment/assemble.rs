@@ -730,14 +730,12 @@ fn truncate(s: &str, n: usize) -> String {
 mod tests {
     use super::*;
     use crate::segment::anchor::anchor;
-    use crate::segment::classify::classify;
-    use crate::segment::testing::{doc, rules};
+    use crate::segment::testing::{rules, units};
 
     /// Classifies and anchors `text` with the `gcm` rules, and assembles it.
     fn assembled(text: &str) -> Assembled {
-        let d = doc(text);
+        let (d, units) = units(text);
         let r = rules();
-        let units = classify(&r.layout, &r.challenges.heading, &d.lines);
         let anchors = anchor(&r.layout, &units);
         assemble(
             &r.layout,

@@ -291,13 +291,12 @@ fn mark_challenges_headings(heading: &Pattern, lines: &[Line], units: &mut [Unit
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::segment::testing::{doc, rules};
+    use crate::segment::testing::units;
 
     /// Classifies `text`: each unit as (first line, last line, kind), lines numbered from 1.
     fn classified(text: &str) -> Vec<(u32, u32, Kind)> {
-        let d = doc(text);
-        let r = rules();
-        classify(&r.layout, &r.challenges.heading, &d.lines)
+        let (d, units) = units(text);
+        units
             .into_iter()
             .map(|u| (d.lines[u.first].number, d.lines[u.last].number, u.kind))
             .collect()
@@ -485,12 +484,8 @@ mod tests {
 
     #[test]
     fn page_starts_by_form_feed_or_by_the_single_space_of_the_2021_text() {
-        let d = doc("● Una acción.\n ● Otra página.\nSigue.\n\u{c}Página nueva.");
-        let r = rules();
-        let starts: Vec<bool> = classify(&r.layout, &r.challenges.heading, &d.lines)
-            .iter()
-            .map(|u| u.page_start)
-            .collect();
+        let (_, units) = units("● Una acción.\n ● Otra página.\nSigue.\n\u{c}Página nueva.");
+        let starts: Vec<bool> = units.iter().map(|u| u.page_start).collect();
         assert_eq!(starts, [false, true, false, true]);
     }
 

@@ -175,12 +175,14 @@ pub fn segment(doc: &Document, rules: &Rules) -> Segmented {
     }
 }
 
-/// Helpers for the sub-stages' tests: the `gcm` rules, and text through ingest and normalize.
+/// Helpers for the sub-stages' tests: the `gcm` rules, and text through ingest, normalize and
+/// classify.
 #[cfg(test)]
 mod testing {
     use std::path::Path;
     use std::sync::OnceLock;
 
+    use super::classify::{classify, Unit};
     use crate::normalize::{normalize, Document};
     use crate::rules::Rules;
 
@@ -194,5 +196,13 @@ mod testing {
         let source = crate::ingest::ingest_bytes("t.txt", text.as_bytes(), &rules().layout)
             .expect("text ingests");
         normalize(&source)
+    }
+
+    /// The document made of `text`, and its units as `classify` makes them.
+    pub(super) fn units(text: &str) -> (Document, Vec<Unit>) {
+        let d = doc(text);
+        let r = rules();
+        let units = classify(&r.layout, &r.challenges.heading, &d.lines);
+        (d, units)
     }
 }
