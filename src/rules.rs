@@ -2,7 +2,8 @@
 //!
 //! A profile is a folder (`rules/gcm/`) of TOML files:
 //! - `objectives.toml`: the catalog of objectives (number, Spanish and English titles);
-//! - `layout.toml`: line patterns for bullets, headings, footnotes, page starts and tables;
+//! - `layout.toml`: line patterns for bullets, headings, footnotes, page starts and tables, and
+//!   the PDF reader's geometric thresholds (`[pdf]`);
 //! - `figures.toml`: number formats, number and scale words, units, what is not a figure;
 //! - `periods.toml`: month names and the forms of periods and dates;
 //! - `agencies.toml`: the agencies lexicon (acronyms, names, variants) and non-agency acronyms;
@@ -87,6 +88,7 @@ struct LayoutFile {
     join: JoinSpec,
     #[serde(default)]
     tables: Vec<TableSpec>,
+    pdf: crate::ingest::pdf::PdfParams,
 }
 
 #[derive(Debug, Deserialize)]
@@ -165,6 +167,8 @@ pub struct Layout {
     pub hyphen: HyphenJoin,
     pub sentence_end: Pattern,
     pub tables: Vec<TableRule>,
+    /// Geometric thresholds of the PDF reader (`[pdf]`).
+    pub pdf: crate::ingest::pdf::PdfParams,
 }
 
 /// A kind of table, recognized by its title line.
@@ -439,6 +443,7 @@ fn compile_layout(path: &Path, f: LayoutFile) -> Result<Layout, RulesError> {
         hyphen: f.join.hyphen,
         sentence_end: compile(path, "join.sentence_end", f.join.sentence_end)?,
         tables,
+        pdf: f.pdf,
     })
 }
 
