@@ -55,7 +55,7 @@ pub(super) enum Opened {
     /// pdf-extract opened it: pages are read from positioned glyphs, and with lopdf 0.47 (when
     /// it opens the file too) where the glyphs fail.
     Glyphs {
-        doc: pdf_extract::Document,
+        doc: Box<pdf_extract::Document>,
         modern: Option<lopdf::Document>,
     },
     /// Only lopdf 0.47 opened it: every page is read with its text extraction.
@@ -67,7 +67,10 @@ pub(super) fn open(path: &str, bytes: &[u8]) -> Result<Opened, InputError> {
     let doc = open_with_pdf_extract(path, bytes)?;
     let modern = open_with_lopdf(bytes);
     match (doc, modern) {
-        (Some(doc), modern) => Ok(Opened::Glyphs { doc, modern }),
+        (Some(doc), modern) => Ok(Opened::Glyphs {
+            doc: Box::new(doc),
+            modern,
+        }),
         (None, None) => Err(unreadable(
             path,
             "neither pdf-extract nor lopdf can open it (damaged or not a PDF)",
