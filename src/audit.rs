@@ -412,7 +412,7 @@ fn span_over(figs: &[&Figure]) -> Provenance {
                 .iter()
                 .filter_map(|f| f.provenance.bbox)
                 .filter(|x| a.bbox.is_some_and(|first| first.page == x.page))
-                .reduce(|x, y| crate::ingest::pdf::BBox {
+                .reduce(|x, y| crate::geometry::BBox {
                     page: x.page,
                     x0: x.x0.min(y.x0),
                     y0: x.y0.min(y.y0),

@@ -32,6 +32,7 @@ pub mod textkey;
 // The pipeline's stages, in order; each owns its rules type and imports only earlier stages.
 pub mod audit;
 pub mod extract;
+pub mod geometry;
 pub mod ingest;
 pub mod normalize;
 pub mod segment;

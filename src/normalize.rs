@@ -85,7 +85,7 @@ impl LineIndex {
     }
 
     /// For a PDF, the box on the page of the text in `span` (its first page's part).
-    pub fn bbox(&self, span: [usize; 2]) -> Option<crate::ingest::pdf::BBox> {
+    pub fn bbox(&self, span: [usize; 2]) -> Option<crate::geometry::BBox> {
         self.pdf.as_ref().and_then(|p| p.bbox(span[0]..span[1]))
     }
 

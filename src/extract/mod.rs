@@ -35,7 +35,7 @@ pub struct Provenance {
     /// PDF, the span is into the text informe extracted (`pages.jsonl`).
     pub span: [usize; 2],
     /// For a PDF: the box on the page (points, origin top left), for the part on its first page.
-    pub bbox: Option<crate::ingest::pdf::BBox>,
+    pub bbox: Option<crate::geometry::BBox>,
 }
 
 impl Provenance {
@@ -171,7 +171,7 @@ pub struct Extracted {
     pub warnings: Vec<Warning>,
     /// For a PDF: each page's extracted text, its offset in the text that spans point into, the
     /// method used and the problems found (written as `pages.jsonl`).
-    pub pages: Vec<crate::ingest::pdf::PageInfo>,
+    pub pages: Vec<crate::geometry::PageInfo>,
     /// The agency that submitted the file: from its title lines, else its file name.
     pub submitter: Option<String>,
     /// The statements of the file's section of challenges (retos), classified.

@@ -27,6 +27,8 @@ use crate::patterns::{compile_with_groups, read_toml, Pattern, PatternSpec};
 pub struct IngestRules {
     pub objective_start: Pattern,
     pub text: TextRules,
+    /// Geometric thresholds of the PDF reader (`[pdf]`).
+    pub pdf: pdf::PdfParams,
 }
 
 /// How text files are decoded (`[text]` in layout.toml).
@@ -46,6 +48,7 @@ pub struct TextRules {
 struct IngestLayoutFile {
     objective_heading: ObjectiveHeadingPart,
     text: TextRules,
+    pdf: pdf::PdfParams,
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,6 +68,7 @@ impl IngestRules {
                 &["number", "title"],
             )?,
             text: file.text,
+            pdf: file.pdf,
         })
     }
 }

@@ -39,9 +39,8 @@ struct LayoutFile {
     #[serde(default)]
     tables: Vec<TableSpec>,
     /// Ingest's parts of this file: the PDF reader's geometry, text decoding.
-    #[serde(default)]
     #[allow(dead_code)]
-    pdf: Option<IgnoredAny>,
+    pdf: IgnoredAny,
     #[allow(dead_code)]
     text: IgnoredAny,
 }

@@ -1,0 +1,60 @@
+//! Running headers and footers: text repeated in the top or bottom band of many pages, and page
+//! numbers in those bands.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{PagePieces, Piece};
+use crate::ingest::pdf::params::PdfParams;
+
+/// A piece's text with every digit made `#` and spaces collapsed, so that "Página 3" and
+/// "Página 14" compare equal.
+fn band_key(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether a baseline lies in the top or bottom band of a page of height `h`.
+fn in_band(y: f64, h: f64, p: &PdfParams) -> bool {
+    y < h * p.band_top || y > h * p.band_bottom
+}
+
+/// The keys of texts found in the top or bottom band of at least `running_min_pages` pages and
+/// `running_min_percent` of them: running headers and footers.
+pub(crate) fn repeated_bands<'a>(
+    pages: impl IntoIterator<Item = &'a PagePieces>,
+    p: &PdfParams,
+) -> Vec<String> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut n = 0;
+    for page in pages {
+        n += 1;
+        let seen: BTreeSet<String> = page
+            .pieces
+            .iter()
+            .filter(|piece| in_band(piece.y, page.height, p))
+            .map(|piece| band_key(&piece.text))
+            .collect();
+        for k in seen {
+            *counts.entry(k).or_insert(0) += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(k, c)| {
+            *c >= p.running_min_pages && *c * 100 >= n * p.running_min_percent && !k.is_empty()
+        })
+        .map(|(k, _)| k)
+        .collect()
+}
+
+/// Whether a piece is a running header or footer (its key in `running`) or a page number (only
+/// digits, spaces and dashes), in a band of a page of height `h`.
+pub(super) fn is_running_text(piece: &Piece, h: f64, running: &[String], p: &PdfParams) -> bool {
+    let key = band_key(&piece.text);
+    let page_number = key.chars().all(|c| c == '#' || c == ' ' || c == '-');
+    in_band(piece.y, h, p) && (running.contains(&key) || page_number)
+}

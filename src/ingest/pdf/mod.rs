@@ -1,0 +1,285 @@
+//! PDF input: positioned glyphs from `pdf-extract` (through its `OutputDev` trait), laid out into
+//! lines, columns and blocks, and written as text in reading order, with the page and bounding box
+//! of every character kept for provenance.
+//!
+//! The reader runs in three steps, a module each:
+//! - [`open`]: opening the file (pdf-extract's lopdf, lopdf 0.47, passwords), each page's glyphs,
+//!   /Rotate, MediaBox and text operators, and lopdf's text for pages read without positions;
+//! - [`glyphs`]: glyphs placed on the page as displayed, in reading orientation;
+//! - [`layout`]: glyphs → pieces → lines in reading order (running headers and footers, columns,
+//!   side boxes, nested bullets, footnotes).
+//!
+//! Every geometric threshold is a field of [`PdfParams`], read from the `[pdf]` table of
+//! `layout.toml` and handed over in [`IngestRules::pdf`].
+//!
+//! Gaps of pdf-extract 0.12 that this module works around:
+//! - a panic inside pdf-extract fails one page (each page runs under `catch_unwind`), not the file;
+//! - `/Rotate` and a MediaBox not at the origin are not applied by it: we do both;
+//! - pages whose glyphs collapse onto one baseline (the `'` and `"` operators are ignored) and pages
+//!   with text operators that yield no text are reported per page and read again with lopdf's own
+//!   text extraction (page-level provenance only);
+//! - its bundled lopdf cannot open some files that lopdf 0.47 opens: those are read with lopdf
+//!   0.47's extraction, page by page, and say so in the page's problems;
+//! - encrypted files are tried with the empty password.
+
+mod glyphs;
+mod layout;
+mod open;
+mod params;
+
+use rayon::prelude::*;
+
+pub use crate::geometry::{BBox, PageInfo};
+pub use open::install_quiet_panic_hook;
+pub use params::PdfParams;
+
+use crate::error::InputError;
+use crate::ingest::IngestRules;
+use glyphs::Glyph;
+use layout::{Line, PagePieces};
+use open::{Opened, RawPage, TextOps};
+
+/// The extracted text of a PDF with its geometry.
+#[derive(Debug, Clone)]
+pub struct PdfText {
+    pub text: String,
+    /// For each byte of `text`, the box of the glyph it came from (None for inserted spaces and
+    /// line breaks, and for pages read without positions).
+    pub boxes: Vec<Option<BBox>>,
+    pub pages: Vec<PageInfo>,
+}
+
+impl PdfText {
+    /// The union box of the glyphs in `range` of `text` that lie on the range's first page.
+    pub fn bbox(&self, range: std::ops::Range<usize>) -> Option<BBox> {
+        let mut acc: Option<BBox> = None;
+        for b in self.boxes.get(range)?.iter().flatten() {
+            acc = Some(match acc {
+                None => *b,
+                Some(a) if a.page == b.page => a.union(*b),
+                Some(a) => a,
+            });
+        }
+        acc
+    }
+
+    fn new() -> PdfText {
+        PdfText {
+            text: String::new(),
+            boxes: Vec::new(),
+            pages: Vec::new(),
+        }
+    }
+
+    /// Starts the next page (after a form feed, unless it is the first): its offset in `text`.
+    fn begin_page(&mut self) -> usize {
+        if !self.pages.is_empty() {
+            self.text.push('\u{c}');
+            self.boxes.push(None);
+        }
+        self.text.len()
+    }
+
+    /// Text read without positions.
+    fn push_unplaced(&mut self, text: &str) {
+        self.text.push_str(text);
+        self.boxes.extend(std::iter::repeat_n(None, text.len()));
+    }
+
+    /// A line and its line break.
+    fn push_line(&mut self, line: &Line) {
+        if line.boxes.len() == line.text.len() {
+            self.text.push_str(&line.text);
+            self.boxes.extend(line.boxes.iter().copied());
+        } else {
+            self.push_unplaced(&line.text);
+        }
+        self.text.push('\n');
+        self.boxes.push(None);
+    }
+}
+
+/// `PageInfo::method` of a page read from positioned glyphs.
+const METHOD_POSITIONS: &str = "positions";
+/// `PageInfo::method` of a page read with lopdf's text extraction, without positions.
+const METHOD_LOPDF: &str = "lopdf-text";
+
+/// The problems a page can have, as the sentences written to `pages.jsonl`.
+mod problem {
+    pub(super) fn extract_failed(e: &impl std::fmt::Display) -> String {
+        format!("pdf-extract failed on this page: {e}")
+    }
+    pub(super) const EXTRACT_PANICKED: &str = "pdf-extract panicked on this page";
+    pub(super) const QUOTE_OPERATORS: &str = "the page draws text with the ' and \" operators, which pdf-extract does not apply; read with lopdf without positions";
+    pub(super) const COLLAPSED_BASELINE: &str = "the glyphs of this page fall on one baseline (text operators pdf-extract does not apply); read with lopdf without positions";
+    pub(super) const NO_GLYPHS: &str = "this page has text operators but pdf-extract found no text (fonts without a Unicode map?); read with lopdf";
+    pub(super) const NO_TEXT_LAYER: &str = "no text layer (an image-only page?)";
+    pub(super) const LOPDF_ONLY: &str =
+        "pdf-extract cannot open this file; read with lopdf's text extraction, without positions";
+}
+
+/// Reads a PDF into text with geometry. `layout` supplies the heading pattern and, in
+/// `layout.pdf`, the geometric thresholds.
+pub fn read_pdf(path: &str, bytes: &[u8], layout: &IngestRules) -> Result<PdfText, InputError> {
+    match open::open(path, bytes)? {
+        Opened::LopdfOnly(m) => open::read_lopdf_only(path, &m),
+        Opened::Glyphs { doc, modern } => read_glyphs(path, &doc, modern.as_ref(), layout),
+    }
+}
+
+/// A page after placing its glyphs and cutting them into pieces.
+struct PlacedPage {
+    number: u32,
+    glyphs: Vec<Glyph>,
+    pieces: PagePieces,
+    problems: Vec<String>,
+    ops: TextOps,
+}
+
+/// A page laid out: its lines and what `pages.jsonl` says of it.
+struct LaidPage {
+    number: u32,
+    width: f64,
+    height: f64,
+    lines: Vec<Line>,
+    method: &'static str,
+    problems: Vec<String>,
+    /// Whether it has no text.
+    empty: bool,
+}
+
+/// Reads the pages of a file pdf-extract opened, in parallel (rayon): glyphs and pieces of every
+/// page first, then the running headers and footers across pages, then each page's layout.
+fn read_glyphs(
+    path: &str,
+    doc: &pdf_extract::Document,
+    modern: Option<&lopdf::Document>,
+    layout: &IngestRules,
+) -> Result<PdfText, InputError> {
+    let params = &layout.pdf;
+    let page_ids: Vec<(u32, pdf_extract::ObjectId)> = doc.get_pages().into_iter().collect();
+    if page_ids.is_empty() {
+        return Err(open::unreadable(path, "the document has no pages"));
+    }
+    let placed: Vec<PlacedPage> = page_ids
+        .par_iter()
+        .map(|&(number, id)| place_page(open::read_page(doc, number, id, params), params))
+        .collect();
+    let running = layout::repeated_bands(placed.iter().map(|p| &p.pieces), params);
+    let laid: Vec<LaidPage> = placed
+        .into_par_iter()
+        .map(|page| lay_out(page, modern, &running, layout))
+        .collect();
+    join_pages(path, laid)
+}
+
+fn place_page(raw: RawPage, params: &PdfParams) -> PlacedPage {
+    let placed = glyphs::place_glyphs(raw.number, &raw.geometry, &raw.glyphs, params);
+    let pieces = layout::pieces(&placed.glyphs, params);
+    PlacedPage {
+        number: raw.number,
+        glyphs: placed.glyphs,
+        pieces: PagePieces {
+            width: placed.width,
+            height: placed.height,
+            pieces,
+        },
+        problems: raw.problems,
+        ops: raw.ops,
+    }
+}
+
+/// Lays out one page from its glyphs, or reads it with lopdf when they cannot be used (none,
+/// collapsed onto one baseline, or drawn with operators pdf-extract does not apply).
+fn lay_out(
+    page: PlacedPage,
+    modern: Option<&lopdf::Document>,
+    running: &[String],
+    layout: &IngestRules,
+) -> LaidPage {
+    let PlacedPage {
+        number,
+        glyphs,
+        pieces,
+        mut problems,
+        ops,
+    } = page;
+    let (width, height) = (pieces.width, pieces.height);
+    let collapsed = glyphs::collapsed_baseline(&glyphs, width, &layout.pdf);
+    if collapsed {
+        problems.push(problem::COLLAPSED_BASELINE.to_string());
+    }
+    let mut method = METHOD_POSITIONS;
+    let lines = if glyphs.is_empty() || collapsed || ops.quotes {
+        if glyphs.is_empty() && ops.shows {
+            problems.push(problem::NO_GLYPHS.to_string());
+        }
+        match lopdf_lines(modern, number) {
+            Some(lines) => {
+                method = METHOD_LOPDF;
+                lines
+            }
+            None => Vec::new(),
+        }
+    } else {
+        layout::layout_page(pieces, running, layout)
+    };
+    let empty = lines.iter().all(|l| l.text.trim().is_empty());
+    if empty && !ops.shows {
+        problems.push(problem::NO_TEXT_LAYER.to_string());
+    }
+    LaidPage {
+        number,
+        width,
+        height,
+        lines,
+        method,
+        problems,
+        empty,
+    }
+}
+
+/// lopdf's text of a page as lines without positions, when it has any text.
+fn lopdf_lines(modern: Option<&lopdf::Document>, number: u32) -> Option<Vec<Line>> {
+    let text = open::lopdf_page_text(modern?, number)?;
+    if text.trim().is_empty() {
+        return None;
+    }
+    let lines = text.lines().map(|l| Line {
+        text: l.trim_end().to_string(),
+        boxes: Vec::new(),
+    });
+    Some(lines.collect())
+}
+
+/// The pages in order, separated by form feeds; an error when no page has text.
+fn join_pages(path: &str, laid: Vec<LaidPage>) -> Result<PdfText, InputError> {
+    let mut out = PdfText::new();
+    let mut empty_pages = Vec::new();
+    for page in laid {
+        let offset = out.begin_page();
+        if page.empty {
+            empty_pages.push(page.number);
+        }
+        for line in &page.lines {
+            out.push_line(line);
+        }
+        let text = out.text[offset..].to_string();
+        out.pages.push(PageInfo {
+            page: page.number,
+            width: page.width as f32,
+            height: page.height as f32,
+            offset,
+            text,
+            method: page.method.to_string(),
+            problems: page.problems,
+        });
+    }
+    if empty_pages.len() == out.pages.len() {
+        return Err(InputError::PdfNoText {
+            path: path.to_string(),
+            pages: empty_pages,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,389 @@
+//! Opening a PDF and reading its pages' raw material: the file is opened with pdf-extract's lopdf
+//! (positioned glyphs) and with lopdf 0.47 (text without positions, for pages pdf-extract cannot
+//! read and files it cannot open); encrypted files are tried with the empty password. For each
+//! page: its glyphs, its /Rotate and MediaBox, and a scan of its content for text operators.
+
+use std::cell::Cell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use pdf_extract::MediaBox;
+
+use super::glyphs::{Collector, RawGlyph};
+use super::params::PdfParams;
+use super::{problem, PdfText, METHOD_LOPDF};
+use crate::error::InputError;
+use crate::geometry::PageInfo;
+
+thread_local! {
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Installs a panic hook that stays silent for panics caught inside the PDF reader (they become
+/// per-page problems) and reports every other panic as before. The binary calls it once.
+pub fn install_quiet_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !QUIET.with(Cell::get) {
+            previous(info);
+        }
+    }));
+}
+
+/// Runs `f` under `catch_unwind`, without printing its panic (see [`install_quiet_panic_hook`]).
+pub(super) fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    QUIET.with(|q| q.set(true));
+    let r = catch_unwind(AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    r
+}
+
+pub(super) fn unreadable(path: &str, reason: &str) -> InputError {
+    InputError::PdfUnreadable {
+        path: path.to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+fn needs_password(path: &str) -> InputError {
+    InputError::PdfPassword {
+        path: path.to_string(),
+    }
+}
+
+/// A PDF as opened.
+pub(super) enum Opened {
+    /// pdf-extract opened it: pages are read from positioned glyphs, and with lopdf 0.47 (when
+    /// it opens the file too) where the glyphs fail.
+    Glyphs {
+        doc: Box<pdf_extract::Document>,
+        modern: Option<lopdf::Document>,
+    },
+    /// Only lopdf 0.47 opened it: every page is read with its text extraction.
+    LopdfOnly(lopdf::Document),
+}
+
+/// Opens the file with both readers; an error when neither can, or a password is needed.
+pub(super) fn open(path: &str, bytes: &[u8]) -> Result<Opened, InputError> {
+    let doc = open_with_pdf_extract(path, bytes)?;
+    let modern = open_with_lopdf(bytes);
+    match (doc, modern) {
+        (Some(doc), modern) => Ok(Opened::Glyphs {
+            doc: Box::new(doc),
+            modern,
+        }),
+        (None, None) => Err(unreadable(
+            path,
+            "neither pdf-extract nor lopdf can open it (damaged or not a PDF)",
+        )),
+        (None, Some(m)) if m.is_encrypted() => Err(needs_password(path)),
+        (None, Some(m)) => Ok(Opened::LopdfOnly(m)),
+    }
+}
+
+/// pdf-extract's lopdf, with the empty password on encrypted files: `None` when it cannot open
+/// the file, an error when the file needs another password.
+fn open_with_pdf_extract(
+    path: &str,
+    bytes: &[u8],
+) -> Result<Option<pdf_extract::Document>, InputError> {
+    let opened = quietly(|| {
+        pdf_extract::Document::load_mem_with_options(
+            bytes,
+            pdf_extract::LoadOptions::with_password(""),
+        )
+    });
+    let mut doc = match opened {
+        Ok(Ok(d)) => d,
+        Ok(Err(e)) if is_password_error(&e.to_string()) => return Err(needs_password(path)),
+        _ => return Ok(None),
+    };
+    if doc.is_encrypted() && doc.decrypt("").is_err() {
+        return Err(needs_password(path));
+    }
+    Ok(Some(doc))
+}
+
+/// The newer lopdf, for fallback text and for files the bundled one cannot open.
+fn open_with_lopdf(bytes: &[u8]) -> Option<lopdf::Document> {
+    quietly(|| lopdf::Document::load_mem_with_options(bytes, lopdf::LoadOptions::with_password("")))
+        .ok()
+        .and_then(Result::ok)
+        .map(|mut d| {
+            if d.is_encrypted() {
+                let _ = d.decrypt("");
+            }
+            d
+        })
+}
+
+fn is_password_error(msg: &str) -> bool {
+    let m = msg.to_lowercase();
+    m.contains("password") || m.contains("decrypt") || m.contains("encrypt")
+}
+
+/// Only lopdf 0.47 could open the file: its own text, page by page.
+pub(super) fn read_lopdf_only(path: &str, m: &lopdf::Document) -> Result<PdfText, InputError> {
+    let mut out = PdfText::new();
+    let mut empty = Vec::new();
+    for n in m.get_pages().keys().copied() {
+        let offset = out.begin_page();
+        let text = lopdf_page_text(m, n).unwrap_or_default();
+        if text.trim().is_empty() {
+            empty.push(n);
+        }
+        out.push_unplaced(&text);
+        out.pages.push(PageInfo {
+            page: n,
+            width: 0.0,
+            height: 0.0,
+            offset,
+            text,
+            method: METHOD_LOPDF.to_string(),
+            problems: vec![problem::LOPDF_ONLY.to_string()],
+        });
+    }
+    if empty.len() == out.pages.len() {
+        return Err(InputError::PdfNoText {
+            path: path.to_string(),
+            pages: empty,
+        });
+    }
+    Ok(out)
+}
+
+/// lopdf 0.47's text of one page (no positions).
+pub(super) fn lopdf_page_text(m: &lopdf::Document, page: u32) -> Option<String> {
+    quietly(|| m.extract_text(&[page]))
+        .ok()
+        .and_then(Result::ok)
+}
+
+/// A page's MediaBox, in unrotated user space.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Media {
+    pub llx: f64,
+    pub lly: f64,
+    pub urx: f64,
+    pub ury: f64,
+}
+
+impl From<MediaBox> for Media {
+    fn from(m: MediaBox) -> Media {
+        Media {
+            llx: m.llx,
+            lly: m.lly,
+            urx: m.urx,
+            ury: m.ury,
+        }
+    }
+}
+
+/// How a page is displayed: its rotation and its MediaBox.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct PageGeometry {
+    /// `/Rotate`, in degrees clockwise, in 0..360.
+    pub rotate: i64,
+    pub media: Media,
+}
+
+/// What the page's content does with text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct TextOps {
+    /// It has text-showing operators.
+    pub shows: bool,
+    /// It uses the `'` and `"` operators (which pdf-extract 0.12 does not apply).
+    pub quotes: bool,
+}
+
+/// One page as pdf-extract reports it.
+pub(super) struct RawPage {
+    pub number: u32,
+    pub geometry: PageGeometry,
+    pub glyphs: Vec<RawGlyph>,
+    pub problems: Vec<String>,
+    pub ops: TextOps,
+}
+
+/// Reads one page's glyphs with pdf-extract, under `catch_unwind`: a failure or panic is a
+/// problem of the page, not of the file.
+pub(super) fn read_page(
+    doc: &pdf_extract::Document,
+    number: u32,
+    id: pdf_extract::ObjectId,
+    params: &PdfParams,
+) -> RawPage {
+    let mut problems = Vec::new();
+    let mut geometry = page_geometry(doc, id, params);
+    let mut dev = Collector::default();
+    match quietly(|| pdf_extract::output_doc_page(doc, &mut dev, number)) {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => problems.push(problem::extract_failed(&e)),
+        Err(_) => problems.push(problem::EXTRACT_PANICKED.to_string()),
+    }
+    if let Some(m) = dev.media {
+        geometry.media = Media::from(m);
+    }
+    let ops = page_text_operators(doc, id);
+    if ops.quotes {
+        problems.push(problem::QUOTE_OPERATORS.to_string());
+    }
+    RawPage {
+        number,
+        geometry,
+        glyphs: dev.glyphs,
+        problems,
+        ops,
+    }
+}
+
+/// The page's /Rotate and MediaBox, inherited from its parents when it has none.
+fn page_geometry(
+    doc: &pdf_extract::Document,
+    id: pdf_extract::ObjectId,
+    params: &PdfParams,
+) -> PageGeometry {
+    let mut rotate = None;
+    let mut media = None;
+    let mut current = doc.get_dictionary(id).ok();
+    let mut depth = 0;
+    while let Some(dict) = current {
+        if rotate.is_none() {
+            rotate = dict.get(b"Rotate").and_then(|o| o.as_i64()).ok();
+        }
+        if media.is_none() {
+            media = dict
+                .get(b"MediaBox")
+                .and_then(|o| o.as_array())
+                .ok()
+                .and_then(|arr| media_box(arr));
+        }
+        depth += 1;
+        current = if depth > params.max_page_tree_depth {
+            None
+        } else {
+            dict.get(b"Parent")
+                .and_then(|p| p.as_reference())
+                .and_then(|pid| doc.get_dictionary(pid))
+                .ok()
+        };
+    }
+    PageGeometry {
+        rotate: rotate.unwrap_or(0).rem_euclid(360),
+        media: media.unwrap_or(Media {
+            llx: 0.0,
+            lly: 0.0,
+            urx: params.default_page_width,
+            ury: params.default_page_height,
+        }),
+    }
+}
+
+/// A MediaBox array of four numbers.
+fn media_box(arr: &[pdf_extract::Object]) -> Option<Media> {
+    let nums: Vec<f64> = arr
+        .iter()
+        .filter_map(|o| {
+            o.as_float()
+                .ok()
+                .map(f64::from)
+                .or_else(|| o.as_i64().ok().map(|i| i as f64))
+        })
+        .collect();
+    match nums[..] {
+        [llx, lly, urx, ury] => Some(Media { llx, lly, urx, ury }),
+        _ => None,
+    }
+}
+
+/// Whether the page's content shows text, and with which operators. A small scan of the content
+/// stream that skips strings and comments, cheaper than decoding it again.
+fn page_text_operators(doc: &pdf_extract::Document, id: pdf_extract::ObjectId) -> TextOps {
+    match quietly(|| doc.get_page_content(id))
+        .ok()
+        .and_then(Result::ok)
+    {
+        Some(content) => scan_text_operators(&content),
+        None => TextOps::default(),
+    }
+}
+
+fn scan_text_operators(c: &[u8]) -> TextOps {
+    let mut ops = TextOps::default();
+    let mut i = 0;
+    let delim = |b: u8| b.is_ascii_whitespace() || b"()<>[]{}/%".contains(&b);
+    while i < c.len() {
+        match c[i] {
+            b'(' => {
+                // A literal string: balanced parentheses, backslash escapes.
+                let mut depth = 0usize;
+                while i < c.len() {
+                    match c[i] {
+                        b'\\' => i += 1,
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'<' => {
+                while i < c.len() && c[i] != b'>' {
+                    i += 1;
+                }
+            }
+            b'%' => {
+                while i < c.len() && c[i] != b'\n' && c[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'\'' | b'"' => {
+                let before = i == 0 || delim(c[i - 1]);
+                let after = i + 1 >= c.len() || delim(c[i + 1]);
+                if before && after {
+                    ops.quotes = true;
+                    ops.shows = true;
+                }
+            }
+            b'T' if i + 1 < c.len() && (c[i + 1] == b'j' || c[i + 1] == b'J') => {
+                let before = i == 0 || delim(c[i - 1]);
+                let after = i + 2 >= c.len() || delim(c[i + 2]);
+                if before && after {
+                    ops.shows = true;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    ops
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{scan_text_operators, TextOps};
+
+    fn ops(shows: bool, quotes: bool) -> TextOps {
+        TextOps { shows, quotes }
+    }
+
+    #[test]
+    fn scans_text_operators_outside_strings() {
+        assert_eq!(scan_text_operators(b"BT (Hello) Tj ET"), ops(true, false));
+        assert_eq!(scan_text_operators(b"BT (a) Tj (b) ' ET"), ops(true, true));
+        assert_eq!(scan_text_operators(b"BT 1 2 (c) \" ET"), ops(true, true));
+        // An apostrophe inside a string, nested parentheses and escapes are not operators.
+        assert_eq!(
+            scan_text_operators(b"BT (it's (so) \\) fine) Tj ET"),
+            ops(true, false)
+        );
+        assert_eq!(
+            scan_text_operators(b"q 1 0 0 1 0 0 cm /Im0 Do Q"),
+            ops(false, false)
+        );
+    }
+}
