@@ -68,8 +68,14 @@ mod tests {
                 .clone()
         };
         let help = |sub: &str, id: &str| arg(sub, id).get_help().map(|h| h.to_string());
-        assert_eq!(help("extract", "rules").as_deref(), Some("Rules profile folder"));
-        assert_eq!(help("audit", "rules").as_deref(), Some("Rules profile folder"));
+        assert_eq!(
+            help("extract", "rules").as_deref(),
+            Some("Rules profile folder")
+        );
+        assert_eq!(
+            help("audit", "rules").as_deref(),
+            Some("Rules profile folder")
+        );
         for sub in ["merge", "compile", "text", "check-rules", "worker"] {
             assert_eq!(help(sub, "rules"), None, "{sub}");
         }
@@ -83,7 +89,11 @@ mod tests {
             let a = arg("worker", id);
             assert!(a.is_required_set(), "worker --{id}");
             assert!(a.get_default_values().is_empty(), "worker --{id}");
-            assert_eq!(arg("merge", id).get_default_values().len(), 1, "merge --{id}");
+            assert_eq!(
+                arg("merge", id).get_default_values().len(),
+                1,
+                "merge --{id}"
+            );
         }
     }
 }

@@ -9,7 +9,10 @@ use super::{PeriodArg, RulesArg};
 #[derive(clap::Args)]
 #[command(after_help = super::AFTER_HELP)]
 #[command(mut_args(super::help("rules", "Rules profile folder")))]
-#[command(mut_args(super::help("period", "Reporting window, START..END (overrides audit.toml), e.g. 2020-06-01..2021-06-30")))]
+#[command(mut_args(super::help(
+    "period",
+    "Reporting window, START..END (overrides audit.toml), e.g. 2020-06-01..2021-06-30"
+)))]
 pub struct Args {
     /// The report file.
     file: PathBuf,

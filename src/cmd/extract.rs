@@ -14,7 +14,10 @@ use informe::bulk::{Formats, RunOptions, Worker};
 #[command(after_help = super::AFTER_HELP)]
 #[command(mut_args(super::help("rules", "Rules profile folder")))]
 #[command(mut_args(super::help("out", "Output folder: one subfolder per input, plus run.json")))]
-#[command(mut_args(super::help("period", "Reporting window for the audit, START..END (overrides audit.toml)")))]
+#[command(mut_args(super::help(
+    "period",
+    "Reporting window for the audit, START..END (overrides audit.toml)"
+)))]
 pub struct Args {
     /// Files or folders (folders are walked recursively for .txt and .pdf files).
     #[arg(required = true)]
@@ -145,7 +148,11 @@ mod tests {
         assert!(parse_shard("4/4").unwrap_err().contains("need 0 ≤ K < N"));
         assert!(parse_shard("0/0").is_err());
         assert!(parse_shard("1").unwrap_err().contains("expected K/N"));
-        assert!(parse_shard("a/4").unwrap_err().contains("K is not a number"));
-        assert!(parse_shard("1/b").unwrap_err().contains("N is not a number"));
+        assert!(parse_shard("a/4")
+            .unwrap_err()
+            .contains("K is not a number"));
+        assert!(parse_shard("1/b")
+            .unwrap_err()
+            .contains("N is not a number"));
     }
 }
