@@ -28,6 +28,7 @@ pub mod bulk;
 pub mod compile;
 pub mod error;
 pub mod extract;
+pub mod hash;
 pub mod ingest;
 pub mod normalize;
 pub mod output;

@@ -267,8 +267,7 @@ impl Rules {
             crate::extract::challenges::ChallengeRules::load(&dir.join("challenges.toml"))?;
 
         let fingerprint = {
-            use sha2::{Digest, Sha256};
-            let mut h = Sha256::new();
+            let mut all = Vec::new();
             for name in [
                 "layout.toml",
                 "objectives.toml",
@@ -278,13 +277,10 @@ impl Rules {
                 "audit.toml",
                 "challenges.toml",
             ] {
-                h.update(name.as_bytes());
-                h.update(std::fs::read(dir.join(name)).unwrap_or_default());
+                all.extend_from_slice(name.as_bytes());
+                all.extend(std::fs::read(dir.join(name)).unwrap_or_default());
             }
-            h.finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
+            crate::hash::sha256_hex(&all)
         };
         let profile = dir
             .file_name()
