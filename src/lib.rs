@@ -140,14 +140,17 @@ fn walk(dir: &Path, out: &mut Vec<Input>) {
                 reason: format!("not a report file (.{ext})"),
             });
         } else {
-            // No telling extension: look at the first bytes.
-            let head = std::fs::File::open(&p)
-                .and_then(|f| {
-                    let mut buf = Vec::new();
-                    std::io::Read::read_to_end(&mut std::io::Read::take(f, 65536), &mut buf)?;
-                    Ok(buf)
-                })
-                .unwrap_or_default();
+            // No telling extension: look at the first bytes. A file that cannot be read is
+            // taken as an input, whose run then fails with the reason.
+            let head = std::fs::File::open(&p).and_then(|f| {
+                let mut buf = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, 65536), &mut buf)?;
+                Ok(buf)
+            });
+            let Ok(head) = head else {
+                out.push(Input::File(p));
+                continue;
+            };
             if head.starts_with(b"PK\x03\x04") || ingest::sniff(&head).is_some() {
                 out.push(Input::File(p));
             } else {
