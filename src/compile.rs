@@ -514,15 +514,19 @@ pub fn compile(
     if !actions_path.is_file() {
         return Err(CompileError::NotARun(run_dir.to_path_buf()));
     }
-    let actions: Vec<ActionRecord> = crate::output::read_jsonl(&actions_path);
-    let challenges: Vec<ChallengeRecord> =
-        crate::output::read_jsonl(&run_dir.join("challenges.jsonl"));
+    let actions: Vec<ActionRecord> = crate::output::read_jsonl(&actions_path)?;
+    // Runs made before challenges were extracted have no challenges.jsonl: none to count.
+    let challenges_path = run_dir.join("challenges.jsonl");
+    let challenges: Vec<ChallengeRecord> = match crate::output::read_jsonl(&challenges_path) {
+        Err(OutputError::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            Vec::new()
+        }
+        read => read?,
+    };
     let s = summarize(&actions, &challenges, rules);
     write_atomic(&run_dir.join("resumen.md"), markdown(&s, rules).as_bytes())?;
-    let table = csv(&s).map_err(|e| OutputError {
-        path: run_dir.join("resumen.csv"),
-        source: std::io::Error::other(e),
-    })?;
+    let table = csv(&s)
+        .map_err(|e| OutputError::write(&run_dir.join("resumen.csv"), std::io::Error::other(e)))?;
     write_atomic(&run_dir.join("resumen.csv"), &table)?;
     write_atomic(&run_dir.join("resumen.svg"), svg(&s).as_bytes())?;
     let items = compendium(&actions, rules);
@@ -530,16 +534,16 @@ pub fn compile(
         &run_dir.join("compendio.md"),
         compendium_md(&items).as_bytes(),
     )?;
-    let docx = compendium_docx(&items).map_err(|source| OutputError {
-        path: run_dir.join("compendio.docx"),
-        source,
-    })?;
+    let docx = compendium_docx(&items)
+        .map_err(|source| OutputError::write(&run_dir.join("compendio.docx"), source))?;
     write_atomic(&run_dir.join("compendio.docx"), &docx)?;
     let mut flags = Vec::new();
     if let Some(report_path) = against {
-        let report = crate::process_file(report_path, rules).map_err(|e| CompileError::Report {
-            path: report_path.to_path_buf(),
-            message: e.to_string(),
+        let report = crate::pipeline::process_file(report_path, rules).map_err(|e| {
+            CompileError::Report {
+                path: report_path.to_path_buf(),
+                message: e.to_string(),
+            }
         })?;
         let have = |key: &str| -> Option<u64> {
             if let Some(n) = key

@@ -73,13 +73,68 @@ impl InputError {
     }
 }
 
-/// Writing outputs failed (disk full, permissions): the run cannot go on.
+/// Writing outputs, or reading back the files of a run (its manifest, its per-input files),
+/// failed: the run cannot go on.
 #[derive(Debug, Error)]
-#[error("{path}: cannot write output: {source}")]
-pub struct OutputError {
-    pub path: PathBuf,
-    #[source]
-    pub source: std::io::Error,
+pub enum OutputError {
+    /// Disk full, permissions, …
+    #[error("{path}: cannot write output: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file of a run that is missing or cannot be read. (The reason is the error's source,
+    /// printed after it in a chain such as `{:#}`.)
+    #[error("{path}: cannot read")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A line of a JSONL file of a run that does not parse (lines and columns count from 1).
+    #[error("{path}: line {line}, column {column}: not a valid record: {reason}")]
+    Jsonl {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        reason: String,
+    },
+}
+
+impl OutputError {
+    /// A failure to write `path`.
+    pub fn write(path: &Path, source: std::io::Error) -> OutputError {
+        OutputError::Write {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// A failure to read `path`.
+    pub fn read(path: &Path, source: std::io::Error) -> OutputError {
+        OutputError::Read {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// Line `line` of the JSONL file `path` did not parse as a record.
+    pub fn jsonl(path: &Path, line: usize, e: &serde_json::Error) -> OutputError {
+        // serde_json places the error within the one line it was given ("… at line 1 column
+        // 7"): keep the column, report the line in the file.
+        let message = e.to_string();
+        let reason = match message.rsplit_once(" at line ") {
+            Some((reason, _)) => reason.to_string(),
+            None => message,
+        };
+        OutputError::Jsonl {
+            path: path.to_path_buf(),
+            line,
+            column: e.column(),
+            reason,
+        }
+    }
 }
 
 /// `informe compile` failed.

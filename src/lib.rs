@@ -23,16 +23,18 @@
 //! assert_eq!(out.actions[0].provenance.line, 2);
 //! ```
 
-// Bottom modules, shared by the stages; they import no stage.
+// Bottom modules, shared by the stages; they use no stage.
 pub mod catalog;
 pub mod error;
+pub mod geometry;
+pub mod hash;
 pub mod patterns;
 pub mod textkey;
 
-// The pipeline's stages, in order; each owns its rules type and imports only earlier stages.
+// The pipeline's stages (ingest → normalize → segment → extract → audit); each owns its rules
+// type and uses only the stages before it (tests/architecture.rs checks it).
 pub mod audit;
 pub mod extract;
-pub mod geometry;
 pub mod ingest;
 pub mod normalize;
 pub mod segment;
@@ -61,118 +63,10 @@ pub mod rules {
     pub use crate::segment::rules::{Layout, Placement, SegmentRules, TableKind};
 }
 
-use std::path::Path;
-
 pub use error::{InputError, OutputError, RulesError};
 pub use extract::Extracted;
 pub use pipeline::{process_bytes, process_file};
 pub use profile::Profile as Rules;
 
-use std::path::PathBuf;
-
-use output::RunSummary;
-
-/// An input of a run: a file to process, or one passed over with the reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Input {
-    File(PathBuf),
-    Skipped { path: PathBuf, reason: String },
-}
-
-/// Extensions taken from folders as reports (their content decides how they are read).
-const INPUT_EXTENSIONS: &[&str] = &["txt", "text", "pdf", "docx"];
-/// Extensions that are never reports (source, data and markup files beside the submissions).
-const OTHER_EXTENSIONS: &[&str] = &[
-    "md", "py", "rs", "toml", "json", "jsonl", "csv", "html", "htm", "xml", "sh", "js", "css",
-    "yml", "yaml", "png", "jpg", "jpeg", "gif", "zip", "xlsx", "xls", "lock",
-];
-
-/// Expands the command line's files and folders (recursively, in name order) into inputs.
-/// Files named on the command line are always tried; in folders, files are taken by extension
-/// or, without a known one, by content (a PDF, a Word file or text).
-pub fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            walk(p, &mut out);
-        } else {
-            out.push(Input::File(p.clone()));
-        }
-    }
-    out
-}
-
-fn walk(dir: &Path, out: &mut Vec<Input>) {
-    let hidden =
-        |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
-    let walker = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !hidden(e));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                out.push(Input::Skipped {
-                    path: e
-                        .path()
-                        .map_or_else(|| dir.to_path_buf(), Path::to_path_buf),
-                    reason: format!("cannot list: {e}"),
-                });
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let p = entry.into_path();
-        let ext = p
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        if INPUT_EXTENSIONS.contains(&ext.as_str()) {
-            out.push(Input::File(p));
-        } else if OTHER_EXTENSIONS.contains(&ext.as_str()) {
-            out.push(Input::Skipped {
-                path: p,
-                reason: format!("not a report file (.{ext})"),
-            });
-        } else {
-            // No telling extension: look at the first bytes.
-            let head = std::fs::File::open(&p)
-                .and_then(|f| {
-                    let mut buf = Vec::new();
-                    std::io::Read::read_to_end(&mut std::io::Read::take(f, 65536), &mut buf)?;
-                    Ok(buf)
-                })
-                .unwrap_or_default();
-            if head.starts_with(b"PK\x03\x04") || ingest::sniff(&head).is_some() {
-                out.push(Input::File(p));
-            } else {
-                out.push(Input::Skipped {
-                    path: p,
-                    reason: "not a report: binary data that is neither PDF, Word nor text"
-                        .to_string(),
-                });
-            }
-        }
-    }
-}
-
-/// Processes every input, in this process and one at a time, and writes the outputs under
-/// `out_dir` (see [`bulk::run_bulk`] for workers, jobs, resume and shards). An input that fails is
-/// listed in the summary (and `manifest.jsonl`, `run.json`) with its error; the others are
-/// processed all the same. Only a failure to write outputs stops the run. `window` overrides the
-/// audit's reporting window.
-pub fn run(
-    inputs: &[Input],
-    rules: &Rules,
-    out_dir: &Path,
-    window: Option<&audit::Window>,
-) -> Result<RunSummary, OutputError> {
-    let mut opts = bulk::RunOptions::new(out_dir);
-    opts.window = window.cloned();
-    bulk::run_bulk(inputs, rules, &opts, &bulk::Silent)
-}
-
+pub use bulk::{collect_inputs, run, Input};
 pub use output::flag_counts;

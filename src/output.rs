@@ -132,10 +132,7 @@ impl RunSummary {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError {
-        path: path.to_path_buf(),
-        source,
-    }
+    move |source| OutputError::write(path, source)
 }
 
 /// Writes `bytes` to `path` atomically.
@@ -158,26 +155,52 @@ pub fn publish(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), OutputEr
             .as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644));
     }
-    tmp.persist(path).map_err(|e| OutputError {
-        path: path.to_path_buf(),
-        source: e.error,
-    })?;
+    tmp.persist(path)
+        .map_err(|e| OutputError::write(path, e.error))?;
     Ok(())
 }
 
-/// The items of a JSONL file; a missing file is empty and lines that do not parse are skipped
-/// (a run interrupted mid-write leaves at most a partial last line).
-pub fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Vec<T> {
-    use std::io::BufRead;
-    std::fs::File::open(path)
-        .map(|f| {
-            std::io::BufReader::new(f)
-                .lines()
-                .map_while(Result::ok)
-                .filter_map(|l| serde_json::from_str(&l).ok())
-                .collect()
-        })
-        .unwrap_or_default()
+/// The items of the JSONL file `path`, one per line (blank lines hold none). A file that is
+/// missing or cannot be read is an error naming it; a line that does not parse is an error naming
+/// the file and the line.
+pub fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, OutputError> {
+    let file = std::fs::File::open(path).map_err(|e| OutputError::read(path, e))?;
+    parse_jsonl(path, std::io::BufReader::new(file))
+}
+
+/// The items of JSONL text read from `reader`; `path` names it in errors.
+pub fn parse_jsonl<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    reader: impl std::io::BufRead,
+) -> Result<Vec<T>, OutputError> {
+    let mut items = Vec::new();
+    for line in numbered_lines(path, reader) {
+        let (n, line) = line?;
+        if !line.trim().is_empty() {
+            items.push(parse_line(path, n, &line)?);
+        }
+    }
+    Ok(items)
+}
+
+/// The lines of `reader` with their numbers (from 1); a read error names `path`.
+pub fn numbered_lines<'a>(
+    path: &'a Path,
+    reader: impl std::io::BufRead + 'a,
+) -> impl Iterator<Item = Result<(usize, String), OutputError>> + 'a {
+    reader.lines().enumerate().map(move |(i, line)| {
+        line.map(|l| (i + 1, l))
+            .map_err(|e| OutputError::read(path, e))
+    })
+}
+
+/// Line `n` of the JSONL file `path`, parsed.
+pub fn parse_line<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    n: usize,
+    line: &str,
+) -> Result<T, OutputError> {
+    serde_json::from_str(line).map_err(|e| OutputError::jsonl(path, n, &e))
 }
 
 /// One JSON line per item.
@@ -322,8 +345,10 @@ pub fn write_extracted(dir: &Path, ex: &Extracted) -> Result<PathBuf, OutputErro
         footnotes: &ex.footnotes,
         warnings: &ex.warnings,
     };
-    let json = serde_json::to_vec_pretty(&elements).unwrap_or_default();
-    write_atomic(&dir.join("elements.json"), &json)?;
+    let path = dir.join("elements.json");
+    let json =
+        serde_json::to_vec_pretty(&elements).map_err(|e| OutputError::write(&path, e.into()))?;
+    write_atomic(&path, &json)?;
     Ok(dir.to_path_buf())
 }
 
@@ -379,8 +404,9 @@ pub fn write_flags(dir: &Path, flags: &[crate::audit::Flag]) -> Result<(), Outpu
 
 /// Writes `run.json` for the whole run.
 pub fn write_run(out_dir: &Path, run: &RunSummary) -> Result<(), OutputError> {
-    let json = serde_json::to_vec_pretty(run).unwrap_or_default();
-    write_atomic(&out_dir.join("run.json"), &json)
+    let path = out_dir.join("run.json");
+    let json = serde_json::to_vec_pretty(run).map_err(|e| OutputError::write(&path, e.into()))?;
+    write_atomic(&path, &json)
 }
 
 /// Flags counted by "severity/kind".
@@ -433,5 +459,55 @@ pub fn outcome_of(ex: &Extracted, dir: &Path) -> InputOutcome {
             })
             .collect(),
         ..InputOutcome::empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_jsonl;
+    use crate::error::OutputError;
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Item {
+        n: u32,
+    }
+
+    #[test]
+    fn read_jsonl_reads_every_line_and_passes_blank_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("items.jsonl");
+        std::fs::write(&path, "{\"n\":1}\n\n{\"n\":2}\n").unwrap();
+        let items: Vec<Item> = read_jsonl(&path).unwrap();
+        assert_eq!(items, [Item { n: 1 }, Item { n: 2 }]);
+    }
+
+    #[test]
+    fn a_line_that_does_not_parse_is_an_error_naming_the_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("items.jsonl");
+        std::fs::write(&path, "{\"n\":1}\n{\"n\":2}\n{\"n\":\n{\"n\":4}\n").unwrap();
+        let e = read_jsonl::<Item>(&path).unwrap_err();
+        assert!(
+            matches!(&e, OutputError::Jsonl { path: p, line: 3, .. } if *p == path),
+            "{e:?}"
+        );
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with(&format!("{}: line 3, column ", path.display())),
+            "{shown}"
+        );
+        // The line in the file, not serde's line within the one line it was given.
+        assert!(!shown.contains("at line 1"), "{shown}");
+    }
+
+    #[test]
+    fn a_missing_file_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing.jsonl");
+        let e = read_jsonl::<Item>(&path).unwrap_err();
+        assert!(
+            matches!(&e, OutputError::Read { path: p, source } if *p == path && source.kind() == std::io::ErrorKind::NotFound),
+            "{e:?}"
+        );
     }
 }

@@ -77,7 +77,7 @@ impl Profile {
         let audit = AuditRules::load(&dir.join("audit.toml"), &extract)?;
         Ok(Profile {
             dir: dir.to_path_buf(),
-            fingerprint: fingerprint(dir),
+            fingerprint: fingerprint(dir)?,
             profile,
             ingest,
             segment,
@@ -88,15 +88,17 @@ impl Profile {
     }
 }
 
-/// SHA-256 over the names and bytes of the rule files (a missing file counts as empty).
-fn fingerprint(dir: &Path) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
+/// SHA-256 over the names and bytes of the rule files.
+fn fingerprint(dir: &Path) -> Result<String, RulesError> {
+    let mut all = Vec::new();
     for name in RULE_FILES {
-        h.update(name.as_bytes());
-        h.update(std::fs::read(dir.join(name)).unwrap_or_default());
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path)
+            .map_err(|e| RulesError::new(&path, "", &format!("cannot read rule file: {e}")))?;
+        all.extend_from_slice(name.as_bytes());
+        all.extend(bytes);
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    Ok(crate::hash::sha256_hex(&all))
 }
 
 impl AsRef<AuditRules> for Profile {

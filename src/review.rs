@@ -65,10 +65,7 @@ struct FlagRow<'a> {
 /// Writes `review.html` into `out` for the run `run`, from its `actions.jsonl` and `flags.jsonl`.
 pub fn write_review(out: &Path, run: &RunSummary, rules: &Rules) -> Result<(), OutputError> {
     let target = out.join("review.html");
-    let err = |source| OutputError {
-        path: target.clone(),
-        source,
-    };
+    let err = |source| OutputError::write(&target, source);
     let mut tmp = tempfile::NamedTempFile::new_in(out).map_err(err)?;
     let mut listed: BTreeMap<u32, usize> = BTreeMap::new();
     let mut declared: BTreeMap<u32, u64> = BTreeMap::new();

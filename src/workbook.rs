@@ -302,12 +302,6 @@ pub fn write_workbook(out: &Path) -> Result<(), OutputError> {
         }
         wb.save(&tmp)
     })();
-    result.map_err(|e| OutputError {
-        path: target.clone(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    std::fs::rename(&tmp, &target).map_err(|source| OutputError {
-        path: target,
-        source,
-    })
+    result.map_err(|e| OutputError::write(&target, std::io::Error::other(e.to_string())))?;
+    std::fs::rename(&tmp, &target).map_err(|source| OutputError::write(&target, source))
 }

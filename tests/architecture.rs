@@ -16,6 +16,7 @@ const LAYERS: &[&str] = &[
     // Bottom: no stage.
     "error",
     "textkey",
+    "hash",
     "patterns",
     "geometry",
     "catalog",

@@ -278,3 +278,167 @@ fn a_worker_past_its_time_limit_is_stopped_and_its_input_failed() {
         .unwrap()
         .contains("informe-2021-sidebox.pdf: no result after 0 s"));
 }
+
+/// A run of two inputs (a PDF and a text report) in this process, into `work/run`.
+fn small_run(work: &Path) -> std::path::PathBuf {
+    let inputs = work.join("in");
+    copies(&inputs, 1);
+    let run = work.join("run");
+    let status = informe()
+        .args(["extract", "--quiet", "--in-process"])
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&run)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    run
+}
+
+/// Replaces line `n` (from 1) of the file `path` with `with`.
+fn spoil_line(path: &Path, n: usize, with: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines.len() >= n,
+        "{} has {} lines",
+        path.display(),
+        lines.len()
+    );
+    lines[n - 1] = with;
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn merge_reports_a_corrupt_manifest_line_with_its_file_and_line() {
+    let work = tempfile::tempdir().unwrap();
+    let run = small_run(work.path());
+    let manifest = run.join("manifest.jsonl");
+    spoil_line(&manifest, 2, "{\"file\": \"t00.txt\", \"status\": ");
+    let merged = work.path().join("merged");
+    let result = informe()
+        .arg("merge")
+        .arg(&run)
+        .arg("--out")
+        .arg(&merged)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}: line 2, column ", manifest.display())),
+        "{stderr}"
+    );
+    assert!(!merged.join("run.json").exists(), "nothing merged");
+}
+
+#[test]
+fn merge_reports_a_corrupt_action_line_of_an_input_with_its_file_and_line() {
+    let work = tempfile::tempdir().unwrap();
+    let run = small_run(work.path());
+    let first = manifest(&run)
+        .into_iter()
+        .find(|o| o["status"] == "ok")
+        .unwrap();
+    let actions = Path::new(first["output"].as_str().unwrap()).join("actions.jsonl");
+    spoil_line(&actions, 3, "{\"id\": 3,");
+    let result = informe()
+        .arg("merge")
+        .arg(&run)
+        .arg("--out")
+        .arg(work.path().join("merged"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}: line 3, column ", actions.display())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn merge_of_a_folder_without_a_manifest_names_the_missing_file() {
+    let work = tempfile::tempdir().unwrap();
+    let not_a_run = work.path().join("empty");
+    std::fs::create_dir_all(&not_a_run).unwrap();
+    let result = informe()
+        .arg("merge")
+        .arg(&not_a_run)
+        .arg("--out")
+        .arg(work.path().join("merged"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}: cannot read: ",
+            not_a_run.join("manifest.jsonl").display()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn compile_reports_a_corrupt_action_line_with_its_file_and_line() {
+    let work = tempfile::tempdir().unwrap();
+    let run = small_run(work.path());
+    let actions = run.join("actions.jsonl");
+    spoil_line(&actions, 5, "not json");
+    let result = informe().arg("compile").arg(&run).output().unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}: line 5, column ", actions.display())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn resume_redoes_the_input_whose_manifest_line_was_cut_short_and_stops_at_a_corrupt_one() {
+    let work = tempfile::tempdir().unwrap();
+    let run = small_run(work.path());
+    let inputs = work.path().join("in");
+    let path = run.join("manifest.jsonl");
+    let whole = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = whole.lines().collect();
+    assert_eq!(lines.len(), 2);
+    let before: Vec<serde_json::Value> = manifest(&run);
+    let resume = || {
+        informe()
+            .args(["extract", "--quiet", "--in-process", "--resume"])
+            .arg(&inputs)
+            .arg("--out")
+            .arg(&run)
+            .output()
+            .unwrap()
+    };
+    // Killed while appending the second line: the first input is reused, the second redone.
+    std::fs::write(
+        &path,
+        format!("{}\n{}", lines[0], &lines[1][..lines[1].len() / 2]),
+    )
+    .unwrap();
+    let result = resume();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let after = manifest(&run);
+    assert_eq!(after.len(), 2);
+    let same = |i: usize| after[i]["duration_ms"] == before[i]["duration_ms"];
+    assert!(same(0), "the first input was redone");
+    assert_eq!(after[1]["file"], before[1]["file"]);
+    assert_eq!(after[1]["actions"], before[1]["actions"]);
+    // A corrupt line that is not the last: an error naming it, not a silent redo.
+    spoil_line(&path, 1, "{\"file\": 1}");
+    let result = resume();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}: line 1, column ", path.display())),
+        "{stderr}"
+    );
+}

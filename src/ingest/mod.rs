@@ -16,7 +16,6 @@ use std::path::Path;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::error::{InputError, RulesError};
 use crate::patterns::{compile_with_groups, read_toml, Pattern, PatternSpec};
@@ -168,7 +167,7 @@ pub fn ingest_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Sou
     if bytes.is_empty() {
         return Err(InputError::Empty { path });
     }
-    let sha256 = hex(&Sha256::digest(bytes));
+    let sha256 = crate::hash::sha256_hex(bytes);
     let size = bytes.len() as u64;
     if docx::is_docx(bytes) {
         let text = docx::docx_text(bytes).map_err(|reason| InputError::Docx {
@@ -457,10 +456,6 @@ fn decode_with_table(encoding: &'static Encoding, body: &[u8], shift: usize) -> 
     table.push(end);
     debug_assert_eq!(table.len(), text.len() + 1);
     (text, ByteMap::Table(table))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

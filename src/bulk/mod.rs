@@ -1,0 +1,145 @@
+//! Bulk runs: many inputs, in parallel, each in an isolated worker process, with a manifest that
+//! lists every input exactly once, consolidated outputs, resume, shards and merge.
+//!
+//! The run writes, under its output folder:
+//! - one folder per input with that input's outputs (written atomically by whoever processed it);
+//! - `manifest.jsonl`: one line per input (path, sha256, size, format, pages, status, reason,
+//!   counts, duration), appended as inputs finish and rewritten in input order at the end;
+//! - `actions.jsonl`, `figures.csv`, `flags.jsonl`: the per-input files concatenated, each row
+//!   naming its source file (and each action its submitting agency), plus cross-file flags;
+//! - `objectives.csv`: actions per objective across all inputs;
+//! - `run.json`: the run summary.
+//!
+//! A worker is this same binary run as `informe worker …` under a time limit (the parent kills
+//! it) and a memory limit (`RLIMIT_AS`, set by the worker on itself): a panic, an abort, a hang or
+//! runaway memory in a PDF library fails that input alone.
+//!
+//! The parts:
+//! - [`scheduler`](self::scheduler): inputs to jobs, worker processes and their time limit,
+//!   resume, shards, progress, and the manifest appended as inputs finish;
+//! - [`worker`](self::worker): the worker process side (`informe worker`) and its outcome file;
+//! - [`consolidate`](self::consolidate): the end of a run (extract or merge): manifest,
+//!   consolidated files, `objectives.csv`, `run.json` and the review outputs;
+//! - [`crossfile`](self::crossfile): what is counted or compared across inputs (near-duplicate
+//!   actions, actions per objective).
+
+mod consolidate;
+mod crossfile;
+mod inputs;
+mod scheduler;
+mod worker;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::audit::Window;
+use crate::error::OutputError;
+use crate::output::RunSummary;
+use crate::Rules;
+
+pub use consolidate::merge;
+pub use inputs::{collect_inputs, run, Input};
+pub use scheduler::{shard_of, Progress, Silent};
+pub use worker::{in_process, worker_main};
+
+/// How to run a bulk job.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub out_dir: PathBuf,
+    /// Overrides the audit's reporting window.
+    pub window: Option<Window>,
+    /// Inputs processed at once.
+    pub jobs: usize,
+    /// Run each input in a worker process; `None` processes in this process.
+    pub worker: Option<Worker>,
+    /// Skip inputs the output folder already holds for the same content, rules and tool.
+    pub resume: bool,
+    /// Process only shard `k` of `n` (by content hash), counting from 0.
+    pub shard: Option<(u64, u64)>,
+    /// Which run-level outputs to write.
+    pub formats: Formats,
+}
+
+/// The run-level outputs to write (`--format`): each input's own folder always has its JSONL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    /// `actions.jsonl`, `flags.jsonl`.
+    pub jsonl: bool,
+    /// `figures.csv`, `objectives.csv`.
+    pub csv: bool,
+    /// `informe.xlsx`.
+    pub xlsx: bool,
+    /// `review.html`.
+    pub html: bool,
+}
+
+impl Formats {
+    pub const ALL: Formats = Formats {
+        jsonl: true,
+        csv: true,
+        xlsx: true,
+        html: true,
+    };
+
+    /// Parses `jsonl,csv,xlsx,html` (any subset).
+    pub fn parse(s: &str) -> Result<Formats, String> {
+        let mut f = Formats {
+            jsonl: false,
+            csv: false,
+            xlsx: false,
+            html: false,
+        };
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match part {
+                "jsonl" => f.jsonl = true,
+                "csv" => f.csv = true,
+                "xlsx" => f.xlsx = true,
+                "html" => f.html = true,
+                other => return Err(format!("{other:?}: formats are jsonl, csv, xlsx and html")),
+            }
+        }
+        Ok(f)
+    }
+}
+
+impl RunOptions {
+    pub fn new(out_dir: &Path) -> RunOptions {
+        RunOptions {
+            out_dir: out_dir.to_path_buf(),
+            window: None,
+            jobs: 1,
+            worker: None,
+            resume: false,
+            shard: None,
+            formats: Formats::ALL,
+        }
+    }
+}
+
+/// The worker program and its limits.
+#[derive(Debug, Clone)]
+pub struct Worker {
+    pub program: PathBuf,
+    pub rules_dir: PathBuf,
+    pub timeout: Duration,
+    /// Address-space limit of a worker, in bytes.
+    pub max_memory: u64,
+}
+
+/// The tool's identity, recorded with each outcome for `--resume`.
+pub fn tool_version() -> String {
+    format!("informe {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Runs every input; see the module documentation.
+pub fn run_bulk(
+    inputs: &[Input],
+    rules: &Rules,
+    opts: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<RunSummary, OutputError> {
+    let out = &opts.out_dir;
+    std::fs::create_dir_all(out).map_err(|source| OutputError::write(out, source))?;
+    let outcomes = scheduler::process_all(inputs, rules, opts, progress)?;
+    consolidate::finish_run(out, outcomes, rules, opts.formats)
+}

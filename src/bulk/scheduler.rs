@@ -1,0 +1,454 @@
+//! From inputs to outcomes: each input gets its output folder and is processed by a job (in this
+//! process or in a worker process under a time limit), or reused from an earlier run
+//! (`--resume`), or left to another shard; the manifest is appended as inputs finish and
+//! progress is reported.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::Path;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use super::Input;
+use super::{tool_version, worker, RunOptions, Worker};
+use crate::audit::Window;
+use crate::error::OutputError;
+use crate::hash::sha256_hex;
+use crate::output::{self, InputOutcome, Status};
+use crate::Rules;
+
+/// Receives progress events; the binary shows them (a bar, or a line every few files).
+pub trait Progress: Sync {
+    fn start(&self, _total: usize) {}
+    fn file_done(&self, _outcome: &InputOutcome) {}
+    fn finish(&self) {}
+}
+
+/// Progress that shows nothing.
+pub struct Silent;
+impl Progress for Silent {}
+
+/// The shard a content hash belongs to among `n`.
+pub fn shard_of(sha256: &str, n: u64) -> u64 {
+    u64::from_str_radix(&sha256[..sha256.len().min(15)], 16).unwrap_or(0) % n
+}
+
+/// Processes (or reuses, or leaves to another shard) every input, `opts.jobs` at a time, and
+/// appends each outcome to `manifest.jsonl` as it comes. Returns the outcomes in input order,
+/// without the inputs of other shards. Writing the manifest or an input's outputs failing stops
+/// the run.
+pub(super) fn process_all(
+    inputs: &[Input],
+    rules: &Rules,
+    opts: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<Vec<InputOutcome>, OutputError> {
+    let out = &opts.out_dir;
+    let manifest_path = out.join("manifest.jsonl");
+    let (manifest, previous) = open_manifest(&manifest_path, opts.resume)?;
+    let done: HashMap<(String, String), InputOutcome> = previous
+        .into_iter()
+        .filter(|o| {
+            o.status != Status::Skipped && o.tool == tool_version() && o.rules == rules.fingerprint
+        })
+        .filter_map(|o| o.sha256.clone().map(|h| ((h, o.file.clone()), o)))
+        .collect();
+
+    // Output folder of each input: its stem, or stem + hash prefix when the stem is taken.
+    let names = folder_names(inputs);
+    let manifest = Mutex::new(manifest);
+    progress.start(inputs.len());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .build()
+        .map_err(|e| OutputError::write(out, std::io::Error::other(e.to_string())))?;
+    let results: Vec<Option<InputOutcome>> = pool.install(|| {
+        inputs
+            .par_iter()
+            .zip(names.par_iter())
+            .map(|(input, name)| {
+                let outcome = one_input(input, name, rules, opts, &done)?;
+                if let Some(o) = &outcome {
+                    let mut line = serde_json::to_string(o)
+                        .map_err(|e| OutputError::write(&manifest_path, e.into()))?;
+                    line.push('\n');
+                    // One write per line: a run killed now leaves whole lines, or a cut last one.
+                    manifest
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .write_all(line.as_bytes())
+                        .map_err(|e| OutputError::write(&manifest_path, e))?;
+                    progress.file_done(o);
+                }
+                Ok::<_, OutputError>(outcome)
+            })
+            .collect::<Result<Vec<_>, _>>()
+    })?;
+    progress.finish();
+    Ok(results.into_iter().flatten().collect())
+}
+
+/// Opens the manifest for this run to append to and, with `resume`, reads what an earlier run
+/// of the folder lists. A run killed while appending can leave its last line cut short (no
+/// newline at its end): that line is cut off the file, so that this run's lines start on a line
+/// of their own, and its input is processed again. Any other line that does not parse is an
+/// error naming the line.
+fn open_manifest(path: &Path, resume: bool) -> Result<(File, Vec<InputOutcome>), OutputError> {
+    let write = |e| OutputError::write(path, e);
+    let read = |e| OutputError::read(path, e);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .read(true)
+        .append(true)
+        .open(path)
+        .map_err(write)?;
+    let whole = whole_lines_len(&mut file).map_err(read)?;
+    let previous = if resume {
+        file.seek(SeekFrom::Start(0)).map_err(read)?;
+        output::parse_jsonl(path, std::io::BufReader::new((&file).take(whole)))?
+    } else {
+        Vec::new()
+    };
+    if whole < file.metadata().map_err(read)?.len() {
+        file.set_len(whole).map_err(write)?;
+    }
+    Ok((file, previous))
+}
+
+/// The length of `file` up to and including its last newline.
+fn whole_lines_len(file: &mut File) -> std::io::Result<u64> {
+    let mut end = file.metadata()?.len();
+    let mut buf = [0u8; 8192];
+    while end > 0 {
+        let start = end.saturating_sub(buf.len() as u64);
+        let chunk = &mut buf[..(end - start) as usize];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(chunk)?;
+        if let Some(i) = chunk.iter().rposition(|&b| b == b'\n') {
+            return Ok(start + i as u64 + 1);
+        }
+        end = start;
+    }
+    Ok(0)
+}
+
+fn folder_names(inputs: &[Input]) -> Vec<String> {
+    let mut used = std::collections::HashSet::new();
+    inputs
+        .iter()
+        .map(|i| {
+            let path = match i {
+                Input::File(p) | Input::Skipped { path: p, .. } => p,
+            };
+            let stem = crate::extract::file_stem(&path.display().to_string());
+            if used.insert(stem.clone()) {
+                stem
+            } else {
+                let tag = sha256_hex(path.display().to_string().as_bytes());
+                let name = format!("{stem}-{}", &tag[..8]);
+                used.insert(name.clone());
+                name
+            }
+        })
+        .collect()
+}
+
+/// Processes one input, or reuses its earlier result; `None` when it belongs to another shard.
+fn one_input(
+    input: &Input,
+    name: &str,
+    rules: &Rules,
+    opts: &RunOptions,
+    done: &HashMap<(String, String), InputOutcome>,
+) -> Result<Option<InputOutcome>, OutputError> {
+    let path = match input {
+        Input::Skipped { path, reason } => {
+            return Ok(Some(InputOutcome {
+                file: path.display().to_string(),
+                status: Status::Skipped,
+                reason: Some("not_report".to_string()),
+                error: Some(format!("{}: {reason}", path.display())),
+                tool: tool_version(),
+                rules: rules.fingerprint.clone(),
+                ..InputOutcome::empty()
+            }));
+        }
+        Input::File(p) => p,
+    };
+    let shown = path.display().to_string();
+    let started = Instant::now();
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return Ok(Some(InputOutcome {
+                file: shown.clone(),
+                status: Status::Failed,
+                reason: Some("io".to_string()),
+                error: Some(format!("{shown}: cannot read: {e}")),
+                tool: tool_version(),
+                rules: rules.fingerprint.clone(),
+                ..InputOutcome::empty()
+            }))
+        }
+    };
+    let sha = sha256_hex(&bytes);
+    if let Some((k, n)) = opts.shard {
+        if shard_of(&sha, n) != k {
+            return Ok(None);
+        }
+    }
+    let format = crate::ingest::sniff(&bytes).map(str::to_string);
+    let size = bytes.len() as u64;
+    drop(bytes);
+    if let Some(prev) = done.get(&(sha.clone(), shown.clone())) {
+        let dir_ok = prev
+            .output
+            .as_ref()
+            .is_none_or(|d| Path::new(d).join("actions.jsonl").exists());
+        if dir_ok {
+            return Ok(Some(prev.clone()));
+        }
+    }
+    let dir = opts.out_dir.join(name);
+    let mut outcome = match &opts.worker {
+        Some(w) => in_worker(path, &dir, w, opts.window.as_ref())?,
+        None => worker::in_process(path, &dir, rules, opts.window.as_ref())?,
+    };
+    outcome.file = shown;
+    outcome.sha256 = Some(sha);
+    outcome.size = size;
+    if outcome.format.is_none() {
+        outcome.format = format;
+    }
+    outcome.duration_ms = started.elapsed().as_millis() as u64;
+    outcome.tool = tool_version();
+    outcome.rules = rules.fingerprint.clone();
+    Ok(Some(outcome))
+}
+
+/// Runs `informe worker` on one file under the time and memory limits. What goes wrong with the
+/// worker fails the input; failing to clear the worker's outcome file from the output folder
+/// fails the run.
+fn in_worker(
+    path: &Path,
+    dir: &Path,
+    w: &Worker,
+    window: Option<&Window>,
+) -> Result<InputOutcome, OutputError> {
+    let shown = path.display().to_string();
+    let failed = |reason: &str, error: String| -> Result<InputOutcome, OutputError> {
+        Ok(InputOutcome {
+            file: shown.clone(),
+            status: Status::Failed,
+            reason: Some(reason.to_string()),
+            error: Some(error),
+            ..InputOutcome::empty()
+        })
+    };
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return failed(
+            "io",
+            format!("{shown}: cannot create {}: {e}", dir.display()),
+        );
+    }
+    worker::remove_outcome(dir)?;
+    let mut cmd = std::process::Command::new(&w.program);
+    cmd.arg("worker")
+        .arg("--rules")
+        .arg(&w.rules_dir)
+        .arg("--out")
+        .arg(dir)
+        .arg("--max-memory")
+        .arg(w.max_memory.to_string());
+    if let Some(win) = window {
+        cmd.arg("--period")
+            .arg(format!("{}..{}", win.start, win.end));
+    }
+    cmd.arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            return failed(
+                "worker",
+                format!(
+                    "{shown}: cannot start a worker ({}): {e}",
+                    w.program.display()
+                ),
+            )
+        }
+    };
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if start.elapsed() > w.timeout => {
+                stop(&mut child);
+                return failed(
+                    "timeout",
+                    format!(
+                        "{shown}: no result after {} s (the worker was stopped)",
+                        w.timeout.as_secs()
+                    ),
+                );
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => {
+                stop(&mut child);
+                return failed(
+                    "worker",
+                    format!("{shown}: cannot wait for the worker (it was stopped): {e}"),
+                );
+            }
+        }
+    };
+    if status.success() {
+        return match worker::read_outcome(dir) {
+            Ok(o) => {
+                worker::remove_outcome(dir)?;
+                Ok(o)
+            }
+            Err(e) => failed(
+                "worker",
+                format!("{shown}: the worker finished without a usable outcome: {e}"),
+            ),
+        };
+    }
+    // The first 4 KiB of what the worker said: its error, or the panic or allocation failure.
+    let mut said = Vec::new();
+    if let Some(s) = child.stderr.take() {
+        if let Err(e) = s.take(4096).read_to_end(&mut said) {
+            said.extend_from_slice(format!("(its stderr cannot be read: {e})").as_bytes());
+        }
+    }
+    let stderr = String::from_utf8_lossy(&said);
+    let how = match status.code() {
+        Some(code) => format!("exit code {code}"),
+        None => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::process::ExitStatusExt;
+                format!("signal {}", status.signal().unwrap_or(0))
+            }
+            #[cfg(not(unix))]
+            {
+                "no exit code".to_string()
+            }
+        }
+    };
+    let memory = stderr.contains("memory allocation") || stderr.contains("capacity overflow");
+    let first = stderr
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    failed(
+        if memory { "memory" } else { "crashed" },
+        format!(
+            "{shown}: the worker died ({how}){}{}",
+            if memory {
+                format!(", out of memory (limit {} MiB)", w.max_memory >> 20)
+            } else {
+                String::new()
+            },
+            if first.is_empty() {
+                String::new()
+            } else {
+                format!(": {first}")
+            }
+        ),
+    )
+}
+
+/// Stops a worker past its time: kill, then reap. Either fails only when the worker has exited
+/// by itself meanwhile, which is what is wanted.
+fn stop(child: &mut std::process::Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::open_manifest;
+    use crate::error::OutputError;
+    use crate::output::InputOutcome;
+
+    fn line(file: &str) -> String {
+        let o = InputOutcome {
+            file: file.to_string(),
+            ..InputOutcome::empty()
+        };
+        serde_json::to_string(&o).unwrap() + "\n"
+    }
+
+    #[test]
+    fn a_manifest_line_cut_short_is_cut_off_before_appending() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest.jsonl");
+        let (a, b) = (line("a.txt"), line("b.txt"));
+        std::fs::write(&path, format!("{a}{}", &b[..b.len() / 2])).unwrap();
+        let (mut file, previous) = open_manifest(&path, true).unwrap();
+        let files: Vec<&str> = previous.iter().map(|o| o.file.as_str()).collect();
+        assert_eq!(files, ["a.txt"]);
+        std::io::Write::write_all(&mut file, b.as_bytes()).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), format!("{a}{b}"));
+    }
+
+    #[test]
+    fn a_cut_line_longer_than_the_read_buffer_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest.jsonl");
+        let a = line("a.txt");
+        let long = InputOutcome {
+            file: "b.txt".to_string(),
+            warnings: vec!["w".repeat(100); 300],
+            ..InputOutcome::empty()
+        };
+        let b = serde_json::to_string(&long).unwrap();
+        assert!(b.len() > 3 * 8192);
+        std::fs::write(&path, format!("{a}{}", &b[..b.len() - 10])).unwrap();
+        let (_, previous) = open_manifest(&path, true).unwrap();
+        assert_eq!(previous.len(), 1);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), a);
+    }
+
+    #[test]
+    fn without_resume_the_manifest_is_not_read_but_still_cut_to_whole_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest.jsonl");
+        let a = line("a.txt");
+        std::fs::write(&path, format!("{a}{{\"file\":")).unwrap();
+        let (_, previous) = open_manifest(&path, false).unwrap();
+        assert!(previous.is_empty());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), a);
+    }
+
+    #[test]
+    fn a_corrupt_whole_line_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest.jsonl");
+        let (a, b) = (line("a.txt"), line("b.txt"));
+        std::fs::write(&path, format!("{a}not json\n{b}")).unwrap();
+        let e = open_manifest(&path, true).unwrap_err();
+        assert!(matches!(e, OutputError::Jsonl { line: 2, .. }), "{e:?}");
+        // Nothing was cut from the file.
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            format!("{a}not json\n{b}")
+        );
+    }
+
+    #[test]
+    fn a_new_manifest_is_created_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest.jsonl");
+        let (_, previous) = open_manifest(&path, true).unwrap();
+        assert!(previous.is_empty());
+        assert_eq!(std::fs::read(&path).unwrap(), b"");
+    }
+}

@@ -1,0 +1,158 @@
+//! `informe extract`: a run over files and folders, in worker processes (or in this process),
+//! into an output folder; the summary on stdout.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use super::{OutArg, PeriodArg, RulesArg};
+use informe::bulk::{Formats, RunOptions, Worker};
+
+/// Extract actions per objective from report files (PDF or text exports) into JSONL and CSV.
+#[derive(clap::Args)]
+#[command(after_help = super::AFTER_HELP)]
+#[command(mut_args(super::help("rules", "Rules profile folder")))]
+#[command(mut_args(super::help("out", "Output folder: one subfolder per input, plus run.json")))]
+#[command(mut_args(super::help(
+    "period",
+    "Reporting window for the audit, START..END (overrides audit.toml)"
+)))]
+pub struct Args {
+    /// Files or folders (folders are walked recursively for .txt and .pdf files).
+    #[arg(required = true)]
+    inputs: Vec<std::path::PathBuf>,
+    #[command(flatten)]
+    rules: RulesArg,
+    #[command(flatten)]
+    out: OutArg,
+    #[command(flatten)]
+    period: PeriodArg,
+    /// Print only failures and the closing line; no progress.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Inputs processed at once (default: all cores).
+    #[arg(long, short)]
+    jobs: Option<usize>,
+    /// Seconds a worker may spend on one input before it is stopped.
+    #[arg(long, default_value_t = 60)]
+    timeout: u64,
+    /// Memory (address space) a worker may use, e.g. 2G, 512M.
+    #[arg(long, default_value = "2G", value_parser = parse_size)]
+    max_memory: u64,
+    /// Skip inputs already done in --out with the same content, rules and tool version.
+    #[arg(long)]
+    resume: bool,
+    /// Process only shard K of N (0 ≤ K < N), chosen by content hash; merge shards with
+    /// `informe merge`.
+    #[arg(long, value_parser = parse_shard)]
+    shard: Option<(u64, u64)>,
+    /// Process inputs in this process instead of worker processes (faster, not isolated).
+    #[arg(long)]
+    in_process: bool,
+    /// Run-level outputs to write, comma-separated: jsonl, csv, xlsx, html.
+    #[arg(long, default_value = "jsonl,csv,xlsx,html", value_parser = Formats::parse)]
+    format: Formats,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let rules = args.rules.load()?;
+    let inputs = informe::collect_inputs(&args.inputs);
+    let out = &args.out.out;
+    let mut opts = RunOptions::new(out);
+    opts.window = args.period.period;
+    opts.jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    opts.resume = args.resume;
+    opts.shard = args.shard;
+    opts.formats = args.format;
+    if !args.in_process {
+        opts.worker = Some(Worker {
+            program: std::env::current_exe()
+                .context("finding the informe binary for its workers")?,
+            rules_dir: args.rules.rules.clone(),
+            timeout: Duration::from_secs(args.timeout),
+            max_memory: args.max_memory,
+        });
+    }
+    let progress = informe::report::progress(args.quiet);
+    let run = informe::bulk::run_bulk(&inputs, &rules, &opts, progress.as_ref())
+        .with_context(|| format!("writing outputs under {}", out.display()))?;
+    let text = informe::report::summary(&run, &rules);
+    if args.quiet {
+        for line in text.lines().filter(|l| l.starts_with("FAILED")) {
+            eprintln!("{line}");
+        }
+        if let Some(last) = text.lines().last() {
+            eprintln!("{last}");
+        }
+    } else {
+        print!("{text}");
+    }
+    Ok(super::run_exit_code(&run))
+}
+
+/// Reads a size such as `2G`, `512M`, `1048576`.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, mult) = match t.chars().last() {
+        Some('k' | 'K') => (&t[..t.len() - 1], 1u64 << 10),
+        Some('m' | 'M') => (&t[..t.len() - 1], 1 << 20),
+        Some('g' | 'G') => (&t[..t.len() - 1], 1 << 30),
+        _ => (t, 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .map(|n| n * mult)
+        .map_err(|_| format!("{s:?}: expected a size such as 2G, 512M or a number of bytes"))
+}
+
+/// Parses `K/N` (0 ≤ K < N).
+fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let (k, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("{s:?}: expected K/N, e.g. 0/4 (shards count from 0)"))?;
+    let k: u64 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?}: K is not a number"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?}: N is not a number"))?;
+    if n == 0 || k >= n {
+        return Err(format!("{s:?}: need 0 ≤ K < N"));
+    }
+    Ok((k, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_shard, parse_size};
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("512m"), Ok(512 << 20));
+        assert_eq!(parse_size(" 4K "), Ok(4096));
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert!(parse_size("2T").unwrap_err().contains("expected a size"));
+        assert!(parse_size("").is_err());
+    }
+
+    #[test]
+    fn shards() {
+        assert_eq!(parse_shard("0/4"), Ok((0, 4)));
+        assert_eq!(parse_shard(" 3 / 4 "), Ok((3, 4)));
+        assert!(parse_shard("4/4").unwrap_err().contains("need 0 ≤ K < N"));
+        assert!(parse_shard("0/0").is_err());
+        assert!(parse_shard("1").unwrap_err().contains("expected K/N"));
+        assert!(parse_shard("a/4")
+            .unwrap_err()
+            .contains("K is not a number"));
+        assert!(parse_shard("1/b")
+            .unwrap_err()
+            .contains("N is not a number"));
+    }
+}

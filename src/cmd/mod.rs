@@ -1,0 +1,101 @@
+//! The subcommands, one file each (as xsv's `src/cmd/`): its clap arguments, with their usage,
+//! beside its `run`. Options that several subcommands take are declared here once and flattened
+//! into theirs; a subcommand that words an option's help its own way (or requires it) says so
+//! with [`help`] or [`required`] beside its other arguments.
+//!
+//! Errors at this edge are `anyhow`; `main` prints them and exits with code 2.
+
+pub mod audit;
+pub mod check_rules;
+pub mod compile;
+pub mod extract;
+pub mod merge;
+pub mod text;
+pub mod worker;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use informe::audit::Window;
+use informe::output::RunSummary;
+use informe::Rules;
+
+/// Examples and exit codes, after the help of `informe`, `extract` and `audit`.
+pub const AFTER_HELP: &str = "\
+Examples:
+  informe extract fixtures/informe-ejecutivo-2021.txt
+  informe extract submissions/ --out output/2022 --jobs 2 --timeout 60
+  informe extract submissions/ --out output/shard0 --shard 0/4
+  informe merge output/shard0 output/shard1 output/shard2 output/shard3 --out output/all
+  informe extract report.txt --rules rules/gcm
+  informe audit fixtures/informe-ejecutivo-2021.txt --period 2020-06-01..2021-06-30
+  informe audit report.txt --format json
+  informe check-rules --rules rules/gcm
+
+Exit codes:
+  0  every input was processed
+  1  some inputs failed (the others were processed; see <out>/run.json)
+  2  usage error, unusable rules, or outputs that cannot be written";
+
+// The shared options below have plain comments, not doc comments: clap would take a flattened
+// struct's doc comment for the subcommand's description.
+
+// `--rules DIR`: the rules profile folder (no help text unless the subcommand gives one).
+#[derive(clap::Args)]
+pub struct RulesArg {
+    #[arg(long, default_value = "rules/gcm")]
+    pub rules: PathBuf,
+}
+
+impl RulesArg {
+    /// Loads the profile (every pattern compiled, every example run).
+    pub fn load(&self) -> anyhow::Result<Rules> {
+        Ok(Rules::load(&self.rules)?)
+    }
+}
+
+// `--out DIR`: the output folder.
+#[derive(clap::Args)]
+pub struct OutArg {
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+}
+
+// `--period START..END`: the audit's reporting window, instead of the one in audit.toml.
+#[derive(clap::Args)]
+pub struct PeriodArg {
+    #[arg(long, value_parser = parse_window)]
+    pub period: Option<Window>,
+}
+
+fn parse_window(s: &str) -> Result<Window, String> {
+    Window::parse(s)
+}
+
+/// For `#[command(mut_args(help(ID, TEXT)))]`: the shared option `id` gets `text` as its help in
+/// this subcommand. (`mut_args` changes the option in place; `mut_arg` would move it last, out
+/// of its place in the usage line.)
+pub fn help(id: &'static str, text: &'static str) -> impl FnMut(clap::Arg) -> clap::Arg {
+    move |a| if a.get_id() == id { a.help(text) } else { a }
+}
+
+/// For `#[command(mut_args(required(ID)))]`: the shared option `id` has no default and must be
+/// given.
+pub fn required(id: &'static str) -> impl FnMut(clap::Arg) -> clap::Arg {
+    move |a| {
+        if a.get_id() == id {
+            a.default_value(None::<&str>).required(true)
+        } else {
+            a
+        }
+    }
+}
+
+/// Exit code 1 when some inputs of the run failed, 0 otherwise.
+pub fn run_exit_code(run: &RunSummary) -> ExitCode {
+    if run.failed() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,38 @@
+//! `informe text`: the text informe reads from a file, on stdout; a PDF's page problems on
+//! stderr.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::RulesArg;
+
+/// Print the text informe reads from a file (for a PDF: in reading order, pages separated by
+/// form feeds, with each page's problems on stderr).
+#[derive(clap::Args)]
+pub struct Args {
+    file: PathBuf,
+    #[command(flatten)]
+    rules: RulesArg,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let rules = args.rules.load()?;
+    let file = &args.file;
+    match informe::ingest::ingest(file, &rules.ingest) {
+        Ok(source) => {
+            print!("{}", source.text);
+            if let Some(pdf) = &source.pdf {
+                for p in &pdf.pages {
+                    for problem in &p.problems {
+                        eprintln!("{}: page {}: {problem}", file.display(), p.page);
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("informe: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
