@@ -6,9 +6,57 @@
 //! "no activities", sub-bullet, bullet, lettered item, page number, and text. Last, a text or
 //! bullet line that the challenge rules take for a heading becomes a challenges heading.
 
-use super::rules::Layout;
+use std::collections::BTreeMap;
+
+use super::bullets::{self, DocBullets};
+use super::rules::{Layout, SegmentRules};
+use crate::catalog::HeadingMatch;
 use crate::normalize::Line;
 use crate::patterns::Pattern;
+
+/// The rules of classification for one document: the profile's line patterns, plus what this
+/// document says of itself — its objective headings (found with the catalog, in the document's
+/// style) and the glyphs that open its bullets.
+pub(super) struct LineRules<'a> {
+    pub(super) layout: &'a Layout,
+    pub(super) challenges_heading: &'a Pattern,
+    /// Objective headings by the index of their first line.
+    pub(super) headings: BTreeMap<usize, HeadingMatch>,
+    pub(super) bullets: DocBullets,
+}
+
+impl<'a> LineRules<'a> {
+    pub(super) fn for_document(rules: &'a SegmentRules, lines: &[Line]) -> LineRules<'a> {
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        let headings = rules
+            .objectives
+            .find_headings(&texts)
+            .into_iter()
+            .map(|h| (h.first, h))
+            .collect();
+        LineRules {
+            layout: &rules.layout,
+            challenges_heading: &rules.challenges_heading,
+            headings,
+            bullets: bullets::infer(&texts, &rules.layout.infer),
+        }
+    }
+
+    fn is_heading(&self, i: usize) -> bool {
+        self.headings.contains_key(&i)
+    }
+
+    /// A bullet of this document by its inferred glyphs (the rules' patterns aside).
+    fn doc_bullet(&self, text: &str) -> Option<bullets::BulletHit> {
+        self.bullets.classify(text, &self.layout.infer)
+    }
+
+    fn is_any_bullet(&self, text: &str) -> bool {
+        self.layout.bullet.is_match(text)
+            || self.layout.sub_bullet.is_match(text)
+            || self.doc_bullet(text).is_some()
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Kind {
@@ -73,12 +121,13 @@ pub(super) struct Unit {
 }
 
 /// Classifies `lines` into units, in file order; every line belongs to exactly one unit.
-pub(super) fn classify(layout: &Layout, challenges_heading: &Pattern, lines: &[Line]) -> Vec<Unit> {
+pub(super) fn classify(rules: &LineRules, lines: &[Line]) -> Vec<Unit> {
+    let layout = rules.layout;
     let mut units: Vec<Unit> = Vec::with_capacity(lines.len());
     let mut next_footnote = 1u32;
     let mut i = 0usize;
     while i < lines.len() {
-        let (kind, last) = kind_at(layout, lines, i, &units, &mut next_footnote);
+        let (kind, last) = kind_at(rules, lines, i, &units, &mut next_footnote);
         units.push(Unit {
             kind,
             first: i,
@@ -87,7 +136,7 @@ pub(super) fn classify(layout: &Layout, challenges_heading: &Pattern, lines: &[L
         });
         i = last + 1;
     }
-    mark_challenges_headings(challenges_heading, lines, &mut units);
+    mark_challenges_headings(rules.challenges_heading, lines, &mut units);
     units
 }
 
@@ -98,18 +147,19 @@ fn starts_page(layout: &Layout, line: &Line) -> bool {
 /// The kind of the unit that starts at line `i`, and the index of its last line.
 /// `next_footnote` is the number the next footnote must have; taking a footnote advances it.
 fn kind_at(
-    layout: &Layout,
+    rules: &LineRules,
     lines: &[Line],
     i: usize,
     units: &[Unit],
     next_footnote: &mut u32,
 ) -> (Kind, usize) {
+    let layout = rules.layout;
     let text = lines[i].text.as_str();
     if lines[i].is_blank() {
         return (Kind::Blank, i);
     }
-    if let Some(c) = layout.objective_start.captures(text) {
-        return objective_heading(layout, lines, i, &c);
+    if let Some(h) = rules.headings.get(&i) {
+        return objective_heading(rules, lines, h);
     }
     if let Some(c) = layout.section_start.captures(text) {
         return section_heading(layout, lines, i, &c);
@@ -118,32 +168,30 @@ fn kind_at(
         let number = c["number"].parse::<u32>().unwrap_or(0);
         if number == *next_footnote && follows_blank_or_footnote(lines, units, i) {
             *next_footnote += 1;
-            return footnote(layout, lines, i, &c, *next_footnote);
+            return footnote(rules, lines, i, &c, *next_footnote);
         }
     }
-    (line_kind(layout, text), i)
+    (line_kind(rules, text), i)
 }
 
-/// "Objetivo N. Title…": the title goes on over the next lines until one ends the heading
-/// (`objective_heading.end`), `max_lines` are taken, or a line that cannot be part of it comes.
-fn objective_heading(
-    layout: &Layout,
-    lines: &[Line],
-    i: usize,
-    c: &regex::Captures,
-) -> (Kind, usize) {
-    let number = c["number"].parse::<u32>().unwrap_or(0);
-    let mut title = c["title"].trim().to_string();
-    let mut last = i;
-    while !layout.objective_end.is_match(&lines[last].text)
+/// An objective heading found with the catalog. The catalog follows the title over the lines
+/// that continue the catalog's title; a printed title that departs from it goes on, as before,
+/// until a line ends the heading (`objective_heading.end`), `max_lines` are taken, or a line that
+/// cannot be part of it comes.
+fn objective_heading(rules: &LineRules, lines: &[Line], h: &HeadingMatch) -> (Kind, usize) {
+    let layout = rules.layout;
+    let mut title = h.title.clone();
+    let mut last = h.last;
+    let complete = h.title_share >= 1.0;
+    while !complete
+        && !layout.objective_end.is_match(&lines[last].text)
         && last + 1 < lines.len()
-        && last + 1 - i < layout.objective_max_lines
+        && last + 1 - h.first < layout.objective_max_lines
     {
         let next = &lines[last + 1];
         if next.is_blank()
-            || layout.objective_start.is_match(&next.text)
-            || layout.bullet.is_match(&next.text)
-            || layout.sub_bullet.is_match(&next.text)
+            || rules.is_heading(last + 1)
+            || rules.is_any_bullet(&next.text)
             || layout.no_activities.is_match(&next.text)
             || starts_page(layout, next)
         {
@@ -154,7 +202,11 @@ fn objective_heading(
         last += 1;
     }
     let title = title.trim_end_matches('.').trim().to_string();
-    (Kind::ObjectiveHeading { number, title }, last)
+    let kind = Kind::ObjectiveHeading {
+        number: h.number,
+        title,
+    };
+    (kind, last)
 }
 
 /// "IV. TITLE…": continuation lines in capitals, possibly with one blank line between them.
@@ -206,7 +258,7 @@ fn follows_blank_or_footnote(lines: &[Line], units: &[Unit], i: usize) -> bool {
 /// A footnote starting at line `i`: its text goes on until a blank line, the next footnote
 /// (numbered `next_number`), a page start, a bullet or an objective heading.
 fn footnote(
-    layout: &Layout,
+    rules: &LineRules,
     lines: &[Line],
     i: usize,
     c: &regex::Captures,
@@ -214,6 +266,7 @@ fn footnote(
 ) -> (Kind, usize) {
     let number = c["number"].parse::<u32>().unwrap_or(0);
     let mut body = c.name("text").map_or("", |m| m.as_str()).trim().to_string();
+    let layout = rules.layout;
     let mut last = i;
     while let Some(next) = lines.get(last + 1) {
         let next_note = layout
@@ -225,7 +278,7 @@ fn footnote(
             || next_note
             || starts_page(layout, next)
             || layout.bullet.is_match(&next.text)
-            || layout.objective_start.is_match(&next.text)
+            || rules.is_heading(last + 1)
         {
             break;
         }
@@ -237,7 +290,8 @@ fn footnote(
 }
 
 /// The kind of a single line that is neither blank, a heading nor a footnote.
-fn line_kind(layout: &Layout, text: &str) -> Kind {
+fn line_kind(rules: &LineRules, text: &str) -> Kind {
+    let layout = rules.layout;
     if layout.link_artifact.is_match(text) {
         Kind::Link
     } else if layout.no_activities.is_match(text) {
@@ -253,6 +307,13 @@ fn line_kind(layout: &Layout, text: &str) -> Kind {
                 .name("marker")
                 .map_or(String::new(), |m| m.as_str().trim().to_string()),
             text_at: text_at(text, &c),
+        }
+    } else if let Some(hit) = rules.doc_bullet(text) {
+        let (marker, text_at) = (hit.marker, hit.text_at);
+        if hit.sub {
+            Kind::SubBullet { marker, text_at }
+        } else {
+            Kind::Bullet { marker, text_at }
         }
     } else if let Some(c) = layout.lettered_item.captures(text) {
         Kind::Lettered {

@@ -150,12 +150,14 @@ pub struct Warning {
 
 mod anchor;
 mod assemble;
+pub mod bullets;
 mod classify;
 
 /// Segments a normalized document with the given rules.
 pub fn segment(doc: &Document, rules: &SegmentRules) -> Segmented {
     let layout = &rules.layout;
-    let units = classify::classify(layout, &rules.challenges_heading, &doc.lines);
+    let line_rules = classify::LineRules::for_document(rules, &doc.lines);
+    let units = classify::classify(&line_rules, &doc.lines);
     let anchors = anchor::anchor(layout, &units);
     let parts = assemble::assemble(
         layout,
@@ -185,7 +187,7 @@ mod testing {
     use std::path::Path;
     use std::sync::OnceLock;
 
-    use super::classify::{classify, Unit};
+    use super::classify::{classify, LineRules, Unit};
     use super::SegmentRules;
     use crate::ingest::IngestRules;
     use crate::normalize::{normalize, Document};
@@ -215,7 +217,7 @@ mod testing {
     pub(super) fn units(text: &str) -> (Document, Vec<Unit>) {
         let d = doc(text);
         let r = rules();
-        let units = classify(&r.layout, &r.challenges_heading, &d.lines);
+        let units = classify(&LineRules::for_document(r, &d.lines), &d.lines);
         (d, units)
     }
 }

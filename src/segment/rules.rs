@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
+use super::bullets::BulletInference;
 use crate::catalog::Catalog;
 use crate::error::RulesError;
 use crate::normalize::HyphenJoin;
@@ -56,6 +57,7 @@ struct DocumentSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct BulletsSpec {
+    infer: BulletInference,
     bullet: PatternSpec,
     sub_bullet: PatternSpec,
     lettered_item: PatternSpec,
@@ -108,6 +110,8 @@ pub struct Layout {
     pub page_start: Pattern,
     pub bullet: Pattern,
     pub sub_bullet: Pattern,
+    /// How this document's own bullet glyphs are inferred.
+    pub infer: BulletInference,
     pub lettered_item: Pattern,
     pub no_activities: Pattern,
     pub objective_start: Pattern,
@@ -277,6 +281,7 @@ fn compile_layout(
         tall_blank_lines: document.tall_blank_lines,
         page_start: compile(path, "document.page_start", document.page_start)?,
         bullet: compile(path, "bullets.bullet", bullets.bullet)?,
+        infer: bullets.infer,
         sub_bullet: compile(path, "bullets.sub_bullet", bullets.sub_bullet)?,
         lettered_item: compile(path, "bullets.lettered_item", bullets.lettered_item)?,
         no_activities: compile(path, "bullets.no_activities", bullets.no_activities)?,
