@@ -37,7 +37,10 @@ fn outcome(case: &Case, rules: &Rules) -> (Vec<(u32, u32)>, Vec<u32>, Vec<String
         .filter(|o| o.no_activities.is_some())
         .map(|o| o.number)
         .collect();
-    let mut flags: Vec<String> = audit(&ex, rules, None).into_iter().map(|f| f.kind).collect();
+    let mut flags: Vec<String> = audit(&ex, rules, None)
+        .into_iter()
+        .map(|f| f.kind)
+        .collect();
     flags.sort();
     (actions, no_activities, flags)
 }
@@ -51,7 +54,10 @@ fn every_rule_case_comes_out_as_written() {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     paths.sort();
-    assert!(paths.len() >= 8, "expected the rule cases in tests/rule_cases");
+    assert!(
+        paths.len() >= 8,
+        "expected the rule cases in tests/rule_cases"
+    );
     let mut failures = Vec::new();
     for path in &paths {
         let text = std::fs::read_to_string(path).unwrap();
@@ -59,8 +65,7 @@ fn every_rule_case_comes_out_as_written() {
             toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         case.flags.sort();
         let (actions, no_activities, flags) = outcome(&case, &rules);
-        if (&actions, &no_activities, &flags) != (&case.actions, &case.no_activities, &case.flags)
-        {
+        if (&actions, &no_activities, &flags) != (&case.actions, &case.no_activities, &case.flags) {
             failures.push(format!(
                 "{} ({}):\n  actions {actions:?}, expected {:?}\n  no activities {no_activities:?}, expected {:?}\n  flags {flags:?}, expected {:?}",
                 path.display(),

@@ -301,19 +301,19 @@ fn line_kind(rules: &LineRules, text: &str) -> Kind {
             marker: marker_of(text, &c),
             text_at: text_at(text, &c),
         }
-    } else if let Some(c) = layout.bullet.captures(text) {
-        Kind::Bullet {
-            marker: c
-                .name("marker")
-                .map_or(String::new(), |m| m.as_str().trim().to_string()),
-            text_at: text_at(text, &c),
-        }
     } else if let Some(hit) = rules.doc_bullet(text) {
         let (marker, text_at) = (hit.marker, hit.text_at);
         if hit.sub {
             Kind::SubBullet { marker, text_at }
         } else {
             Kind::Bullet { marker, text_at }
+        }
+    } else if let Some(c) = layout.bullet.captures(text) {
+        Kind::Bullet {
+            marker: c
+                .name("marker")
+                .map_or(String::new(), |m| m.as_str().trim().to_string()),
+            text_at: text_at(text, &c),
         }
     } else if let Some(c) = layout.lettered_item.captures(text) {
         Kind::Lettered {
