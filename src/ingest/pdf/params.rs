@@ -57,6 +57,11 @@ pub struct PdfParams {
     pub band_top: f64,
     /// The bottom band starts at this share of the page height, from the top (share of height).
     pub band_bottom: f64,
+    /// Repeated text (a running header or footer) is looked for in a margin this deep from the
+    /// top and from the bottom of the page (share of height); bare page numbers only in the bands.
+    pub running_margin: f64,
+    /// Letters a text in that margin (outside the bands) needs to be taken for running text.
+    pub running_min_letters: usize,
     /// A running header or footer is on at least this many pages (count).
     pub running_min_pages: usize,
     /// A running header or footer is on at least this share of the pages (percent of pages).

@@ -22,7 +22,15 @@ fn in_band(y: f64, h: f64, p: &PdfParams) -> bool {
     y < h * p.band_top || y > h * p.band_bottom
 }
 
-/// The keys of texts found in the top or bottom band of at least `running_min_pages` pages and
+/// Whether a piece may be running text: anything in the thin bands, and in the deeper margins a
+/// text with words (a bullet glyph or a number that opens many pages is content, not a header).
+fn may_run(text: &str, y: f64, h: f64, p: &PdfParams) -> bool {
+    let in_margin = y < h * p.running_margin || y > h * (1.0 - p.running_margin);
+    in_band(y, h, p)
+        || (in_margin && text.chars().filter(|c| c.is_alphabetic()).count() >= p.running_min_letters)
+}
+
+/// The keys of texts found in the top or bottom margin of at least `running_min_pages` pages and
 /// `running_min_percent` of them: running headers and footers.
 pub(crate) fn repeated_bands<'a>(
     pages: impl IntoIterator<Item = &'a PagePieces>,
@@ -35,7 +43,7 @@ pub(crate) fn repeated_bands<'a>(
         let seen: BTreeSet<String> = page
             .pieces
             .iter()
-            .filter(|piece| in_band(piece.y, page.height, p))
+            .filter(|piece| may_run(&piece.text, piece.y, page.height, p))
             .map(|piece| band_key(&piece.text))
             .collect();
         for k in seen {
@@ -56,5 +64,6 @@ pub(crate) fn repeated_bands<'a>(
 pub(super) fn is_running_text(piece: &Piece, h: f64, running: &[String], p: &PdfParams) -> bool {
     let key = band_key(&piece.text);
     let page_number = key.chars().all(|c| c == '#' || c == ' ' || c == '-');
-    in_band(piece.y, h, p) && (running.contains(&key) || page_number)
+    (may_run(&piece.text, piece.y, h, p) && running.contains(&key))
+        || (in_band(piece.y, h, p) && page_number)
 }
