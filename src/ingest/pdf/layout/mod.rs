@@ -145,7 +145,9 @@ fn split_footnotes(pieces: Vec<Piece>, body_size: f64, p: &PdfParams) -> BodyAnd
 }
 
 /// The body's pieces in reading order, joined into lines: in two columns when a gutter splits
-/// them, with what crosses the gutter above or below the columns.
+/// them. What crosses the gutter (a title, a full-width heading band) cuts the page into slabs,
+/// as an XY-cut does: each slab's columns are read left then right, and the crossing text
+/// stands between the slabs, where it is on the page.
 fn reading_order(body: Vec<Piece>, width: f64, layout: &IngestRules, body_size: f64) -> Vec<Piece> {
     let Some(Columns {
         left,
@@ -157,15 +159,22 @@ fn reading_order(body: Vec<Piece>, width: f64, layout: &IngestRules, body_size: 
         mark_sub_bullets(&mut all, layout, body_size);
         return all;
     };
-    let top = left
-        .iter()
-        .chain(right.iter())
-        .map(|x| x.y)
-        .fold(f64::MAX, f64::min);
-    let (above, below): (Vec<Piece>, Vec<Piece>) = across.into_iter().partition(|x| x.y < top);
-    let mut ordered = by_y(above);
-    ordered.extend(columns_in_order(left, right, layout, body_size));
-    ordered.extend(by_y(below));
+    let mut ordered = Vec::new();
+    let (mut left, mut right) = (by_y(left), by_y(right));
+    for cut in by_y(across) {
+        let (l_above, l_below): (Vec<Piece>, Vec<Piece>) =
+            left.into_iter().partition(|x| x.y < cut.y);
+        let (r_above, r_below): (Vec<Piece>, Vec<Piece>) =
+            right.into_iter().partition(|x| x.y < cut.y);
+        if !l_above.is_empty() || !r_above.is_empty() {
+            ordered.extend(columns_in_order(l_above, r_above, layout, body_size));
+        }
+        ordered.push(cut);
+        (left, right) = (l_below, r_below);
+    }
+    if !left.is_empty() || !right.is_empty() {
+        ordered.extend(columns_in_order(left, right, layout, body_size));
+    }
     ordered
 }
 
