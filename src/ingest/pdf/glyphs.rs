@@ -94,6 +94,10 @@ pub(super) struct Glyph {
     pub size: f64,
     /// Displayed box for provenance.
     pub bbox: BBox,
+    /// Position in the page's content stream (glyphs of one line usually come in reading order).
+    pub seq: usize,
+    /// Whether a space glyph came right before it in the content stream.
+    pub space_before: bool,
 }
 
 /// A page's glyphs in reading orientation, with the page's size in that orientation.
@@ -183,8 +187,13 @@ pub(super) fn place_glyphs(
     let display = Display::new(geometry);
     let dominant = display.dominant_angle(raw);
     let mut glyphs = Vec::with_capacity(raw.len());
-    for g in raw {
-        if g.text.chars().all(char::is_whitespace) || g.size <= 0.0 {
+    let mut space_before = false;
+    for (seq, g) in raw.iter().enumerate() {
+        if g.text.chars().all(char::is_whitespace) {
+            space_before = true;
+            continue;
+        }
+        if g.size <= 0.0 {
             continue;
         }
         let (dx, dy) = display.point(g.x, g.y);
@@ -197,6 +206,8 @@ pub(super) fn place_glyphs(
             w: g.advance.abs(),
             size: g.size,
             bbox,
+            seq,
+            space_before: std::mem::take(&mut space_before),
         });
     }
     let (width, height) = if dominant % 180 == 90 {

@@ -43,6 +43,9 @@ pub struct PdfParams {
     pub size_change_gap: f64,
     /// A gap wider than this inside a piece is a space (× font size).
     pub word_gap: f64,
+    /// Largest step back to the left, between glyphs consecutive in the content stream, for a
+    /// line to be read in stream order (× font size).
+    pub stream_backstep: f64,
     /// A superscript's type is smaller than this (× its host line's size, and the page's largest).
     pub superscript_max_size: f64,
     /// The host line's baseline lies at most this far below a superscript (× the host's size).

@@ -27,7 +27,8 @@ fn in_band(y: f64, h: f64, p: &PdfParams) -> bool {
 fn may_run(text: &str, y: f64, h: f64, p: &PdfParams) -> bool {
     let in_margin = y < h * p.running_margin || y > h * (1.0 - p.running_margin);
     in_band(y, h, p)
-        || (in_margin && text.chars().filter(|c| c.is_alphabetic()).count() >= p.running_min_letters)
+        || (in_margin
+            && text.chars().filter(|c| c.is_alphabetic()).count() >= p.running_min_letters)
 }
 
 /// The keys of texts found in the top or bottom margin of at least `running_min_pages` pages and

@@ -48,7 +48,7 @@ pub(super) fn split_columns(body: &[Piece], width: f64, layout: &IngestRules) ->
         .filter(|g| g.width() >= p.gutter_min_width)
         .map(|g| g.center())
         .filter(|&c| !(c < width * p.gutter_min_x || c > width * p.gutter_max_x))
-        .map(|c| Columns::split_at(body, c))
+        .map(|c| Columns::split_at(body, c, &lines, p))
         .find(|cols| cols.balanced(total, p) || cols.side_box(layout))
 }
 
@@ -196,19 +196,36 @@ impl Gutter {
 }
 
 impl Columns {
-    fn split_at(body: &[Piece], center: f64) -> Columns {
+    /// Splits the body at x = `center`. A line that goes on across the gutter (a piece crosses
+    /// it, or its pieces on either side are closer than `gutter_min_width`, as the letters of a
+    /// letter-spaced title are) is kept whole, across.
+    fn split_at(body: &[Piece], center: f64, lines: &BodyLines, p: &PdfParams) -> Columns {
+        let mut left_end = vec![f64::MIN; lines.count];
+        let mut right_start = vec![f64::MAX; lines.count];
+        let mut crosses = vec![false; lines.count];
+        for (piece, &l) in body.iter().zip(&lines.line_of) {
+            if piece.x1 <= center {
+                left_end[l] = left_end[l].max(piece.x1);
+            } else if piece.x0 >= center {
+                right_start[l] = right_start[l].min(piece.x0);
+            } else {
+                crosses[l] = true;
+            }
+        }
+        let across_line =
+            |l: usize| crosses[l] || right_start[l] - left_end[l] < p.gutter_min_width;
         let mut cols = Columns {
             left: Vec::new(),
             right: Vec::new(),
             across: Vec::new(),
         };
-        for piece in body {
-            if piece.x1 <= center {
-                cols.left.push(piece.clone());
-            } else if piece.x0 >= center {
-                cols.right.push(piece.clone());
-            } else {
+        for (piece, &l) in body.iter().zip(&lines.line_of) {
+            if across_line(l) {
                 cols.across.push(piece.clone());
+            } else if piece.x1 <= center {
+                cols.left.push(piece.clone());
+            } else {
+                cols.right.push(piece.clone());
             }
         }
         cols

@@ -136,9 +136,16 @@ fn superscript_host(lines: &[Extent], i: usize, max_size: f64, p: &PdfParams) ->
         })
 }
 
-/// Cuts one line of glyphs into pieces, left to right, and adds them to `out`.
+/// Cuts one line of glyphs into pieces, left to right, and adds them to `out`. Left to right is
+/// the content stream's order when that order goes left to right (within `stream_backstep` font
+/// sizes: a producer whose glyph widths pdf-extract misreads places glyphs slightly off, and x
+/// order would then shuffle letters), else the glyphs' x order.
 fn split_at_gaps(mut line: Vec<&Glyph>, p: &PdfParams, out: &mut Vec<Piece>) {
-    line.sort_by(|a, b| a.x.total_cmp(&b.x));
+    line.sort_by_key(|g| g.seq);
+    let stream = follows_stream(&line, p);
+    if !stream {
+        line.sort_by(|a, b| a.x.total_cmp(&b.x));
+    }
     let mut current: Option<Piece> = None;
     let mut last_end = f64::MIN;
     for g in line {
@@ -146,7 +153,8 @@ fn split_at_gaps(mut line: Vec<&Glyph>, p: &PdfParams, out: &mut Vec<Piece>) {
         let gap = g.x - last_end;
         match current.as_mut() {
             Some(piece) if continues_piece(piece, g, gap, size, p) => {
-                piece.push(g, gap > p.word_gap * size);
+                let space = gap > p.word_gap * size || (stream && g.space_before);
+                piece.push(g, space);
                 last_end = last_end.max(g.x + g.w);
             }
             _ => {
@@ -156,6 +164,20 @@ fn split_at_gaps(mut line: Vec<&Glyph>, p: &PdfParams, out: &mut Vec<Piece>) {
         }
     }
     out.extend(current);
+}
+
+/// Whether glyphs in stream order go left to right: no step back of more than `stream_backstep`
+/// font sizes, and at least one step back (else x order is the same and is used).
+fn follows_stream(line: &[&Glyph], p: &PdfParams) -> bool {
+    let mut back = false;
+    for w in line.windows(2) {
+        let step = w[1].x - w[0].x;
+        if step < -p.stream_backstep * w[0].size.max(p.min_font_size) {
+            return false;
+        }
+        back |= step < 0.0;
+    }
+    back
 }
 
 /// Whether a glyph `gap` points after the piece continues it: no wide gap, and no moderate gap

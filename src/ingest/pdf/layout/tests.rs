@@ -199,6 +199,8 @@ fn glyphs(text: &str, x: f64, y: f64, size: f64, advance: f64) -> Vec<Glyph> {
                 w: advance,
                 size,
                 bbox: bbox(gx, gx + advance, y, size),
+                seq: i,
+                space_before: false,
             }
         })
         .collect()
