@@ -134,10 +134,16 @@ pub enum CheckId {
     UnknownAgency,
     NearDuplicate,
     ParticipantsCount,
+    ReadingUnassignedText,
+    ReadingStrayBullets,
+    ReadingHeadingOrder,
+    ReadingMissingHeadings,
+    ReadingNoActions,
+    ReadingSuspectHeadings,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 15] = [
+    pub const ALL: [CheckId; 21] = [
         CheckId::BreakdownSum,
         CheckId::SubsetExceedsTotal,
         CheckId::ShareMismatch,
@@ -153,6 +159,12 @@ impl CheckId {
         CheckId::UnknownAgency,
         CheckId::NearDuplicate,
         CheckId::ParticipantsCount,
+        CheckId::ReadingUnassignedText,
+        CheckId::ReadingStrayBullets,
+        CheckId::ReadingHeadingOrder,
+        CheckId::ReadingMissingHeadings,
+        CheckId::ReadingNoActions,
+        CheckId::ReadingSuspectHeadings,
     ];
 
     /// The id as written in audit.toml and in flags.
@@ -173,6 +185,12 @@ impl CheckId {
             CheckId::UnknownAgency => "unknown_agency",
             CheckId::NearDuplicate => "near_duplicate",
             CheckId::ParticipantsCount => "participants_count",
+            CheckId::ReadingUnassignedText => "reading_unassigned_text",
+            CheckId::ReadingStrayBullets => "reading_stray_bullets",
+            CheckId::ReadingHeadingOrder => "reading_heading_order",
+            CheckId::ReadingMissingHeadings => "reading_missing_headings",
+            CheckId::ReadingNoActions => "reading_no_actions",
+            CheckId::ReadingSuspectHeadings => "reading_suspect_headings",
         }
     }
 
@@ -184,12 +202,29 @@ impl CheckId {
             CheckId::TotalPrograms => &["fewer_severity"],
             CheckId::PeriodOutsideWindow => &["include_context_periods"],
             CheckId::NearDuplicate => &["threshold"],
+            CheckId::ReadingUnassignedText => &["max_share"],
+            CheckId::ReadingHeadingOrder => &["max_out_of_order"],
+            CheckId::ReadingMissingHeadings => &["min_headings"],
             _ => &[],
         }
     }
 
     pub fn parse(id: &str) -> Option<CheckId> {
         CheckId::ALL.into_iter().find(|c| c.as_str() == id)
+    }
+
+    /// Whether the check is about how well the input was read, not about what it says: an input
+    /// it flags (warning or error) is `review`, not `ok`.
+    pub fn is_reading(self) -> bool {
+        matches!(
+            self,
+            CheckId::ReadingUnassignedText
+                | CheckId::ReadingStrayBullets
+                | CheckId::ReadingHeadingOrder
+                | CheckId::ReadingMissingHeadings
+                | CheckId::ReadingNoActions
+                | CheckId::ReadingSuspectHeadings
+        )
     }
 
     /// The flag `kind` this check writes.
@@ -368,6 +403,7 @@ pub fn audit(ex: &Extracted, rules: &impl AsRef<AuditRules>, window: Option<&Win
     title_checks(ex, a, &declared, &mut flags);
     near_duplicates(ex, a, &mut flags);
     participants_check(ex, a, &mut flags);
+    reading_checks(ex, a, &mut flags);
     flags.sort_by(|x, y| {
         (x.severity, x.provenance.as_ref().map(|p| p.span[0]))
             .cmp(&(y.severity, y.provenance.as_ref().map(|p| p.span[0])))
@@ -1215,6 +1251,148 @@ fn participants_check(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
                 action: None,
                 related: vec![format!("anexo, líneas {}–{}", annex.place.line, annex.place.line_end)],
             });
+        }
+    }
+}
+
+/// Whether an input's flags say its reading is not sure (a reading check, warning or error).
+pub fn needs_review(flags: &[Flag]) -> Option<&Flag> {
+    flags.iter().find(|f| {
+        f.severity != Severity::Info && CheckId::parse(&f.kind).is_some_and(CheckId::is_reading)
+    })
+}
+
+/// How well the input was read: lines under objectives that belong to no action, bullets that
+/// fell outside every objective, headings out of order or missing, bullets and no actions.
+fn reading_checks(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
+    let r = &ex.reading;
+    let file = ex.source.file.as_str();
+    let flag =
+        |id: CheckId, c: &Check, message: String, evidence: String, line: Option<u32>| Flag {
+            kind: id.kind(),
+            severity: c.severity,
+            objective: None,
+            message,
+            evidence,
+            provenance: line.map(|l| Provenance {
+                file: file.to_string(),
+                page: None,
+                line: l,
+                line_end: l,
+                span: [0, 0],
+                bbox: None,
+            }),
+            action: None,
+            related: Vec::new(),
+        };
+    let lines = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+    if let Some(c) = a.check(CheckId::ReadingUnassignedText) {
+        let max = c.float("max_share", 0.02);
+        if r.unassigned_lines > 0 && r.unassigned_lines as f64 > max * r.body_lines as f64 {
+            flags.push(flag(
+                CheckId::ReadingUnassignedText,
+                c,
+                format!(
+                    "{} de {} líneas bajo los objetivos no pertenecen a ninguna acción ({:.1} %); revise las líneas {}.",
+                    r.unassigned_lines,
+                    r.body_lines,
+                    100.0 * r.unassigned_lines as f64 / r.body_lines.max(1) as f64,
+                    lines(&r.unassigned_sample)
+                ),
+                lines(&r.unassigned_sample),
+                r.unassigned_sample.first().copied(),
+            ));
+        }
+    }
+    if let Some(c) = a.check(CheckId::ReadingStrayBullets) {
+        if r.stray_bullets > 0 {
+            flags.push(flag(
+                CheckId::ReadingStrayBullets,
+                c,
+                format!(
+                    "{} viñetas quedaron fuera de todo objetivo (¿un encabezado no reconocido?); líneas {}.",
+                    r.stray_bullets,
+                    lines(&r.stray_sample)
+                ),
+                lines(&r.stray_sample),
+                r.stray_sample.first().copied(),
+            ));
+        }
+    }
+    if let Some(c) = a.check(CheckId::ReadingHeadingOrder) {
+        let max = c.float("max_out_of_order", 1.0) as usize;
+        let out = r.headings_out_of_order();
+        if out > max {
+            flags.push(flag(
+                CheckId::ReadingHeadingOrder,
+                c,
+                format!(
+                    "{out} encabezados de objetivo aparecen fuera de orden ({}).",
+                    r.heading_order
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+                String::new(),
+                None,
+            ));
+        }
+    }
+    if let Some(c) = a.check(CheckId::ReadingMissingHeadings) {
+        let min = c.float("min_headings", 12.0) as usize;
+        let mut found: Vec<u32> = r.heading_order.clone();
+        found.sort_unstable();
+        found.dedup();
+        if found.len() >= min {
+            let (lo, hi) = (found[0], found[found.len() - 1]);
+            let missing: Vec<String> = (lo..=hi)
+                .filter(|n| !found.contains(n) && a.objectives.resolve(*n).is_some())
+                .map(|n| n.to_string())
+                .collect();
+            if !missing.is_empty() {
+                flags.push(flag(
+                    CheckId::ReadingMissingHeadings,
+                    c,
+                    format!(
+                        "El documento tiene encabezados de {} objetivos pero no se encontró el de {}: sus acciones pueden haber quedado en el objetivo anterior.",
+                        found.len(),
+                        missing.join(", ")
+                    ),
+                    missing.join(", "),
+                    None,
+                ));
+            }
+        }
+    }
+    if let Some(c) = a.check(CheckId::ReadingSuspectHeadings) {
+        if r.suspect_headings > 0 {
+            flags.push(flag(
+                CheckId::ReadingSuspectHeadings,
+                c,
+                format!(
+                    "{} líneas con forma de encabezado no se reconocieron como objetivo (líneas {}): las viñetas que siguen quedaron en el objetivo anterior.",
+                    r.suspect_headings,
+                    lines(&r.suspect_sample)
+                ),
+                lines(&r.suspect_sample),
+                r.suspect_sample.first().copied(),
+            ));
+        }
+    }
+    if let Some(c) = a.check(CheckId::ReadingNoActions) {
+        let no_activities = ex.objectives.iter().any(|o| o.no_activities.is_some());
+        if ex.actions.is_empty() && !no_activities {
+            flags.push(flag(
+                CheckId::ReadingNoActions,
+                c,
+                format!(
+                    "Se encontraron {} encabezados de objetivo pero ninguna acción ni línea de «sin actividades».",
+                    r.heading_order.len()
+                ),
+                String::new(),
+                None,
+            ));
         }
     }
 }

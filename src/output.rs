@@ -27,6 +27,8 @@ use crate::extract::Extracted;
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Ok,
+    /// Read, but not surely well: a reading check flagged it; the reason says why.
+    Review,
     Failed,
     Skipped,
 }
@@ -127,6 +129,14 @@ impl RunSummary {
         self.inputs
             .iter()
             .filter(|i| i.status == Status::Failed)
+            .count()
+    }
+
+    /// Inputs read whose reading is not sure.
+    pub fn to_review(&self) -> usize {
+        self.inputs
+            .iter()
+            .filter(|i| i.status == Status::Review)
             .count()
     }
 }

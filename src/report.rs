@@ -14,8 +14,16 @@ pub fn summary(run: &RunSummary, rules: &Rules) -> String {
     // Many inputs: one line each, then the objectives across all of them.
     let compact = run.inputs.len() > 5;
     for input in &run.inputs {
+        if input.status == Status::Review {
+            let _ = writeln!(
+                s,
+                "REVIEW {}: {}",
+                input.file,
+                input.error.as_deref().unwrap_or("")
+            );
+        }
         match input.status {
-            Status::Ok if compact => {
+            Status::Ok | Status::Review if compact => {
                 let _ = writeln!(
                     s,
                     "{}: {} actions, {} figures{}",
@@ -28,7 +36,7 @@ pub fn summary(run: &RunSummary, rules: &Rules) -> String {
                         .map_or(String::new(), |a| format!(" ({a})"))
                 );
             }
-            Status::Ok => {
+            Status::Ok | Status::Review => {
                 let _ = writeln!(
                     s,
                     "{}: {} actions, {} figures, {} periods, {} agency mentions → {}",
@@ -69,8 +77,15 @@ pub fn summary(run: &RunSummary, rules: &Rules) -> String {
                 }
                 if !input.warnings.is_empty() {
                     let _ = writeln!(s, "  {} warnings:", input.warnings.len());
-                    for w in &input.warnings {
+                    for w in input.warnings.iter().take(WARNINGS_SHOWN) {
                         let _ = writeln!(s, "    {w}");
+                    }
+                    if input.warnings.len() > WARNINGS_SHOWN {
+                        let _ = writeln!(
+                            s,
+                            "    … and {} more (elements.json)",
+                            input.warnings.len() - WARNINGS_SHOWN
+                        );
                     }
                 }
             }
@@ -101,15 +116,24 @@ pub fn summary(run: &RunSummary, rules: &Rules) -> String {
         .count();
     let actions: usize = run.inputs.iter().map(|i| i.actions).sum();
     let figures: usize = run.inputs.iter().map(|i| i.figures).sum();
+    let review = run.to_review();
+    let to_review = if review > 0 {
+        format!(", {review} to review")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         s,
-        "{} inputs: {ok} ok, {} failed, {skipped} skipped; {actions} actions, {figures} figures; run written to {}/run.json",
+        "{} inputs: {ok} ok{to_review}, {} failed, {skipped} skipped; {actions} actions, {figures} figures; run written to {}/run.json",
         run.inputs.len(),
         run.failed(),
         run.out_dir
     );
     s
 }
+
+/// Warnings of an input shown on the terminal; the rest are in its elements.json.
+const WARNINGS_SHOWN: usize = 5;
 
 fn short(s: &str, n: usize) -> String {
     if s.chars().count() <= n {

@@ -64,7 +64,10 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
     let mut figures_header = false;
     let mut per_objective = ObjectiveCounts::default();
     let mut duplicates = NearDuplicates::new(rules);
-    for o in outcomes.iter().filter(|o| o.status == Status::Ok) {
+    for o in outcomes
+        .iter()
+        .filter(|o| matches!(o.status, Status::Ok | Status::Review))
+    {
         let Some(dir) = o.output.as_deref().map(Path::new) else {
             continue;
         };

@@ -27,6 +27,11 @@ pub fn in_process(
             output::write_flags(dir, &flags)?;
             let mut o = crate::output::outcome_of(&ex, dir);
             o.flags = crate::output::flag_counts(&flags);
+            if let Some(f) = crate::audit::needs_review(&flags) {
+                o.status = Status::Review;
+                o.reason = Some(f.kind.clone());
+                o.error = Some(f.message.clone());
+            }
             // What the input declares per objective (the first statement of each).
             for d in crate::audit::declared_counts(&ex, &rules.audit) {
                 if let Some(n) = d.objective {

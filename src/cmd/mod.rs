@@ -91,9 +91,9 @@ pub fn required(id: &'static str) -> impl FnMut(clap::Arg) -> clap::Arg {
     }
 }
 
-/// Exit code 1 when some inputs of the run failed, 0 otherwise.
+/// Exit code 1 when some inputs of the run failed or are to review, 0 otherwise.
 pub fn run_exit_code(run: &RunSummary) -> ExitCode {
-    if run.failed() > 0 {
+    if run.failed() > 0 || run.to_review() > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

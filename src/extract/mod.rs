@@ -176,6 +176,9 @@ pub struct Extracted {
     pub submitter: Option<String>,
     /// The statements of the file's section of challenges (retos), classified.
     pub challenges: Vec<challenges::ChallengeRecord>,
+    /// How well the document was read.
+    #[serde(default)]
+    pub reading: crate::segment::Reading,
 }
 
 /// Everything extraction reads: the figure, period and agency lexicons, the challenge
@@ -350,6 +353,7 @@ pub fn extract(doc: &Document, seg: &Segmented, rules: &ExtractRules) -> Extract
             w
         },
         pages: doc.pdf.as_ref().map_or_else(Vec::new, |p| p.pages.clone()),
+        reading: seg.reading.clone(),
         challenges: seg
             .challenges
             .iter()

@@ -12,7 +12,8 @@ use super::anchor::{AnchorKind, Anchors};
 use super::classify::{Kind, Unit};
 use super::rules::Layout;
 use super::{
-    Action, Footnote, ObjectiveBlock, Paragraph, Place, Section, SubItem, Table, TableLine, Warning,
+    Action, Footnote, ObjectiveBlock, Paragraph, Place, Reading, Section, SubItem, Table,
+    TableLine, Warning,
 };
 use crate::catalog::Catalog;
 use crate::normalize::{Joiner, Line};
@@ -27,6 +28,7 @@ pub(super) struct Assembled {
     pub(super) challenges: Vec<Paragraph>,
     pub(super) footnotes: Vec<Footnote>,
     pub(super) warnings: Vec<Warning>,
+    pub(super) reading: Reading,
 }
 
 /// Builds the records of `units` (classified `lines`) with their `anchors`. Objective headings
@@ -62,6 +64,7 @@ enum Region {
 struct Assembler<'a> {
     layout: &'a Layout,
     lines: &'a [Line],
+    units: &'a [Unit],
     /// Per unit: the section (index into `sections`) whose content starts there.
     section_at: Vec<Option<usize>>,
     /// Per unit: the objective (of the catalog, with a heading) whose content starts there.
@@ -84,6 +87,11 @@ struct Assembler<'a> {
     tables: Vec<Table>,
     footnotes: Vec<Footnote>,
     warnings: Vec<Warning>,
+    /// How well the lines were taken in: counted as the walk goes.
+    reading: Reading,
+    /// Whether an objective's content has started (bullets outside objectives after that are
+    /// stray, before it they are a preamble's lists).
+    seen_objective: bool,
 }
 
 impl<'a> Assembler<'a> {
@@ -92,7 +100,7 @@ impl<'a> Assembler<'a> {
     fn new(
         layout: &'a Layout,
         lines: &'a [Line],
-        units: &[Unit],
+        units: &'a [Unit],
         anchors: &Anchors,
         catalog: &Catalog,
         profile: &str,
@@ -118,6 +126,7 @@ impl<'a> Assembler<'a> {
         Assembler {
             layout,
             lines,
+            units,
             section_at,
             objective_at,
             region: Region::Outside,
@@ -133,6 +142,8 @@ impl<'a> Assembler<'a> {
             tables: Vec::new(),
             footnotes: Vec::new(),
             warnings,
+            reading: Reading::default(),
+            seen_objective: false,
         }
     }
 
@@ -151,13 +162,18 @@ impl<'a> Assembler<'a> {
             self.section = section;
         }
         self.region = objective.map_or(Region::Outside, Region::Objective);
+        self.seen_objective |= objective.is_some();
     }
 
     /// Hands unit `ui` to the method for its kind.
     fn on_unit(&mut self, ui: usize, u: &Unit) {
         match &u.kind {
             Kind::Blank | Kind::Link => self.on_blank(),
-            Kind::ObjectiveHeading { .. } | Kind::SectionHeading { .. } => self.on_heading(),
+            Kind::ObjectiveHeading { number, .. } => {
+                self.reading.heading_order.push(*number);
+                self.on_heading()
+            }
+            Kind::SectionHeading { .. } => self.on_heading(),
             Kind::ChallengesHeading => self.on_challenges_heading(),
             Kind::Footnote { number, text } => self.on_footnote(u, *number, text),
             Kind::NoActivities => self.on_no_activities(ui, u),
@@ -214,8 +230,13 @@ impl<'a> Assembler<'a> {
     fn on_bullet(&mut self, ui: usize, u: &Unit, marker: &str, text_at: usize) {
         match self.region {
             Region::Challenges => self.open_challenge(ui, u, text_at),
-            Region::Outside => self.outside(ui, u),
+            Region::Outside => {
+                self.note_stray_bullet(u);
+                self.outside(ui, u)
+            }
             Region::Objective(n) => {
+                self.reading.body_lines += u.last - u.first + 1;
+                self.reading.bullets += 1;
                 self.close_action();
                 self.action = Some(OpenAction::new(
                     self.layout,
@@ -234,8 +255,14 @@ impl<'a> Assembler<'a> {
     fn on_sub_bullet(&mut self, ui: usize, u: &Unit, marker: &str, text_at: usize) {
         match self.region {
             Region::Challenges => self.open_challenge(ui, u, text_at),
-            Region::Outside => self.outside(ui, u),
-            Region::Objective(_) => self.open_sub_item(ui, u, marker, text_at),
+            Region::Outside => {
+                self.note_stray_bullet(u);
+                self.outside(ui, u)
+            }
+            Region::Objective(_) => {
+                self.reading.body_lines += u.last - u.first + 1;
+                self.open_sub_item(ui, u, marker, text_at)
+            }
         }
     }
 
@@ -281,6 +308,7 @@ impl<'a> Assembler<'a> {
         let mut warnings = self.warnings;
         warnings.extend(objectives.iter().filter_map(contradiction));
         Assembled {
+            reading: self.reading,
             sections: self.sections,
             objectives,
             tables: self.tables,
@@ -305,6 +333,8 @@ impl<'a> Assembler<'a> {
         if let Some(o) = self.action.as_mut() {
             o.open_sub(layout, lines, u, marker, text_at);
         } else {
+            self.reading
+                .note_unassigned(lines[u.first].number, u.last - u.first + 1);
             self.warnings.push(Warning {
                 line: Some(lines[u.first].number),
                 message: "sub-item with no action above it; ignored".to_string(),
@@ -317,9 +347,15 @@ impl<'a> Assembler<'a> {
     fn continue_action(&mut self, ui: usize, u: &Unit, n: u32) {
         let adjacent = self.prev_content == Some(ui.wrapping_sub(1));
         let (layout, lines) = (self.layout, self.lines);
+        self.reading.body_lines += u.last - u.first + 1;
+        if !adjacent && self.looks_like_a_heading(ui, u) {
+            self.reading.note_suspect_heading(lines[u.first].number);
+        }
         if let Some(o) = self.action.as_mut() {
             o.push_text(layout, lines, u, adjacent);
         } else {
+            self.reading
+                .note_unassigned(lines[u.first].number, u.last - u.first + 1);
             let line = &lines[u.first];
             self.warnings.push(Warning {
                 line: Some(line.number),
@@ -363,6 +399,33 @@ impl<'a> Assembler<'a> {
 
     /// Outside the objectives, a line belongs to a table, or else (but for a page number) to the
     /// running text.
+    /// A line of text standing apart (after a blank or another kind of line), short, not ending a
+    /// sentence, with a bullet right after it: the shape of a heading that was not recognized,
+    /// whose bullets are now read under the objective before.
+    fn looks_like_a_heading(&self, ui: usize, u: &Unit) -> bool {
+        const MAX_WORDS: usize = 20;
+        let text = self.lines[u.first].text.trim();
+        let words = text.split_whitespace().count();
+        let ends_sentence = text.ends_with(['.', ';', ':', ',', ')']);
+        let next_is_bullet = self.units[ui + 1..]
+            .iter()
+            .find(|n| n.kind != Kind::Blank)
+            .is_some_and(|n| matches!(n.kind, Kind::Bullet { .. }));
+        u.first == u.last && words <= MAX_WORDS && !ends_sentence && next_is_bullet
+    }
+
+    /// A bullet outside every objective after objectives began: an action lost to a heading that
+    /// was not found (or a section heading repeated mid-objective).
+    fn note_stray_bullet(&mut self, u: &Unit) {
+        if self.seen_objective {
+            self.reading.stray_bullets += 1;
+            let line = self.lines[u.first].number;
+            if self.reading.stray_sample.len() < Reading::SAMPLE {
+                self.reading.stray_sample.push(line);
+            }
+        }
+    }
+
     fn outside(&mut self, ui: usize, u: &Unit) {
         if self.table_line(u) {
             self.paragraphs.close();

@@ -53,6 +53,61 @@ pub struct Segmented {
     pub challenges: Vec<Paragraph>,
     pub footnotes: Vec<Footnote>,
     pub warnings: Vec<Warning>,
+    /// How well the document was read (see [`Reading`]).
+    pub reading: Reading,
+}
+
+/// How well a document's lines were taken in, for knowing when the reading is not sure: lines
+/// under objectives that belong to no action, bullets outside every objective once objectives
+/// began, and the order the objective headings came in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reading {
+    /// Non-blank lines under objective headings (bullets, sub-items, text).
+    pub body_lines: usize,
+    /// Of those, lines that belong to no action.
+    pub unassigned_lines: usize,
+    /// The first few of them (file line numbers).
+    pub unassigned_sample: Vec<u32>,
+    /// First-level bullets under objectives.
+    pub bullets: usize,
+    /// Bullets outside every objective after the first objective heading.
+    pub stray_bullets: usize,
+    /// The first few of them (file line numbers).
+    pub stray_sample: Vec<u32>,
+    /// The objective numbers of the headings, in the order they stand in the file.
+    pub heading_order: Vec<u32>,
+    /// Lines under objectives shaped like a heading that was not recognized (standing apart,
+    /// short, not ending a sentence, a bullet right after).
+    pub suspect_headings: usize,
+    /// The first few of them (file line numbers).
+    pub suspect_sample: Vec<u32>,
+}
+
+impl Reading {
+    /// How many line numbers a sample keeps.
+    pub const SAMPLE: usize = 5;
+
+    pub(crate) fn note_unassigned(&mut self, line: u32, lines: usize) {
+        self.unassigned_lines += lines;
+        if self.unassigned_sample.len() < Self::SAMPLE {
+            self.unassigned_sample.push(line);
+        }
+    }
+
+    pub(crate) fn note_suspect_heading(&mut self, line: u32) {
+        self.suspect_headings += 1;
+        if self.suspect_sample.len() < Self::SAMPLE {
+            self.suspect_sample.push(line);
+        }
+    }
+
+    /// Headings that come after a heading with a higher number.
+    pub fn headings_out_of_order(&self) -> usize {
+        self.heading_order
+            .windows(2)
+            .filter(|w| w[1] < w[0])
+            .count()
+    }
 }
 
 /// A paragraph of running text outside the objectives.
@@ -177,6 +232,7 @@ pub fn segment(doc: &Document, rules: &SegmentRules) -> Segmented {
         challenges: parts.challenges,
         footnotes: parts.footnotes,
         warnings: parts.warnings,
+        reading: parts.reading,
     }
 }
 
