@@ -1,7 +1,10 @@
 //! Word `.docx` input, read directly: the zip's `word/document.xml`, one line per paragraph.
 //! List items become bullets (level 0 "•", deeper levels indented, so that they are sub-items),
-//! table cells become lines, tabs and breaks are kept. Spans point into this text, as for PDFs.
+//! whether the paragraph is numbered itself (`w:numPr`) or through its style (`List Bullet`,
+//! `List Number`: numbering in `word/styles.xml`); table cells become lines, tabs and breaks are
+//! kept. Spans point into this text, as for PDFs.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 
 use quick_xml::events::Event;
@@ -30,14 +33,77 @@ pub fn docx_text(bytes: &[u8]) -> Result<String, String> {
             .read_to_string(&mut xml)
             .map_err(|e| format!("cannot read word/document.xml: {e}"))?;
     }
-    paragraphs(&xml)
+    let mut styles_xml = String::new();
+    if let Ok(f) = zip.by_name("word/styles.xml") {
+        f.take(64 << 20)
+            .read_to_string(&mut styles_xml)
+            .map_err(|e| format!("cannot read word/styles.xml: {e}"))?;
+    }
+    let list_styles = list_styles(&styles_xml)?;
+    paragraphs_with(&xml, &list_styles)
 }
 
+/// The paragraph styles that number their paragraphs (a `w:numPr` in the style), with the list
+/// level they give (`w:ilvl`, else 0).
+fn list_styles(xml: &str) -> Result<BTreeMap<String, u32>, String> {
+    let mut out = BTreeMap::new();
+    if xml.is_empty() {
+        return Ok(out);
+    }
+    let mut reader = Reader::from_str(xml);
+    let mut style: Option<String> = None;
+    let mut numbered = false;
+    let mut level = 0u32;
+    loop {
+        match reader.read_event() {
+            Err(e) => {
+                return Err(format!(
+                    "bad XML in word/styles.xml at byte {}: {e}",
+                    reader.buffer_position()
+                ))
+            }
+            Ok(Event::Eof) => break,
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "style" => {
+                style = attr(&e, "styleId");
+                numbered = false;
+                level = 0;
+            }
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
+                "numPr" => numbered = true,
+                "ilvl" => level = attr(&e, "val").and_then(|v| v.parse().ok()).unwrap_or(0),
+                "numId" if attr(&e, "val").as_deref() == Some("0") => numbered = false,
+                _ => {}
+            },
+            Ok(Event::End(e)) if e.local_name().as_ref() == "style" => {
+                if let (Some(id), true) = (style.take(), numbered) {
+                    out.insert(id, level);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The value of an attribute by its local name.
+fn attr(e: &quick_xml::events::BytesStart, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .map(|a| a.value.to_string())
+}
+
+#[cfg(test)]
 fn paragraphs(xml: &str) -> Result<String, String> {
+    paragraphs_with(xml, &BTreeMap::new())
+}
+
+fn paragraphs_with(xml: &str, list_styles: &BTreeMap<String, u32>) -> Result<String, String> {
     let mut reader = Reader::from_str(xml);
     let mut out = String::new();
     let mut para = String::new();
     let mut level: Option<u32> = None;
+    let mut style_level: Option<u32> = None;
     let mut in_text = false;
     let mut in_para = false;
     loop {
@@ -54,6 +120,7 @@ fn paragraphs(xml: &str) -> Result<String, String> {
                     in_para = true;
                     para.clear();
                     level = None;
+                    style_level = None;
                 }
                 "t" => in_text = true,
                 _ => {}
@@ -67,7 +134,11 @@ fn paragraphs(xml: &str) -> Result<String, String> {
                         .and_then(|a| a.value.parse().ok());
                     level = Some(v.unwrap_or(0));
                 }
+                "numId" if attr(&e, "val").as_deref() == Some("0") => level = Some(u32::MAX),
                 "numId" if level.is_none() => level = Some(0),
+                "pStyle" => {
+                    style_level = attr(&e, "val").and_then(|v| list_styles.get(&v).copied());
+                }
                 "tab" if in_para => para.push('\t'),
                 "br" | "cr" if in_para => para.push(' '),
                 _ => {}
@@ -99,6 +170,12 @@ fn paragraphs(xml: &str) -> Result<String, String> {
                 "p" => {
                     in_para = false;
                     let text = para.trim();
+                    // numId 0 takes a style's numbering off; else the paragraph's own, or its style's.
+                    let level = match level {
+                        Some(u32::MAX) => None,
+                        Some(l) => Some(l),
+                        None => style_level,
+                    };
                     match level {
                         Some(0) if !text.is_empty() => {
                             out.push_str("• ");

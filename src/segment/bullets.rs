@@ -134,13 +134,16 @@ pub fn infer(lines: &[&str], rules: &BulletInference) -> DocBullets {
         }
     }
     seen.retain(|_, indents| indents.len() >= rules.min_lines);
+    // Numbering opens actions only where it is the document's main opener (more lines than any
+    // glyph): a numbered list printed from Word, not a numbered table row among bullets.
     let is_number = |class: &str| class.starts_with('1');
-    let glyphs_present = seen
-        .keys()
-        .any(|c| !is_number(c) && !rules.sub_only.contains(c));
-    if glyphs_present || !rules.numbered {
-        seen.retain(|class, _| !is_number(class));
-    }
+    let most_glyph_lines = seen
+        .iter()
+        .filter(|(c, _)| !is_number(c) && !rules.sub_only.contains(c))
+        .map(|(_, v)| v.len())
+        .max()
+        .unwrap_or(0);
+    seen.retain(|class, v| !is_number(class) || (rules.numbered && v.len() > most_glyph_lines));
     let usual = |indents: &Vec<usize>| {
         let mut v = indents.clone();
         v.sort_unstable();
@@ -241,11 +244,15 @@ mod tests {
     }
 
     #[test]
-    fn numbering_opens_actions_only_without_glyph_bullets() {
+    fn numbering_opens_actions_only_where_it_is_the_main_opener() {
         let numbered = doc("8. uno\n9. dos\n10. tres\n");
         assert!(numbered.classify("11. cuatro", &rules()).is_some());
-        let with_glyphs = doc("● uno\n● dos\n● tres\n1. a\n2. b\n3. c\n");
+        let with_glyphs = doc("● uno\n● dos\n● tres\n● cuatro\n1. a\n2. b\n3. c\n");
         assert!(with_glyphs.classify("4. d", &rules()).is_none());
+        // Word's numbered list with bulleted sub-items: numbers first level, glyphs below.
+        let word = doc("1. uno\n    • a\n2. dos\n    • b\n3. tres\n    • c\n4. cuatro\n");
+        assert!(!word.classify("5. cinco", &rules()).unwrap().sub);
+        assert!(word.classify("    • d", &rules()).unwrap().sub);
     }
 
     #[test]

@@ -162,7 +162,7 @@ fn kind_at(
         return objective_heading(rules, lines, h);
     }
     if let Some(c) = layout.section_start.captures(text) {
-        return section_heading(layout, lines, i, &c);
+        return section_heading(rules, lines, i, &c);
     }
     if let Some(c) = layout.footnote_start.captures(text) {
         let number = c["number"].parse::<u32>().unwrap_or(0);
@@ -210,12 +210,14 @@ fn objective_heading(rules: &LineRules, lines: &[Line], h: &HeadingMatch) -> (Ki
 }
 
 /// "IV. TITLE…": continuation lines in capitals, possibly with one blank line between them.
+/// An objective heading in capitals is never part of it.
 fn section_heading(
-    layout: &Layout,
+    rules: &LineRules,
     lines: &[Line],
     i: usize,
     c: &regex::Captures,
 ) -> (Kind, usize) {
+    let layout = rules.layout;
     let number = c["number"].to_string();
     let mut title = c
         .name("title")
@@ -234,7 +236,10 @@ fn section_heading(
             }
             break;
         }
-        if !layout.section_continuation.is_match(&l.text) || starts_page(layout, l) {
+        if !layout.section_continuation.is_match(&l.text)
+            || starts_page(layout, l)
+            || rules.is_heading(j)
+        {
             break;
         }
         title.push(' ');
