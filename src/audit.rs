@@ -202,7 +202,7 @@ impl CheckId {
             CheckId::TotalPrograms => &["fewer_severity"],
             CheckId::PeriodOutsideWindow => &["include_context_periods"],
             CheckId::NearDuplicate => &["threshold"],
-            CheckId::ReadingUnassignedText => &["max_share"],
+            CheckId::ReadingUnassignedText => &["max_share", "min_lines"],
             CheckId::ReadingHeadingOrder => &["max_out_of_order"],
             CheckId::ReadingMissingHeadings => &["min_headings"],
             _ => &[],
@@ -1288,7 +1288,9 @@ fn reading_checks(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
     let lines = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
     if let Some(c) = a.check(CheckId::ReadingUnassignedText) {
         let max = c.float("max_share", 0.02);
-        if r.unassigned_lines > 0 && r.unassigned_lines as f64 > max * r.body_lines as f64 {
+        let min_lines = c.float("min_lines", 3.0) as usize;
+        if r.unassigned_lines >= min_lines && r.unassigned_lines as f64 > max * r.body_lines as f64
+        {
             flags.push(flag(
                 CheckId::ReadingUnassignedText,
                 c,

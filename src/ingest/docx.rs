@@ -44,7 +44,7 @@ pub fn docx_text(bytes: &[u8]) -> Result<String, String> {
 }
 
 /// The paragraph styles that number their paragraphs (a `w:numPr` in the style), with the list
-/// level they give (`w:ilvl`, else 0).
+/// level they give (`w:ilvl`; else the digit that ends the style's id, "ListBullet2" → 1; else 0).
 fn list_styles(xml: &str) -> Result<BTreeMap<String, u32>, String> {
     let mut out = BTreeMap::new();
     if xml.is_empty() {
@@ -53,7 +53,7 @@ fn list_styles(xml: &str) -> Result<BTreeMap<String, u32>, String> {
     let mut reader = Reader::from_str(xml);
     let mut style: Option<String> = None;
     let mut numbered = false;
-    let mut level = 0u32;
+    let mut level: Option<u32> = None;
     loop {
         match reader.read_event() {
             Err(e) => {
@@ -66,17 +66,24 @@ fn list_styles(xml: &str) -> Result<BTreeMap<String, u32>, String> {
             Ok(Event::Start(e)) if e.local_name().as_ref() == "style" => {
                 style = attr(&e, "styleId");
                 numbered = false;
-                level = 0;
+                level = None;
             }
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
                 "numPr" => numbered = true,
-                "ilvl" => level = attr(&e, "val").and_then(|v| v.parse().ok()).unwrap_or(0),
+                "ilvl" => level = attr(&e, "val").and_then(|v| v.parse().ok()),
                 "numId" if attr(&e, "val").as_deref() == Some("0") => numbered = false,
                 _ => {}
             },
             Ok(Event::End(e)) if e.local_name().as_ref() == "style" => {
                 if let (Some(id), true) = (style.take(), numbered) {
-                    out.insert(id, level);
+                    // Without an ilvl, Word's "List Bullet 2" style is the second level.
+                    let by_name = id
+                        .chars()
+                        .last()
+                        .and_then(|c| c.to_digit(10))
+                        .filter(|&d| d >= 2)
+                        .map_or(0, |d| d - 1);
+                    out.insert(id, level.unwrap_or(by_name));
                 }
             }
             _ => {}
@@ -199,6 +206,29 @@ fn paragraphs_with(xml: &str, list_styles: &BTreeMap<String, u32>) -> Result<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_styles_number_their_paragraphs_at_their_level() {
+        let styles = r#"<w:styles xmlns:w="x">
+<w:style w:styleId="ListBullet"><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style>
+<w:style w:styleId="ListBullet2"><w:pPr><w:numPr><w:numId w:val="2"/></w:numPr></w:pPr></w:style>
+<w:style w:styleId="Heading1"><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style>
+</w:styles>"#;
+        let ls = list_styles(styles).unwrap();
+        assert_eq!(ls.get("ListBullet"), Some(&0));
+        assert_eq!(ls.get("ListBullet2"), Some(&1));
+        assert_eq!(ls.get("Heading1"), None);
+        let xml = r#"<w:document xmlns:w="x"><w:body>
+<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Abordar y reducir las vulnerabilidades en la migración</w:t></w:r></w:p>
+<w:p><w:pPr><w:pStyle w:val="ListBullet"/></w:pPr><w:r><w:t>Se atendieron 10 casos.</w:t></w:r></w:p>
+<w:p><w:pPr><w:pStyle w:val="ListBullet2"/></w:pPr><w:r><w:t>De ellos, 4 en Chiapas.</w:t></w:r></w:p>
+<w:p><w:pPr><w:pStyle w:val="ListBullet"/><w:numPr><w:numId w:val="0"/></w:numPr></w:pPr><w:r><w:t>Sin numeración.</w:t></w:r></w:p>
+</w:body></w:document>"#;
+        assert_eq!(
+            paragraphs_with(xml, &ls).unwrap(),
+            "Abordar y reducir las vulnerabilidades en la migración\n• Se atendieron 10 casos.\n    • De ellos, 4 en Chiapas.\nSin numeración.\n"
+        );
+    }
 
     #[test]
     fn paragraphs_lists_and_entities() {
