@@ -60,11 +60,52 @@ pub(crate) fn repeated_bands<'a>(
         .collect()
 }
 
+/// Whether a band key is a page number: digits with separators ("#", "- # -", "##/##"), or
+/// with the words of "Página 3 de 40" / "Page 3 of 40".
+fn is_page_number(key: &str) -> bool {
+    const WORDS: [&str; 7] = ["página", "pagina", "pág.", "pág", "page", "de", "of"];
+    key.contains('#')
+        && key
+            .split_whitespace()
+            .filter(|w| !WORDS.contains(&w.to_lowercase().as_str()))
+            .all(|w| {
+                w.chars()
+                    .all(|c| matches!(c, '#' | '-' | '/' | '|' | '.' | '–' | '·'))
+            })
+}
+
 /// Whether a piece is a running header or footer (its key in `running`) or a page number (only
 /// digits, spaces and dashes), in a band of a page of height `h`.
 pub(super) fn is_running_text(piece: &Piece, h: f64, running: &[String], p: &PdfParams) -> bool {
     let key = band_key(&piece.text);
-    let page_number = key.chars().all(|c| c == '#' || c == ' ' || c == '-');
+    let page_number = is_page_number(&key);
     (may_run(&piece.text, piece.y, h, p) && running.contains(&key))
         || (in_band(piece.y, h, p) && page_number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers_in_their_common_forms() {
+        for t in [
+            "12",
+            "- 12 -",
+            "11/13",
+            "Página 3 de 37",
+            "Page 3 of 40",
+            "pág. 7",
+        ] {
+            assert!(is_page_number(&band_key(t)), "{t}");
+        }
+        for t in [
+            "Informe Ejecutivo 2021",
+            "11/16/21, 10:30 AM",
+            "—",
+            "Capítulo 3",
+        ] {
+            assert!(!is_page_number(&band_key(t)), "{t}");
+        }
+    }
 }
