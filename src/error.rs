@@ -48,7 +48,7 @@ pub enum InputError {
     Docx { path: String, reason: String },
     #[error("{path}: cannot read the PDF: {reason}")]
     PdfUnreadable { path: String, reason: String },
-    #[error("{path}: no objective headings found (checked {lines} lines against objective_heading.start in {rules}); is this a report of this family?")]
+    #[error("{path}: no objective headings found (checked {lines} lines against the objectives catalog, {rules}); is this a report of this family?")]
     NoObjectives {
         path: String,
         lines: usize,

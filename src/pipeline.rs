@@ -27,7 +27,7 @@ fn finish(source: ingest::Source, rules: &Profile) -> Result<Extracted, InputErr
         return Err(InputError::NoObjectives {
             path: source.file.clone(),
             lines: doc.lines.len(),
-            rules: rules.dir.join("layout.toml").display().to_string(),
+            rules: rules.dir.join("objectives.toml").display().to_string(),
         });
     }
     Ok(extract::extract(&doc, &seg, &rules.extract))

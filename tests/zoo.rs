@@ -17,23 +17,23 @@ use informe::{process_file, Extracted, Rules};
 
 /// Per file: the lowest share (percent) of actions in the right objective this build must reach.
 const FLOORS: &[(&str, f64)] = &[
-    ("lo-sidebox", 97.0),
-    ("chromium-bands", 0.0),
+    ("lo-sidebox", 100.0),
+    ("chromium-bands", 98.0),
     ("docx-numbered", 100.0),
-    ("txt-cp1252-numbered-headings", 0.0),
-    ("txt-utf16-obj-abbrev", 0.0),
-    ("lo-heading-above-wrapped", 0.0),
-    ("txt-english-headings", 0.0),
-    ("lo-twocol-bands", 39.0),
-    ("chromium-heading-above", 0.0),
-    ("docx-numbered-lo", 0.0),
-    ("docx-title-only", 0.0),
-    ("txt-cp1252-question-bullets", 0.0),
+    ("txt-cp1252-numbered-headings", 100.0),
+    ("txt-utf16-obj-abbrev", 100.0),
+    ("lo-heading-above-wrapped", 100.0),
+    ("txt-english-headings", 100.0),
+    ("lo-twocol-bands", 98.0),
+    ("chromium-heading-above", 100.0),
+    ("docx-numbered-lo", 100.0),
+    ("docx-title-only", 100.0),
+    ("txt-cp1252-question-bullets", 100.0),
     ("txt-utf8-stray-bytes", 100.0),
-    ("txt-uppercase-dash", 0.0),
-    ("agency-inm", 0.0),
-    ("agency-comar", 0.0),
-    ("agency-stps", 0.0),
+    ("txt-uppercase-dash", 100.0),
+    ("agency-inm", 100.0),
+    ("agency-comar", 100.0),
+    ("agency-stps", 100.0),
 ];
 
 const KEY_CHARS: usize = 35;
@@ -155,7 +155,7 @@ fn every_zoo_file_reaches_its_floor_with_the_text_paths_figures() {
                 file.id
             ));
         }
-        if floor >= 99.0 && no_activities != file.no_activities {
+        if floor >= 98.0 && no_activities != file.no_activities {
             problems.push(format!(
                 "{}: no activities {no_activities:?}, expected {:?}",
                 file.id, file.no_activities
@@ -166,7 +166,7 @@ fn every_zoo_file_reaches_its_floor_with_the_text_paths_figures() {
             let text_found = matches(&file.actions, &text);
             for ((t, m), tm) in file.actions.iter().zip(&found).zip(&text_found) {
                 if let (Some(i), Some(j)) = (m, tm) {
-                    if ex.actions[*i].objective == t.objective && floor >= 99.0 {
+                    if ex.actions[*i].objective == t.objective && floor >= 98.0 {
                         let (got, want) = (figures(&ex, *i), figures(&text, *j));
                         if got != want {
                             problems.push(format!(

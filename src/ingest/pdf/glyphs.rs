@@ -197,13 +197,14 @@ pub(super) fn place_glyphs(
             continue;
         }
         let (dx, dy) = display.point(g.x, g.y);
-        let bbox = displayed_box(page, g, dx, dy, display.angle(g), params);
+        let advance = advance_of(raw, seq, params);
+        let bbox = displayed_box(page, g, advance, dx, dy, display.angle(g), params);
         let (rx, ry) = display.to_reading(dominant, dx, dy);
         glyphs.push(Glyph {
             text: g.text.clone(),
             x: rx,
             y: ry,
-            w: g.advance.abs(),
+            w: advance,
             size: g.size,
             bbox,
             seq,
@@ -224,15 +225,38 @@ pub(super) fn place_glyphs(
 
 /// The displayed box of a glyph whose baseline starts at (dx, dy) and runs at `angle` degrees:
 /// from its start to the end of its advance, raised by the ascent and lowered by the descent.
-fn displayed_box(page: u32, g: &RawGlyph, dx: f64, dy: f64, angle: i32, p: &PdfParams) -> BBox {
+fn displayed_box(
+    page: u32,
+    g: &RawGlyph,
+    advance: f64,
+    dx: f64,
+    dy: f64,
+    angle: i32,
+    p: &PdfParams,
+) -> BBox {
     let rad = (angle as f64).to_radians();
-    let (ex, ey) = (dx + g.advance * rad.cos(), dy - g.advance * rad.sin());
+    let (ex, ey) = (dx + advance * rad.cos(), dy - advance * rad.sin());
     BBox {
         page,
         x0: dx.min(ex) as f32,
         y0: (dy.min(ey) - g.size * p.glyph_ascent) as f32,
         x1: dx.max(ex) as f32,
         y1: (dy.max(ey) + g.size * p.glyph_descent) as f32,
+    }
+}
+
+/// A glyph's advance: pdf-extract's width when it knows it; for a glyph it reports as zero wide
+/// (a font whose widths it misreads), the distance to the next glyph of the content stream when
+/// that one follows it closely on its line, else `unknown_advance` font sizes.
+fn advance_of(raw: &[RawGlyph], seq: usize, p: &PdfParams) -> f64 {
+    let g = &raw[seq];
+    if g.advance.abs() > p.known_advance_min * g.size {
+        return g.advance.abs();
+    }
+    let next = raw.get(seq + 1).map(|n| ((n.x - g.x).hypot(n.y - g.y), n));
+    match next {
+        Some((d, n)) if d > 0.0 && d <= g.size && (n.y - g.y).abs() < p.baseline_tolerance => d,
+        _ => p.unknown_advance * g.size,
     }
 }
 

@@ -23,6 +23,10 @@ pub struct PdfParams {
     pub glyph_ascent: f64,
     /// Depth of a glyph's box below its baseline (× font size).
     pub glyph_descent: f64,
+    /// A glyph narrower than this (× font size) has an unknown width (a misread font) …
+    pub known_advance_min: f64,
+    /// … and, unless the next glyph shows it, is taken this wide (× font size).
+    pub unknown_advance: f64,
     /// Fewest glyphs for a page to count as collapsed onto one baseline (count).
     pub collapsed_min_glyphs: usize,
     /// Glyphs this close to the first glyph's baseline are on it (points).
