@@ -178,12 +178,24 @@ impl Catalog {
         }
         if let Some(c) = self.headings.head.captures(line) {
             let number: u32 = c.name("number")?.as_str().parse().ok()?;
+            let has_word = c.name("word").is_some_and(|m| !m.as_str().is_empty());
+            let title = c.name("title").map_or("", |m| m.as_str());
             if self.resolve(number).is_some() {
-                let has_word = c.name("word").is_some_and(|m| !m.as_str().is_empty());
-                let title = c.name("title").map_or("", |m| m.as_str());
                 if let Some(h) = self.numbered(lines, i, number, title, has_word) {
                     return Some(h);
                 }
+            } else if has_word && words(title).len() <= self.headings.max_words {
+                // "Objetivo 24.": a heading of an objective the catalog does not have; the
+                // segmenter reports it and keeps its lines out of every objective.
+                return Some(HeadingMatch {
+                    first: i,
+                    last: i,
+                    number,
+                    title: clean_title(title),
+                    style: Style::Word,
+                    title_share: 0.0,
+                    title_names: None,
+                });
             }
         }
         self.title_only(lines, i)

@@ -145,7 +145,7 @@ fn running_footers_and_page_numbers_are_removed() {
             let mut pieces: Vec<Piece> = (1..=3)
                 .map(|k| {
                     let text = format!("Texto del cuerpo, página {n}, línea {k}.");
-                    piece(&text, 72.0, 400.0, 88.0 + 12.0 * k as f64)
+                    piece(&text, 72.0, 400.0, 300.0 + 12.0 * k as f64)
                 })
                 .collect();
             let footer = format!("Informe Ejecutivo 2021 — Página {n}");
