@@ -111,6 +111,9 @@ pub struct PdfParams {
     pub gutter_max_crossing_percent: usize,
     /// A gutter is at least this wide (points).
     pub gutter_min_width: f64,
+    /// A bullet glyph left of the gutter's center goes with the text right of it when that text
+    /// starts within this distance (× font size).
+    pub bullet_text_gap: f64,
     /// A gutter's center lies right of this share of the page width (share of width).
     pub gutter_min_x: f64,
     /// A gutter's center lies left of this share of the page width (share of width).

@@ -54,10 +54,17 @@ pub(crate) fn repeated_bands<'a>(
     counts
         .into_iter()
         .filter(|(k, c)| {
-            *c >= p.running_min_pages && *c * 100 >= n * p.running_min_percent && !k.is_empty()
+            *c >= p.running_min_pages
+                && *c * 100 >= n * p.running_min_percent
+                && has_word_or_number(k)
         })
         .map(|(k, _)| k)
         .collect()
+}
+
+/// A bullet glyph or a rule that opens many pages is content, not a header or footer.
+fn has_word_or_number(key: &str) -> bool {
+    key.chars().any(|c| c.is_alphanumeric() || c == '#')
 }
 
 /// Whether a band key is a page number: digits with separators ("#", "- # -", "##/##"), or

@@ -166,6 +166,51 @@ impl Crossings {
     }
 }
 
+/// Which side of x = `center` a piece stands on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Left,
+    Right,
+    Across,
+}
+
+/// The side of each piece. A bullet glyph that hangs left of the center goes with the text it
+/// leads when that text, on its line, starts right of the center within `bullet_text_gap` font
+/// sizes (a right column's bullets hang into the gutter).
+fn sides_at(body: &[Piece], center: f64, lines: &BodyLines, p: &PdfParams) -> Vec<Side> {
+    let side = |x: &Piece| {
+        if x.x1 <= center {
+            Side::Left
+        } else if x.x0 >= center {
+            Side::Right
+        } else {
+            Side::Across
+        }
+    };
+    let mut sides: Vec<Side> = body.iter().map(side).collect();
+    for (i, piece) in body.iter().enumerate() {
+        if sides[i] != Side::Left || !is_glyph_only(&piece.text) {
+            continue;
+        }
+        let led = (0..body.len())
+            .filter(|&j| lines.line_of[j] == lines.line_of[i] && body[j].x0 > piece.x1)
+            .min_by(|&a, &b| body[a].x0.total_cmp(&body[b].x0));
+        if let Some(j) = led {
+            let gap = body[j].x0 - piece.x1;
+            if sides[j] == Side::Right && gap <= p.bullet_text_gap * piece.size.max(p.min_font_size) {
+                sides[i] = Side::Right;
+            }
+        }
+    }
+    sides
+}
+
+/// A piece that is one glyph that is not a letter or digit (a bullet).
+fn is_glyph_only(text: &str) -> bool {
+    let mut chars = text.trim().chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if !c.is_alphanumeric())
+}
+
 /// Inclusive index spans merged where they touch or overlap, in order.
 fn union_of_spans(mut spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
     spans.sort_unstable();
@@ -200,16 +245,15 @@ impl Columns {
     /// it, or its pieces on either side are closer than `gutter_min_width`, as the letters of a
     /// letter-spaced title are) is kept whole, across.
     fn split_at(body: &[Piece], center: f64, lines: &BodyLines, p: &PdfParams) -> Columns {
+        let sides = sides_at(body, center, lines, p);
         let mut left_end = vec![f64::MIN; lines.count];
         let mut right_start = vec![f64::MAX; lines.count];
         let mut crosses = vec![false; lines.count];
-        for (piece, &l) in body.iter().zip(&lines.line_of) {
-            if piece.x1 <= center {
-                left_end[l] = left_end[l].max(piece.x1);
-            } else if piece.x0 >= center {
-                right_start[l] = right_start[l].min(piece.x0);
-            } else {
-                crosses[l] = true;
+        for ((piece, &l), side) in body.iter().zip(&lines.line_of).zip(&sides) {
+            match side {
+                Side::Left => left_end[l] = left_end[l].max(piece.x1),
+                Side::Right => right_start[l] = right_start[l].min(piece.x0),
+                Side::Across => crosses[l] = true,
             }
         }
         let across_line =
@@ -219,10 +263,10 @@ impl Columns {
             right: Vec::new(),
             across: Vec::new(),
         };
-        for (piece, &l) in body.iter().zip(&lines.line_of) {
+        for ((piece, &l), side) in body.iter().zip(&lines.line_of).zip(&sides) {
             if across_line(l) {
                 cols.across.push(piece.clone());
-            } else if piece.x1 <= center {
+            } else if *side == Side::Left {
                 cols.left.push(piece.clone());
             } else {
                 cols.right.push(piece.clone());
