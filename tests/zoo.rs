@@ -23,7 +23,7 @@ const FLOORS: &[(&str, f64)] = &[
     ("txt-utf16-obj-abbrev", 100.0),
     ("lo-heading-above-wrapped", 100.0),
     ("txt-english-headings", 100.0),
-    ("lo-twocol-bands", 98.0),
+    ("lo-twocol-bands", 100.0),
     ("chromium-heading-above", 100.0),
     ("docx-numbered-lo", 100.0),
     ("docx-title-only", 100.0),
@@ -36,15 +36,15 @@ const FLOORS: &[(&str, f64)] = &[
 ];
 
 /// Per file: actions read in the right objective whose figures may still differ from the text
-/// path's (the goal is none). lo-sidebox and docx-numbered-lo read the sub-items of the 2021
-/// report's repatriation flights as actions of their own (the glyph stands at the text's start,
-/// not right of it); the two-column PDFs lose a bullet glyph at a column break, so two actions
-/// are read as one.
+/// path's (the goal is none). Three PDFs read the sub-items of the 2021 report's repatriation
+/// flights (after a lead line ending in a colon, their glyph at the text's start) as actions of
+/// their own, so the action above them loses their figures; chromium-bands reads two columns'
+/// first lines of one slab as one line.
 const FIGURE_DIFFS: &[(&str, usize)] = &[
     ("chromium-bands", 2),
     ("docx-numbered-lo", 1),
     ("lo-sidebox", 1),
-    ("lo-twocol-bands", 3),
+    ("lo-twocol-bands", 1),
 ];
 
 const KEY_CHARS: usize = 35;

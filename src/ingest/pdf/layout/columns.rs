@@ -197,7 +197,8 @@ fn sides_at(body: &[Piece], center: f64, lines: &BodyLines, p: &PdfParams) -> Ve
             .min_by(|&a, &b| body[a].x0.total_cmp(&body[b].x0));
         if let Some(j) = led {
             let gap = body[j].x0 - piece.x1;
-            if sides[j] == Side::Right && gap <= p.bullet_text_gap * piece.size.max(p.min_font_size) {
+            if sides[j] == Side::Right && gap <= p.bullet_text_gap * piece.size.max(p.min_font_size)
+            {
                 sides[i] = Side::Right;
             }
         }
