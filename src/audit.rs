@@ -140,10 +140,12 @@ pub enum CheckId {
     ReadingMissingHeadings,
     ReadingNoActions,
     ReadingSuspectHeadings,
+    ReadingMergedLines,
+    ReadingItemsAfterLead,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 21] = [
+    pub const ALL: [CheckId; 23] = [
         CheckId::BreakdownSum,
         CheckId::SubsetExceedsTotal,
         CheckId::ShareMismatch,
@@ -165,6 +167,8 @@ impl CheckId {
         CheckId::ReadingMissingHeadings,
         CheckId::ReadingNoActions,
         CheckId::ReadingSuspectHeadings,
+        CheckId::ReadingMergedLines,
+        CheckId::ReadingItemsAfterLead,
     ];
 
     /// The id as written in audit.toml and in flags.
@@ -191,6 +195,8 @@ impl CheckId {
             CheckId::ReadingMissingHeadings => "reading_missing_headings",
             CheckId::ReadingNoActions => "reading_no_actions",
             CheckId::ReadingSuspectHeadings => "reading_suspect_headings",
+            CheckId::ReadingMergedLines => "reading_merged_lines",
+            CheckId::ReadingItemsAfterLead => "reading_items_after_lead",
         }
     }
 
@@ -224,6 +230,8 @@ impl CheckId {
                 | CheckId::ReadingMissingHeadings
                 | CheckId::ReadingNoActions
                 | CheckId::ReadingSuspectHeadings
+                | CheckId::ReadingMergedLines
+                | CheckId::ReadingItemsAfterLead
         )
     }
 
@@ -1379,6 +1387,36 @@ fn reading_checks(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
                 ),
                 lines(&r.suspect_sample),
                 r.suspect_sample.first().copied(),
+            ));
+        }
+    }
+    if let Some(c) = a.check(CheckId::ReadingMergedLines) {
+        if r.merged_lines > 0 {
+            flags.push(flag(
+                CheckId::ReadingMergedLines,
+                c,
+                format!(
+                    "{} líneas de viñeta llevan otra viñeta a media línea (¿dos columnas leídas como una?): líneas {}.",
+                    r.merged_lines,
+                    lines(&r.merged_sample)
+                ),
+                lines(&r.merged_sample),
+                r.merged_sample.first().copied(),
+            ));
+        }
+    }
+    if let Some(c) = a.check(CheckId::ReadingItemsAfterLead) {
+        if r.after_lead > 0 {
+            flags.push(flag(
+                CheckId::ReadingItemsAfterLead,
+                c,
+                format!(
+                    "{} viñetas siguen a una línea de la acción anterior que termina en dos puntos y se leyeron como acciones propias (¿son incisos de esa acción?): líneas {}.",
+                    r.after_lead,
+                    lines(&r.after_lead_sample)
+                ),
+                lines(&r.after_lead_sample),
+                r.after_lead_sample.first().copied(),
             ));
         }
     }

@@ -237,6 +237,8 @@ impl<'a> Assembler<'a> {
             Region::Objective(n) => {
                 self.reading.body_lines += u.last - u.first + 1;
                 self.reading.bullets += 1;
+                self.note_inner_bullet(u, marker);
+                self.note_after_lead(u);
                 self.close_action();
                 self.action = Some(OpenAction::new(
                     self.layout,
@@ -412,6 +414,36 @@ impl<'a> Assembler<'a> {
             .find(|n| n.kind != Kind::Blank)
             .is_some_and(|n| matches!(n.kind, Kind::Bullet { .. }));
         u.first == u.last && words <= MAX_WORDS && !ends_sentence && next_is_bullet
+    }
+
+    /// A first-level bullet right after an action's line of text that ends with a colon ("Durante
+    /// el periodo…:"): most likely an item of that action, read as an action of its own.
+    fn note_after_lead(&mut self, u: &Unit) {
+        let Some(prev) = self.prev_content else {
+            return;
+        };
+        let p = &self.units[prev];
+        let lead = p.kind == Kind::Text
+            && self.action.is_some()
+            && self.lines[p.last].text.trim_end().ends_with(':');
+        if lead {
+            self.reading.note_after_lead(self.lines[u.first].number);
+        }
+    }
+
+    /// A bullet line that holds its own glyph again mid-line ("▪ … Estándar ▪ El proyecto …"):
+    /// two columns read as one line.
+    fn note_inner_bullet(&mut self, u: &Unit, marker: &str) {
+        let Some(glyph) = marker.chars().next().filter(|c| !c.is_alphanumeric()) else {
+            return;
+        };
+        let text = self.lines[u.first].text.trim_start();
+        let inner = text.char_indices().skip(1).any(|(i, c)| {
+            c == glyph && text[..i].ends_with(' ') && text[i..].chars().nth(1) == Some(' ')
+        });
+        if inner {
+            self.reading.note_merged_line(self.lines[u.first].number);
+        }
     }
 
     /// A bullet outside every objective after objectives began: an action lost to a heading that

@@ -81,6 +81,19 @@ pub struct Reading {
     pub suspect_headings: usize,
     /// The first few of them (file line numbers).
     pub suspect_sample: Vec<u32>,
+    /// First-level bullets right after an action's line ending in a colon (items of that action
+    /// read as actions).
+    #[serde(default)]
+    pub after_lead: usize,
+    /// The first few of them (file line numbers).
+    #[serde(default)]
+    pub after_lead_sample: Vec<u32>,
+    /// Bullet lines that hold their glyph again mid-line (two columns read as one line).
+    #[serde(default)]
+    pub merged_lines: usize,
+    /// The first few of them (file line numbers).
+    #[serde(default)]
+    pub merged_sample: Vec<u32>,
 }
 
 impl Reading {
@@ -91,6 +104,20 @@ impl Reading {
         self.unassigned_lines += lines;
         if self.unassigned_sample.len() < Self::SAMPLE {
             self.unassigned_sample.push(line);
+        }
+    }
+
+    pub(crate) fn note_after_lead(&mut self, line: u32) {
+        self.after_lead += 1;
+        if self.after_lead_sample.len() < Self::SAMPLE {
+            self.after_lead_sample.push(line);
+        }
+    }
+
+    pub(crate) fn note_merged_line(&mut self, line: u32) {
+        self.merged_lines += 1;
+        if self.merged_sample.len() < Self::SAMPLE {
+            self.merged_sample.push(line);
         }
     }
 
