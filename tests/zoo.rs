@@ -168,6 +168,17 @@ fn every_zoo_file_reaches_its_floor_with_the_text_paths_figures() {
                 file.id
             ));
         }
+        // Never a silent wrong answer: a file not read exactly (an action in the wrong objective
+        // or missing, or an action that is not one) must be `review`.
+        let extra = ex.actions.len() - found.iter().filter(|m| m.is_some()).count();
+        let flags = audit(&ex, &rules, None);
+        if (right < file.actions.len() || extra > 0) && needs_review(&flags).is_none() {
+            problems.push(format!(
+                "{}: {right}/{} right and {extra} extra actions, but not to review",
+                file.id,
+                file.actions.len()
+            ));
+        }
         if floor >= 98.0 && no_activities != file.no_activities {
             problems.push(format!(
                 "{}: no activities {no_activities:?}, expected {:?}",
