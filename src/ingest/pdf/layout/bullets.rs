@@ -25,6 +25,8 @@ struct List {
     cont_x: Option<f64>,
     /// Whether text belongs to a list item (no heading since the last bullet).
     in_list: bool,
+    /// Whether the last line of text ends with a colon (a lead: "Durante el periodo…:").
+    lead: bool,
 }
 
 impl List {
@@ -35,6 +37,7 @@ impl List {
             sub_x: None,
             cont_x: None,
             in_list: true,
+            lead: false,
         }
     }
 
@@ -56,7 +59,8 @@ impl List {
                 .is_some_and(|t| x0 > t + p.sub_bullet_indent * size)
             || self
                 .cont_x
-                .is_some_and(|c| x0 > c + p.sub_bullet_past_text * size);
+                .is_some_and(|c| x0 > c + p.sub_bullet_past_text * size)
+            || (self.lead && self.cont_x.is_some_and(|c| x0 >= c - p.sub_bullet_align));
         if sub {
             self.sub_x = Some(x0);
         } else {
@@ -65,11 +69,14 @@ impl List {
             self.cont_x = None;
         }
         self.in_list = true;
+        self.lead = false;
         sub
     }
 
-    /// A line of text at `x0`: left of the nested bullets it ends their list.
-    fn text(&mut self, x0: f64, p: &PdfParams) {
+    /// A line of text at `x0`: left of the nested bullets it ends their list. `lead`: it ends
+    /// with a colon, so bullets that stand at its start are its items.
+    fn text(&mut self, x0: f64, lead: bool, p: &PdfParams) {
+        self.lead = lead;
         if self.sub_x.is_some_and(|x| x0 < x - p.sub_bullet_align) {
             self.sub_x = None;
         }
@@ -80,9 +87,9 @@ impl List {
 }
 
 /// Marks the bullets of nested lists in one column, in reading order. A bullet is nested when it
-/// stands in line with the nested bullet before it, right of the column's first-level bullet, or
+/// stands in line with the nested bullet before it, right of the column's first-level bullet,
 /// right of the text of the list item before it (which, at the top of a page, is the item that
-/// the previous page left open). A heading ends the list. `size` is the body font size.
+/// the previous page left open), or at that text's start after a line ending with a colon. A heading ends the list. `size` is the body font size.
 pub(super) fn mark_sub_bullets(group: &mut [Piece], layout: &IngestRules, size: f64) {
     let p = &layout.pdf;
     let mut list = List::open();
@@ -92,7 +99,7 @@ pub(super) fn mark_sub_bullets(group: &mut [Piece], layout: &IngestRules, size: 
         } else if layout.objective_start.is_match(&piece.text) {
             list = List::ended();
         } else {
-            list.text(piece.x0, p);
+            list.text(piece.x0, piece.text.trim_end().ends_with(':'), p);
         }
     }
 }
