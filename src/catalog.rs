@@ -34,6 +34,7 @@ struct HeadingsSpec {
     min_line_share: f64,
     min_number_title_share: f64,
     min_title_share: f64,
+    min_styled_title_share: f64,
     title_opening_words: usize,
     min_objectives_for_style: usize,
     max_words: usize,
@@ -155,6 +156,7 @@ fn heading_rules(path: &Path, h: HeadingsSpec) -> Result<HeadingRules, RulesErro
         ("min_line_share", h.min_line_share),
         ("min_number_title_share", h.min_number_title_share),
         ("min_title_share", h.min_title_share),
+        ("min_styled_title_share", h.min_styled_title_share),
     ] {
         if !(0.0..=1.0).contains(&share) {
             return Err(RulesError::new(
@@ -178,6 +180,7 @@ fn heading_rules(path: &Path, h: HeadingsSpec) -> Result<HeadingRules, RulesErro
         min_line_share: h.min_line_share,
         min_number_title_share: h.min_number_title_share,
         min_title_share: h.min_title_share,
+        min_styled_title_share: h.min_styled_title_share,
         title_opening_words: h.title_opening_words,
         min_objectives_for_style: h.min_objectives_for_style,
         max_words: h.max_words,

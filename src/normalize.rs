@@ -33,6 +33,9 @@ pub struct Document {
     /// What decoding repaired (from ingest), for the run's warnings.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// Indices into `lines` that the file's structure marks as headings (Word heading styles).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub styled_headings: Vec<usize>,
 }
 
 /// One line of the file, NFC-normalized, without its line ending and trailing white space.
@@ -158,6 +161,7 @@ pub fn normalize(source: &Source) -> Document {
         lines,
         pdf: source.pdf.clone(),
         warnings: source.warnings.clone(),
+        styled_headings: source.heading_lines.clone(),
     }
 }
 

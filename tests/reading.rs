@@ -92,3 +92,71 @@ fn windows_1252_text_stays_windows_1252() {
     assert!(ex.actions[0].text.contains("atención"));
     assert!(ex.warnings.is_empty(), "{:?}", ex.warnings);
 }
+
+/// A minimal .docx: paragraphs with a style each (`Heading2` or `ListBullet`), styles.xml saying
+/// which style numbers its paragraphs.
+fn docx(paragraphs: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut body = String::new();
+    for (style, text) in paragraphs {
+        body.push_str(&format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#
+        ));
+    }
+    let ns = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+    let document =
+        format!(r#"<?xml version="1.0"?><w:document {ns}><w:body>{body}</w:body></w:document>"#);
+    let styles = format!(
+        r#"<?xml version="1.0"?><w:styles {ns}><w:style w:styleId="Heading2"><w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style><w:style w:styleId="ListBullet"><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style></w:styles>"#
+    );
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default();
+        for (name, xml) in [
+            ("word/document.xml", &document),
+            ("word/styles.xml", &styles),
+        ] {
+            zip.start_file(name, opts).unwrap();
+            zip.write_all(xml.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    out.into_inner()
+}
+
+#[test]
+fn word_heading_styles_are_evidence_for_abridged_or_reworded_titles() {
+    let rules = Rules::load(Path::new("rules/gcm")).unwrap();
+    let bytes = docx(&[
+        ("Heading2", "Vulnerabilidades en la migración"),
+        (
+            "ListBullet",
+            "Se atendieron 1,234 personas migrantes en Chiapas.",
+        ),
+        ("Heading2", "Gestión integrada de las fronteras"),
+        ("ListBullet", "Se modernizaron 5 puntos de internación."),
+    ]);
+    let ex = process_bytes("inm.docx", &bytes, &rules).unwrap();
+    let got: Vec<u32> = ex.actions.iter().map(|a| a.objective).collect();
+    assert_eq!(got, [7, 11]);
+    assert!(informe::audit::needs_review(&informe::audit::audit(&ex, &rules, None)).is_none());
+}
+
+#[test]
+fn a_word_heading_that_names_no_objective_makes_the_input_review() {
+    let rules = Rules::load(Path::new("rules/gcm")).unwrap();
+    let bytes = docx(&[
+        ("Heading2", "Vulnerabilidades en la migración"),
+        (
+            "ListBullet",
+            "Se atendieron 1,234 personas migrantes en Chiapas.",
+        ),
+        ("Heading2", "Otras acciones relevantes del periodo"),
+        ("ListBullet", "Se modernizaron 5 puntos de internación."),
+    ]);
+    let ex = process_bytes("inm.docx", &bytes, &rules).unwrap();
+    let flags = informe::audit::audit(&ex, &rules, None);
+    let review = informe::audit::needs_review(&flags).expect("to review");
+    assert_eq!(review.kind, "reading_suspect_headings");
+}

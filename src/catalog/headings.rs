@@ -49,6 +49,8 @@ pub struct HeadingRules {
     pub min_number_title_share: f64,
     /// Share of its title's words a heading without a number must print, 0–1.
     pub min_title_share: f64,
+    /// Share of a title that a line styled as a heading (Word) must print, in order, 0–1.
+    pub min_styled_title_share: f64,
     /// Words of the catalog title a heading without a number must open with.
     pub title_opening_words: usize,
     /// Objectives a style must name in a document before the document is read in that style.
@@ -168,6 +170,42 @@ impl Catalog {
         }
         // A short submission with one or two objectives: the strongest style present.
         candidates.iter().map(|h| h.style).min()
+    }
+
+    /// The heading at line `i` of a line the file's structure marks as a heading (a Word heading
+    /// style): in any style, or its words found in one title, in any order, at least
+    /// `min_styled_title_share` of it (an abridged or reworded title: "Vulnerabilidades en la
+    /// migración", "Gestión integrada de las fronteras").
+    pub fn styled_heading_at(&self, lines: &[&str], i: usize) -> Option<HeadingMatch> {
+        if let Some(h) = self.heading_at(lines, i) {
+            return Some(h);
+        }
+        let printed = words(lines.get(i)?);
+        if printed.is_empty() || printed.len() > self.headings.max_words {
+            return None;
+        }
+        let rules = &self.headings;
+        self.title_words
+            .iter()
+            .filter_map(|t| {
+                let m = printed
+                    .iter()
+                    .filter(|p| t.words.iter().any(|w| same_word(p, w)))
+                    .count();
+                let share = m as f64 / t.words.len() as f64;
+                let precise = m as f64 >= rules.min_line_share * printed.len() as f64;
+                (share >= rules.min_styled_title_share && precise).then_some((t.number, share))
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(number, share)| HeadingMatch {
+                first: i,
+                last: i,
+                number,
+                title: clean_title(lines[i]),
+                style: Style::Title,
+                title_share: share,
+                title_names: None,
+            })
     }
 
     /// The heading that starts at line `i`, in any style (no document-level choice).

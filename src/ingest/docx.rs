@@ -4,7 +4,7 @@
 //! `List Number`: numbering in `word/styles.xml`); table cells become lines, tabs and breaks are
 //! kept. Spans point into this text, as for PDFs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 
 use quick_xml::events::Event;
@@ -18,8 +18,16 @@ pub fn is_docx(bytes: &[u8]) -> bool {
             .any(|w| w == b"word/document.xml")
 }
 
+/// The text of a .docx, and the lines that are headings by their Word style.
+pub struct DocxText {
+    pub text: String,
+    /// 0-based lines of `text` whose paragraph has a heading style (Heading 1–3, Título 1–3) or an
+    /// outline level 1–3: evidence for the segmenter's heading matching.
+    pub heading_lines: Vec<usize>,
+}
+
 /// The text of a .docx, or why it cannot be read.
-pub fn docx_text(bytes: &[u8]) -> Result<String, String> {
+pub fn docx_text(bytes: &[u8]) -> Result<DocxText, String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("not a readable .docx (zip): {e}"))?;
     let mut xml = String::new();
@@ -39,8 +47,71 @@ pub fn docx_text(bytes: &[u8]) -> Result<String, String> {
             .read_to_string(&mut styles_xml)
             .map_err(|e| format!("cannot read word/styles.xml: {e}"))?;
     }
-    let list_styles = list_styles(&styles_xml)?;
-    paragraphs_with(&xml, &list_styles)
+    let styles = styles(&styles_xml)?;
+    paragraphs_with(&xml, &styles)
+}
+
+/// What the styles say: the list level of numbered styles, and which styles are headings.
+#[derive(Debug, Default)]
+struct Styles {
+    lists: BTreeMap<String, u32>,
+    headings: BTreeSet<String>,
+}
+
+/// Outline levels (0-based, as `w:outlineLvl` writes them) that make a heading.
+const HEADING_OUTLINE_LEVELS: u32 = 3;
+
+/// Whether a style id names a heading of levels 1–3 (Word's English and Spanish ids).
+fn heading_style_id(id: &str) -> bool {
+    let lower = id.to_lowercase();
+    ["heading", "ttulo", "titulo", "título"].iter().any(|p| {
+        lower
+            .strip_prefix(p)
+            .is_some_and(|n| matches!(n, "1" | "2" | "3"))
+    })
+}
+
+/// The styles of `word/styles.xml`: numbered (list) styles and heading styles.
+fn styles(xml: &str) -> Result<Styles, String> {
+    let mut out = Styles {
+        lists: list_styles(xml)?,
+        headings: BTreeSet::new(),
+    };
+    if xml.is_empty() {
+        return Ok(out);
+    }
+    let mut reader = Reader::from_str(xml);
+    let mut style: Option<String> = None;
+    loop {
+        match reader.read_event() {
+            Err(e) => {
+                return Err(format!(
+                    "bad XML in word/styles.xml at byte {}: {e}",
+                    reader.buffer_position()
+                ))
+            }
+            Ok(Event::Eof) => break,
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "style" => {
+                style = attr(&e, "styleId");
+                if let Some(id) = style.as_ref().filter(|id| heading_style_id(id)) {
+                    out.headings.insert(id.clone());
+                }
+            }
+            Ok(Event::Start(e)) | Ok(Event::Empty(e))
+                if e.local_name().as_ref() == "outlineLvl" =>
+            {
+                let level: Option<u32> = attr(&e, "val").and_then(|v| v.parse().ok());
+                if let (Some(id), Some(l)) = (style.as_ref(), level) {
+                    if l < HEADING_OUTLINE_LEVELS {
+                        out.headings.insert(id.clone());
+                    }
+                }
+            }
+            Ok(Event::End(e)) if e.local_name().as_ref() == "style" => style = None,
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
 /// The paragraph styles that number their paragraphs (a `w:numPr` in the style), with the list
@@ -102,12 +173,15 @@ fn attr(e: &quick_xml::events::BytesStart, name: &str) -> Option<String> {
 
 #[cfg(test)]
 fn paragraphs(xml: &str) -> Result<String, String> {
-    paragraphs_with(xml, &BTreeMap::new())
+    paragraphs_with(xml, &Styles::default()).map(|d| d.text)
 }
 
-fn paragraphs_with(xml: &str, list_styles: &BTreeMap<String, u32>) -> Result<String, String> {
+fn paragraphs_with(xml: &str, styles: &Styles) -> Result<DocxText, String> {
     let mut reader = Reader::from_str(xml);
     let mut out = String::new();
+    let mut heading_lines = Vec::new();
+    let mut line = 0usize;
+    let mut heading = false;
     let mut para = String::new();
     let mut level: Option<u32> = None;
     let mut style_level: Option<u32> = None;
@@ -128,6 +202,7 @@ fn paragraphs_with(xml: &str, list_styles: &BTreeMap<String, u32>) -> Result<Str
                     para.clear();
                     level = None;
                     style_level = None;
+                    heading = false;
                 }
                 "t" => in_text = true,
                 _ => {}
@@ -144,7 +219,13 @@ fn paragraphs_with(xml: &str, list_styles: &BTreeMap<String, u32>) -> Result<Str
                 "numId" if attr(&e, "val").as_deref() == Some("0") => level = Some(u32::MAX),
                 "numId" if level.is_none() => level = Some(0),
                 "pStyle" => {
-                    style_level = attr(&e, "val").and_then(|v| list_styles.get(&v).copied());
+                    let id = attr(&e, "val").unwrap_or_default();
+                    style_level = styles.lists.get(&id).copied();
+                    heading |= styles.headings.contains(&id) || heading_style_id(&id);
+                }
+                "outlineLvl" => {
+                    let l: Option<u32> = attr(&e, "val").and_then(|v| v.parse().ok());
+                    heading |= l.is_some_and(|l| l < HEADING_OUTLINE_LEVELS);
                 }
                 "tab" if in_para => para.push('\t'),
                 "br" | "cr" if in_para => para.push(' '),
@@ -192,15 +273,22 @@ fn paragraphs_with(xml: &str, list_styles: &BTreeMap<String, u32>) -> Result<Str
                         }
                         _ => {}
                     }
+                    if heading && level.is_none() && !text.is_empty() {
+                        heading_lines.push(line);
+                    }
                     out.push_str(text);
                     out.push('\n');
+                    line += 1;
                 }
                 _ => {}
             },
             _ => {}
         }
     }
-    Ok(out)
+    Ok(DocxText {
+        text: out,
+        heading_lines,
+    })
 }
 
 #[cfg(test)]
@@ -224,10 +312,18 @@ mod tests {
 <w:p><w:pPr><w:pStyle w:val="ListBullet2"/></w:pPr><w:r><w:t>De ellos, 4 en Chiapas.</w:t></w:r></w:p>
 <w:p><w:pPr><w:pStyle w:val="ListBullet"/><w:numPr><w:numId w:val="0"/></w:numPr></w:pPr><w:r><w:t>Sin numeración.</w:t></w:r></w:p>
 </w:body></w:document>"#;
+        let styles = Styles {
+            lists: ls,
+            headings: ["Heading1".to_string()].into(),
+        };
+        let d = paragraphs_with(xml, &styles).unwrap();
         assert_eq!(
-            paragraphs_with(xml, &ls).unwrap(),
+            d.text,
             "Abordar y reducir las vulnerabilidades en la migración\n• Se atendieron 10 casos.\n    • De ellos, 4 en Chiapas.\nSin numeración.\n"
         );
+        assert_eq!(d.heading_lines, [0]);
+        assert!(heading_style_id("Ttulo2") && heading_style_id("Heading3"));
+        assert!(!heading_style_id("Heading4") && !heading_style_id("ListBullet"));
     }
 
     #[test]

@@ -97,6 +97,9 @@ pub struct Source {
     /// What decoding had to repair (invalid bytes replaced), for the run's warnings.
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// 0-based lines that the file's own structure marks as headings (Word heading styles).
+    #[serde(default)]
+    pub heading_lines: Vec<usize>,
 }
 
 /// Maps byte offsets of decoded text back to byte offsets of the file.
@@ -170,7 +173,10 @@ pub fn ingest_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Sou
     let sha256 = crate::hash::sha256_hex(bytes);
     let size = bytes.len() as u64;
     if docx::is_docx(bytes) {
-        let text = docx::docx_text(bytes).map_err(|reason| InputError::Docx {
+        let docx::DocxText {
+            text,
+            heading_lines,
+        } = docx::docx_text(bytes).map_err(|reason| InputError::Docx {
             path: path.clone(),
             reason,
         })?;
@@ -187,6 +193,7 @@ pub fn ingest_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Sou
             map: ByteMap::Identity,
             pdf: None,
             warnings: Vec::new(),
+            heading_lines,
         });
     }
     if is_pdf(bytes) {
@@ -201,6 +208,7 @@ pub fn ingest_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Sou
             map: ByteMap::Identity,
             pdf: Some(std::sync::Arc::new(read)),
             warnings: Vec::new(),
+            heading_lines: Vec::new(),
         });
     }
 
@@ -251,6 +259,7 @@ pub fn ingest_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Sou
         map,
         pdf: None,
         warnings,
+        heading_lines: Vec::new(),
     })
 }
 

@@ -23,23 +23,56 @@ pub(super) struct LineRules<'a> {
     /// Objective headings by the index of their first line.
     pub(super) headings: BTreeMap<usize, HeadingMatch>,
     pub(super) bullets: DocBullets,
+    /// Lines styled as headings that name no objective, with a bullet right after them.
+    pub(super) unmatched_styled: Vec<usize>,
 }
 
 impl<'a> LineRules<'a> {
-    pub(super) fn for_document(rules: &'a SegmentRules, lines: &[Line]) -> LineRules<'a> {
+    /// `styled` are the lines the file's structure marks as headings (Word heading styles):
+    /// evidence that lets a heading match the catalog on less of its title.
+    pub(super) fn for_document(
+        rules: &'a SegmentRules,
+        lines: &[Line],
+        styled: &[usize],
+    ) -> LineRules<'a> {
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
-        let headings = rules
+        let mut headings: BTreeMap<usize, HeadingMatch> = rules
             .objectives
             .find_headings(&texts)
             .into_iter()
             .map(|h| (h.first, h))
             .collect();
-        LineRules {
+        let mut unmatched = Vec::new();
+        for &i in styled {
+            let covered = headings
+                .range(..=i)
+                .next_back()
+                .is_some_and(|(_, h)| h.last >= i);
+            if covered {
+                continue;
+            }
+            match rules.objectives.styled_heading_at(&texts, i) {
+                Some(h) => {
+                    headings.insert(i, h);
+                }
+                None => unmatched.push(i),
+            }
+        }
+        let mut line_rules = LineRules {
             layout: &rules.layout,
             challenges_heading: &rules.challenges_heading,
             headings,
             bullets: bullets::infer(&texts, &rules.layout.infer),
-        }
+            unmatched_styled: Vec::new(),
+        };
+        line_rules.unmatched_styled = unmatched
+            .into_iter()
+            .filter(|&i| {
+                let next = texts[i + 1..].iter().find(|t| !t.trim().is_empty());
+                next.is_some_and(|t| line_rules.is_any_bullet(t))
+            })
+            .collect();
+        line_rules
     }
 
     fn is_heading(&self, i: usize) -> bool {

@@ -238,7 +238,7 @@ mod classify;
 /// Segments a normalized document with the given rules.
 pub fn segment(doc: &Document, rules: &SegmentRules) -> Segmented {
     let layout = &rules.layout;
-    let line_rules = classify::LineRules::for_document(rules, &doc.lines);
+    let line_rules = classify::LineRules::for_document(rules, &doc.lines, &doc.styled_headings);
     let units = classify::classify(&line_rules, &doc.lines);
     let anchors = anchor::anchor(layout, &units);
     let parts = assemble::assemble(
@@ -259,7 +259,15 @@ pub fn segment(doc: &Document, rules: &SegmentRules) -> Segmented {
         challenges: parts.challenges,
         footnotes: parts.footnotes,
         warnings: parts.warnings,
-        reading: parts.reading,
+        reading: {
+            // A heading by its Word style that names no objective, with bullets after it: its
+            // bullets went to the objective before.
+            let mut reading = parts.reading;
+            for &i in &line_rules.unmatched_styled {
+                reading.note_suspect_heading(doc.lines[i].number);
+            }
+            reading
+        },
     }
 }
 
@@ -300,7 +308,7 @@ mod testing {
     pub(super) fn units(text: &str) -> (Document, Vec<Unit>) {
         let d = doc(text);
         let r = rules();
-        let units = classify(&LineRules::for_document(r, &d.lines), &d.lines);
+        let units = classify(&LineRules::for_document(r, &d.lines, &[]), &d.lines);
         (d, units)
     }
 }
