@@ -15,6 +15,7 @@ use crate::extract::periods::PeriodNote;
 use crate::extract::{ActionRecord, ExtractRules, Extracted, Figure, Provenance};
 use crate::patterns::{compile, compile_with_groups, read_toml, Pattern, PatternSpec};
 use crate::segment::rules::TableKind;
+use crate::segment::Lines;
 use crate::textkey::fold_key;
 
 /// How serious a finding is.
@@ -1271,82 +1272,90 @@ pub fn needs_review(flags: &[Flag]) -> Option<&Flag> {
 }
 
 /// How well the input was read: lines under objectives that belong to no action, bullets that
-/// fell outside every objective, headings out of order or missing, bullets and no actions.
+/// fell outside every objective, headings out of order or missing, lines whose shape betrays a
+/// misreading, bullets and no actions.
 fn reading_checks(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
     let r = &ex.reading;
     let file = ex.source.file.as_str();
-    let flag =
-        |id: CheckId, c: &Check, message: String, evidence: String, line: Option<u32>| Flag {
+    let mut raise = |id: CheckId, message: String, lines: Option<&Lines>| {
+        let Some(c) = a.check(id) else { return };
+        let first = lines.and_then(|l| l.sample.first().copied());
+        flags.push(Flag {
             kind: id.kind(),
             severity: c.severity,
             objective: None,
             message,
-            evidence,
-            provenance: line.map(|l| Provenance {
+            evidence: lines.map_or(String::new(), Lines::sample_text),
+            provenance: first.map(|line| Provenance {
                 file: file.to_string(),
                 page: None,
-                line: l,
-                line_end: l,
+                line,
+                line_end: line,
                 span: [0, 0],
                 bbox: None,
             }),
             action: None,
             related: Vec::new(),
-        };
-    let lines = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+        });
+    };
     if let Some(c) = a.check(CheckId::ReadingUnassignedText) {
         let max = c.float("max_share", 0.02);
         let min_lines = c.float("min_lines", 3.0) as usize;
-        if r.unassigned_lines >= min_lines && r.unassigned_lines as f64 > max * r.body_lines as f64
-        {
-            flags.push(flag(
+        let n = r.unassigned.count;
+        if n >= min_lines && n as f64 > max * r.body_lines as f64 {
+            raise(
                 CheckId::ReadingUnassignedText,
-                c,
                 format!(
-                    "{} de {} líneas bajo los objetivos no pertenecen a ninguna acción ({:.1} %); revise las líneas {}.",
-                    r.unassigned_lines,
+                    "{n} de {} líneas bajo los objetivos no pertenecen a ninguna acción ({:.1} %); revise las líneas {}.",
                     r.body_lines,
-                    100.0 * r.unassigned_lines as f64 / r.body_lines.max(1) as f64,
-                    lines(&r.unassigned_sample)
+                    100.0 * n as f64 / r.body_lines.max(1) as f64,
+                    r.unassigned.sample_text()
                 ),
-                lines(&r.unassigned_sample),
-                r.unassigned_sample.first().copied(),
-            ));
+                Some(&r.unassigned),
+            );
         }
     }
-    if let Some(c) = a.check(CheckId::ReadingStrayBullets) {
-        if r.stray_bullets > 0 {
-            flags.push(flag(
-                CheckId::ReadingStrayBullets,
-                c,
-                format!(
-                    "{} viñetas quedaron fuera de todo objetivo (¿un encabezado no reconocido?); líneas {}.",
-                    r.stray_bullets,
-                    lines(&r.stray_sample)
-                ),
-                lines(&r.stray_sample),
-                r.stray_sample.first().copied(),
-            ));
+    let sampled: [(CheckId, &Lines, &str); 4] = [
+        (
+            CheckId::ReadingStrayBullets,
+            &r.stray_bullets,
+            "viñetas quedaron fuera de todo objetivo (¿un encabezado no reconocido?)",
+        ),
+        (
+            CheckId::ReadingSuspectHeadings,
+            &r.suspect_headings,
+            "líneas con forma de encabezado no se reconocieron como objetivo: las viñetas que siguen quedaron en el objetivo anterior",
+        ),
+        (
+            CheckId::ReadingMergedLines,
+            &r.merged_lines,
+            "líneas de viñeta llevan otra viñeta a media línea (¿dos columnas leídas como una?)",
+        ),
+        (
+            CheckId::ReadingItemsAfterLead,
+            &r.after_lead,
+            "viñetas siguen a una línea de la acción anterior que termina en dos puntos y se leyeron como acciones propias (¿son incisos de esa acción?)",
+        ),
+    ];
+    for (id, lines, what) in sampled {
+        if lines.count > 0 {
+            let message = format!("{} {what}; líneas {}.", lines.count, lines.sample_text());
+            raise(id, message, Some(lines));
         }
     }
     if let Some(c) = a.check(CheckId::ReadingHeadingOrder) {
         let max = c.float("max_out_of_order", 1.0) as usize;
         let out = r.headings_out_of_order();
         if out > max {
-            flags.push(flag(
+            let order: Vec<String> = r.heading_order.iter().map(u32::to_string).collect();
+            raise(
                 CheckId::ReadingHeadingOrder,
-                c,
                 format!(
                     "{out} encabezados de objetivo aparecen fuera de orden ({}).",
-                    r.heading_order
-                        .iter()
-                        .map(u32::to_string)
-                        .collect::<Vec<_>>()
-                        .join(" ")
+                    order.join(" ")
                 ),
-                String::new(),
                 None,
-            ));
+            );
         }
     }
     if let Some(c) = a.check(CheckId::ReadingMissingHeadings) {
@@ -1361,79 +1370,28 @@ fn reading_checks(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
                 .map(|n| n.to_string())
                 .collect();
             if !missing.is_empty() {
-                flags.push(flag(
+                raise(
                     CheckId::ReadingMissingHeadings,
-                    c,
                     format!(
                         "El documento tiene encabezados de {} objetivos pero no se encontró el de {}: sus acciones pueden haber quedado en el objetivo anterior.",
                         found.len(),
                         missing.join(", ")
                     ),
-                    missing.join(", "),
                     None,
-                ));
+                );
             }
         }
     }
-    if let Some(c) = a.check(CheckId::ReadingSuspectHeadings) {
-        if r.suspect_headings > 0 {
-            flags.push(flag(
-                CheckId::ReadingSuspectHeadings,
-                c,
-                format!(
-                    "{} líneas con forma de encabezado no se reconocieron como objetivo (líneas {}): las viñetas que siguen quedaron en el objetivo anterior.",
-                    r.suspect_headings,
-                    lines(&r.suspect_sample)
-                ),
-                lines(&r.suspect_sample),
-                r.suspect_sample.first().copied(),
-            ));
-        }
-    }
-    if let Some(c) = a.check(CheckId::ReadingMergedLines) {
-        if r.merged_lines > 0 {
-            flags.push(flag(
-                CheckId::ReadingMergedLines,
-                c,
-                format!(
-                    "{} líneas de viñeta llevan otra viñeta a media línea (¿dos columnas leídas como una?): líneas {}.",
-                    r.merged_lines,
-                    lines(&r.merged_sample)
-                ),
-                lines(&r.merged_sample),
-                r.merged_sample.first().copied(),
-            ));
-        }
-    }
-    if let Some(c) = a.check(CheckId::ReadingItemsAfterLead) {
-        if r.after_lead > 0 {
-            flags.push(flag(
-                CheckId::ReadingItemsAfterLead,
-                c,
-                format!(
-                    "{} viñetas siguen a una línea de la acción anterior que termina en dos puntos y se leyeron como acciones propias (¿son incisos de esa acción?): líneas {}.",
-                    r.after_lead,
-                    lines(&r.after_lead_sample)
-                ),
-                lines(&r.after_lead_sample),
-                r.after_lead_sample.first().copied(),
-            ));
-        }
-    }
-    if let Some(c) = a.check(CheckId::ReadingNoActions) {
-        let no_activities = ex.objectives.iter().any(|o| o.no_activities.is_some());
-        if ex.actions.is_empty() && !no_activities {
-            flags.push(flag(
-                CheckId::ReadingNoActions,
-                c,
-                format!(
-                    "Se encontraron {} encabezados de objetivo pero ninguna acción ni línea de «sin actividades».",
-                    r.heading_order.len()
-                ),
-                String::new(),
-                None,
-            ));
-        }
+    let no_activities = ex.objectives.iter().any(|o| o.no_activities.is_some());
+    if ex.actions.is_empty() && !no_activities {
+        raise(
+            CheckId::ReadingNoActions,
+            format!(
+                "Se encontraron {} encabezados de objetivo pero ninguna acción ni línea de «sin actividades».",
+                r.heading_order.len()
+            ),
+            None,
+        );
     }
 }
 

@@ -71,53 +71,11 @@ fn heading_style_id(id: &str) -> bool {
     })
 }
 
-/// The styles of `word/styles.xml`: numbered (list) styles and heading styles.
+/// The styles of `word/styles.xml`: the styles that number their paragraphs (a `w:numPr`), with
+/// the list level they give (`w:ilvl`; else the digit that ends the style's id, "ListBullet2" →
+/// 1; else 0), and the heading styles (a heading id, or an outline level 1–3).
 fn styles(xml: &str) -> Result<Styles, String> {
-    let mut out = Styles {
-        lists: list_styles(xml)?,
-        headings: BTreeSet::new(),
-    };
-    if xml.is_empty() {
-        return Ok(out);
-    }
-    let mut reader = Reader::from_str(xml);
-    let mut style: Option<String> = None;
-    loop {
-        match reader.read_event() {
-            Err(e) => {
-                return Err(format!(
-                    "bad XML in word/styles.xml at byte {}: {e}",
-                    reader.buffer_position()
-                ))
-            }
-            Ok(Event::Eof) => break,
-            Ok(Event::Start(e)) if e.local_name().as_ref() == "style" => {
-                style = attr(&e, "styleId");
-                if let Some(id) = style.as_ref().filter(|id| heading_style_id(id)) {
-                    out.headings.insert(id.clone());
-                }
-            }
-            Ok(Event::Start(e)) | Ok(Event::Empty(e))
-                if e.local_name().as_ref() == "outlineLvl" =>
-            {
-                let level: Option<u32> = attr(&e, "val").and_then(|v| v.parse().ok());
-                if let (Some(id), Some(l)) = (style.as_ref(), level) {
-                    if l < HEADING_OUTLINE_LEVELS {
-                        out.headings.insert(id.clone());
-                    }
-                }
-            }
-            Ok(Event::End(e)) if e.local_name().as_ref() == "style" => style = None,
-            _ => {}
-        }
-    }
-    Ok(out)
-}
-
-/// The paragraph styles that number their paragraphs (a `w:numPr` in the style), with the list
-/// level they give (`w:ilvl`; else the digit that ends the style's id, "ListBullet2" → 1; else 0).
-fn list_styles(xml: &str) -> Result<BTreeMap<String, u32>, String> {
-    let mut out = BTreeMap::new();
+    let mut out = Styles::default();
     if xml.is_empty() {
         return Ok(out);
     }
@@ -138,23 +96,33 @@ fn list_styles(xml: &str) -> Result<BTreeMap<String, u32>, String> {
                 style = attr(&e, "styleId");
                 numbered = false;
                 level = None;
+                if let Some(id) = style.as_ref().filter(|id| heading_style_id(id)) {
+                    out.headings.insert(id.clone());
+                }
             }
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
                 "numPr" => numbered = true,
                 "ilvl" => level = attr(&e, "val").and_then(|v| v.parse().ok()),
                 "numId" if attr(&e, "val").as_deref() == Some("0") => numbered = false,
+                "outlineLvl" => {
+                    let l: Option<u32> = attr(&e, "val").and_then(|v| v.parse().ok());
+                    if let (Some(id), true) =
+                        (&style, l.is_some_and(|l| l < HEADING_OUTLINE_LEVELS))
+                    {
+                        out.headings.insert(id.clone());
+                    }
+                }
                 _ => {}
             },
             Ok(Event::End(e)) if e.local_name().as_ref() == "style" => {
                 if let (Some(id), true) = (style.take(), numbered) {
-                    // Without an ilvl, Word's "List Bullet 2" style is the second level.
                     let by_name = id
                         .chars()
                         .last()
                         .and_then(|c| c.to_digit(10))
                         .filter(|&d| d >= 2)
                         .map_or(0, |d| d - 1);
-                    out.insert(id, level.unwrap_or(by_name));
+                    out.lists.insert(id, level.unwrap_or(by_name));
                 }
             }
             _ => {}
@@ -302,7 +270,7 @@ mod tests {
 <w:style w:styleId="ListBullet2"><w:pPr><w:numPr><w:numId w:val="2"/></w:numPr></w:pPr></w:style>
 <w:style w:styleId="Heading1"><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style>
 </w:styles>"#;
-        let ls = list_styles(styles).unwrap();
+        let ls = super::styles(styles).unwrap().lists;
         assert_eq!(ls.get("ListBullet"), Some(&0));
         assert_eq!(ls.get("ListBullet2"), Some(&1));
         assert_eq!(ls.get("Heading1"), None);

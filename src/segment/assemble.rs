@@ -336,7 +336,8 @@ impl<'a> Assembler<'a> {
             o.open_sub(layout, lines, u, marker, text_at);
         } else {
             self.reading
-                .note_unassigned(lines[u.first].number, u.last - u.first + 1);
+                .unassigned
+                .note(lines[u.first].number, u.last - u.first + 1);
             self.warnings.push(Warning {
                 line: Some(lines[u.first].number),
                 message: "sub-item with no action above it; ignored".to_string(),
@@ -351,13 +352,14 @@ impl<'a> Assembler<'a> {
         let (layout, lines) = (self.layout, self.lines);
         self.reading.body_lines += u.last - u.first + 1;
         if !adjacent && self.looks_like_a_heading(ui, u) {
-            self.reading.note_suspect_heading(lines[u.first].number);
+            self.reading.suspect_headings.note(lines[u.first].number, 1);
         }
         if let Some(o) = self.action.as_mut() {
             o.push_text(layout, lines, u, adjacent);
         } else {
             self.reading
-                .note_unassigned(lines[u.first].number, u.last - u.first + 1);
+                .unassigned
+                .note(lines[u.first].number, u.last - u.first + 1);
             let line = &lines[u.first];
             self.warnings.push(Warning {
                 line: Some(line.number),
@@ -427,7 +429,7 @@ impl<'a> Assembler<'a> {
             && self.action.is_some()
             && self.lines[p.last].text.trim_end().ends_with(':');
         if lead {
-            self.reading.note_after_lead(self.lines[u.first].number);
+            self.reading.after_lead.note(self.lines[u.first].number, 1);
         }
     }
 
@@ -442,7 +444,9 @@ impl<'a> Assembler<'a> {
             c == glyph && text[..i].ends_with(' ') && text[i..].chars().nth(1) == Some(' ')
         });
         if inner {
-            self.reading.note_merged_line(self.lines[u.first].number);
+            self.reading
+                .merged_lines
+                .note(self.lines[u.first].number, 1);
         }
     }
 
@@ -450,11 +454,9 @@ impl<'a> Assembler<'a> {
     /// was not found (or a section heading repeated mid-objective).
     fn note_stray_bullet(&mut self, u: &Unit) {
         if self.seen_objective {
-            self.reading.stray_bullets += 1;
-            let line = self.lines[u.first].number;
-            if self.reading.stray_sample.len() < Reading::SAMPLE {
-                self.reading.stray_sample.push(line);
-            }
+            self.reading
+                .stray_bullets
+                .note(self.lines[u.first].number, 1);
         }
     }
 

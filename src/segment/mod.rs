@@ -59,75 +59,59 @@ pub struct Segmented {
 
 /// How well a document's lines were taken in, for knowing when the reading is not sure: lines
 /// under objectives that belong to no action, bullets outside every objective once objectives
-/// began, and the order the objective headings came in.
+/// began, the order the objective headings came in, and lines of shapes that betray a misreading.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reading {
     /// Non-blank lines under objective headings (bullets, sub-items, text).
     pub body_lines: usize,
-    /// Of those, lines that belong to no action.
-    pub unassigned_lines: usize,
-    /// The first few of them (file line numbers).
-    pub unassigned_sample: Vec<u32>,
     /// First-level bullets under objectives.
     pub bullets: usize,
-    /// Bullets outside every objective after the first objective heading.
-    pub stray_bullets: usize,
-    /// The first few of them (file line numbers).
-    pub stray_sample: Vec<u32>,
     /// The objective numbers of the headings, in the order they stand in the file.
     pub heading_order: Vec<u32>,
+    /// Lines under objectives that belong to no action.
+    pub unassigned: Lines,
+    /// Bullets outside every objective after the first objective heading.
+    pub stray_bullets: Lines,
     /// Lines under objectives shaped like a heading that was not recognized (standing apart,
-    /// short, not ending a sentence, a bullet right after).
-    pub suspect_headings: usize,
-    /// The first few of them (file line numbers).
-    pub suspect_sample: Vec<u32>,
+    /// short, not ending a sentence, a bullet right after; or styled as a heading by Word).
+    pub suspect_headings: Lines,
     /// First-level bullets right after an action's line ending in a colon (items of that action
     /// read as actions).
-    #[serde(default)]
-    pub after_lead: usize,
-    /// The first few of them (file line numbers).
-    #[serde(default)]
-    pub after_lead_sample: Vec<u32>,
+    pub after_lead: Lines,
     /// Bullet lines that hold their glyph again mid-line (two columns read as one line).
-    #[serde(default)]
-    pub merged_lines: usize,
-    /// The first few of them (file line numbers).
-    #[serde(default)]
-    pub merged_sample: Vec<u32>,
+    pub merged_lines: Lines,
 }
 
-impl Reading {
+/// How many lines of a kind, and the first few of them (file line numbers).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lines {
+    pub count: usize,
+    pub sample: Vec<u32>,
+}
+
+impl Lines {
     /// How many line numbers a sample keeps.
     pub const SAMPLE: usize = 5;
 
-    pub(crate) fn note_unassigned(&mut self, line: u32, lines: usize) {
-        self.unassigned_lines += lines;
-        if self.unassigned_sample.len() < Self::SAMPLE {
-            self.unassigned_sample.push(line);
+    /// Counts `lines` lines starting at file line `line`.
+    pub(crate) fn note(&mut self, line: u32, lines: usize) {
+        self.count += lines;
+        if self.sample.len() < Self::SAMPLE {
+            self.sample.push(line);
         }
     }
 
-    pub(crate) fn note_after_lead(&mut self, line: u32) {
-        self.after_lead += 1;
-        if self.after_lead_sample.len() < Self::SAMPLE {
-            self.after_lead_sample.push(line);
-        }
+    /// The sample as "12, 40, 41".
+    pub fn sample_text(&self) -> String {
+        self.sample
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
+}
 
-    pub(crate) fn note_merged_line(&mut self, line: u32) {
-        self.merged_lines += 1;
-        if self.merged_sample.len() < Self::SAMPLE {
-            self.merged_sample.push(line);
-        }
-    }
-
-    pub(crate) fn note_suspect_heading(&mut self, line: u32) {
-        self.suspect_headings += 1;
-        if self.suspect_sample.len() < Self::SAMPLE {
-            self.suspect_sample.push(line);
-        }
-    }
-
+impl Reading {
     /// Headings that come after a heading with a higher number.
     pub fn headings_out_of_order(&self) -> usize {
         self.heading_order
@@ -264,7 +248,7 @@ pub fn segment(doc: &Document, rules: &SegmentRules) -> Segmented {
             // bullets went to the objective before.
             let mut reading = parts.reading;
             for &i in &line_rules.unmatched_styled {
-                reading.note_suspect_heading(doc.lines[i].number);
+                reading.suspect_headings.note(doc.lines[i].number, 1);
             }
             reading
         },
