@@ -28,6 +28,8 @@ struct FiguresFile {
     codes: Vec<String>,
     part_openers: Vec<String>,
     part_backrefs: Vec<String>,
+    parts_after_words: usize,
+    of_words: Vec<String>,
     enumerator: PatternSpec,
     unit: Vec<UnitSpec>,
     #[serde(default)]
@@ -63,6 +65,10 @@ pub struct FigureRules {
     codes: Vec<String>,
     part_openers: Vec<String>,
     part_backrefs: Vec<String>,
+    /// Words a total's noun may run to before its parts in parentheses (a count).
+    parts_after_words: usize,
+    /// What stands between a part and its total ("8,940 de 10,200"), lowercase.
+    of_words: Vec<String>,
     enumerator: Pattern,
     /// (form in lowercase, lemma), longest form first.
     units: Vec<(String, String)>,
@@ -288,6 +294,8 @@ impl FigureRules {
             codes: f.codes,
             part_openers: f.part_openers.iter().map(|w| w.to_lowercase()).collect(),
             part_backrefs: f.part_backrefs.iter().map(|w| w.to_lowercase()).collect(),
+            parts_after_words: f.parts_after_words,
+            of_words: f.of_words.iter().map(|w| w.to_lowercase()).collect(),
             enumerator: compile_spec(path, "enumerator", f.enumerator)?,
             units,
             unit_kinds,
@@ -580,11 +588,10 @@ impl FigureRules {
             }
             let (_, _, unit_end) = self.unit_after(text, f.end, false);
             let after = if unit_end > f.end { unit_end } else { f.end };
-            let rest = &text[after..];
-            if !rest.trim_start().starts_with('(') {
+            // The noun may run on for a few words ("personas menores de edad (…").
+            let Some(open) = self.parts_open(text, after) else {
                 continue;
-            }
-            let open = after + (rest.len() - rest.trim_start().len());
+            };
             let close = text[open..].find(')').map_or(text.len(), |c| open + c);
             let parts: Vec<usize> = (0..figs.len())
                 .filter(|&j| j != i && counts(j) && figs[j].start > open && figs[j].start < close)
@@ -703,6 +710,25 @@ impl FigureRules {
             }
         }
 
+        // 3b. "a de b" ("8,940 de 10,200 solicitudes"): a is a part of b.
+        if lower_ok {
+            for i in 0..figs.len().saturating_sub(1) {
+                let j = i + 1;
+                if !counts(i) || !counts(j) || out.iter().any(|r| r.parts.contains(&i)) {
+                    continue;
+                }
+                let between = lower[figs[i].end..figs[j].start].trim();
+                if self.of_words.iter().any(|w| w == between) {
+                    out.push(Relation {
+                        kind: RelationKind::Subset.as_str().to_string(),
+                        total: j,
+                        parts: vec![i],
+                        percent: None,
+                    });
+                }
+            }
+        }
+
         // 4. A percentage in a sentence with a one-part subset: the share of the part.
         let shares: Vec<Relation> = out
             .iter()
@@ -722,6 +748,28 @@ impl FigureRules {
             .collect();
         out.extend(shares);
         out
+    }
+}
+
+impl FigureRules {
+    /// Where the parentheses holding a total's parts open: right after `after` (the total or its
+    /// noun), or after at most `parts_after_words` more words of that noun.
+    fn parts_open(&self, text: &str, after: usize) -> Option<usize> {
+        let mut at = after;
+        for _ in 0..=self.parts_after_words {
+            let rest = &text[at..];
+            let trimmed = rest.trim_start();
+            let start = at + (rest.len() - trimmed.len());
+            if trimmed.starts_with('(') {
+                return Some(start);
+            }
+            let word = trimmed.split_whitespace().next()?;
+            if !word.chars().all(char::is_alphabetic) {
+                return None;
+            }
+            at = start + word.len();
+        }
+        None
     }
 }
 
