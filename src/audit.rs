@@ -92,8 +92,46 @@ impl Window {
 #[serde(deny_unknown_fields)]
 struct AuditFile {
     window: Window,
+    window_statement: PatternSpec,
+    window_statement_prefixes: Vec<String>,
     checks: BTreeMap<String, CheckSpec>,
     declared: DeclaredSpec,
+}
+
+/// The reporting window a document states ("Periodo de reporte: 1 de julio de 2021 al 30 de
+/// junio de 2022"), and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatedWindow {
+    pub window: Window,
+    /// The file line of the statement.
+    pub line: u32,
+    pub evidence: String,
+}
+
+/// The first statement of the reporting window in the document's running text (title lines,
+/// preamble), read with the period rules; `None` when the document states none.
+pub fn stated_window(ex: &Extracted, a: &AuditRules) -> Option<StatedWindow> {
+    ex.paragraphs.iter().find_map(|p| {
+        let c = a.window_statement.captures(&p.text)?;
+        let stated = c.name("period")?;
+        // The widest period of the statement ("1 de julio de 2021 al 30 de junio de 2022", not
+        // its first date alone).
+        let period = a
+            .window_statement_prefixes
+            .iter()
+            .flat_map(|prefix| a.periods.find(&format!("{prefix}{}", stated.as_str())))
+            .filter_map(|m| {
+                let (start, end) = (m.start_iso()?, m.end_iso()?);
+                Some((day_bounds(&start).0, day_bounds(&end).1, m.raw))
+            })
+            .max_by_key(|(_, _, raw)| raw.len())?;
+        let (start, end, raw) = period;
+        (start <= end).then_some(StatedWindow {
+            window: Window { start, end },
+            line: p.place.line,
+            evidence: raw,
+        })
+    })
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -290,6 +328,11 @@ pub struct AuditRules {
     pub objectives: Catalog,
     pub figures: FigureRules,
     pub agencies: Lexicon,
+    pub periods: crate::extract::periods::PeriodRules,
+    /// A document's statement of its reporting window (`window_statement`, group `period`).
+    pub window_statement: Pattern,
+    /// Words put before the stated period to read it with the period forms ("del").
+    pub window_statement_prefixes: Vec<String>,
     table_row: Pattern,
     table_count: Pattern,
     objective_ref: Pattern,
@@ -350,6 +393,14 @@ impl AuditRules {
             objectives: extract.objectives.clone(),
             figures: extract.figures.clone(),
             agencies: extract.agencies.clone(),
+            periods: extract.periods.clone(),
+            window_statement: compile_with_groups(
+                path,
+                "window_statement",
+                f.window_statement,
+                &["period"],
+            )?,
+            window_statement_prefixes: f.window_statement_prefixes,
             table_row: compile_with_groups(
                 path,
                 "declared.table_row",
@@ -395,16 +446,25 @@ pub struct Declared {
     pub provenance: Provenance,
 }
 
-/// Runs every enabled check. `window` overrides the rules' reporting window.
+/// Runs every enabled check. The reporting window is `window` (the command line's `--period`),
+/// else the one the document states, else the rules'.
 /// `rules` is the audit's rules, or anything holding them (a whole profile).
 pub fn audit(ex: &Extracted, rules: &impl AsRef<AuditRules>, window: Option<&Window>) -> Vec<Flag> {
     let a = rules.as_ref();
-    let window = window.unwrap_or(&a.window);
+    let stated = window.is_none().then(|| stated_window(ex, a)).flatten();
+    let source = match &stated {
+        Some(s) => format!(", declarado en la línea {}", s.line),
+        None if window.is_some() => ", dado con --period".to_string(),
+        None => String::new(),
+    };
+    let window = window
+        .or(stated.as_ref().map(|s| &s.window))
+        .unwrap_or(&a.window);
     let mut flags = Vec::new();
     let declared = declared_counts(ex, a);
     for action in &ex.actions {
         relation_checks(action, a, &mut flags);
-        period_checks(action, a, &a.figures, window, &mut flags);
+        period_checks(action, a, &a.figures, (window, &source), &mut flags);
         number_checks(action, a, &mut flags);
         agency_checks(action, a, &mut flags);
     }
@@ -621,7 +681,7 @@ fn period_checks(
     action: &ActionRecord,
     a: &AuditRules,
     figures: &FigureRules,
-    window: &Window,
+    (window, source): (&Window, &str),
     flags: &mut Vec<Flag>,
 ) {
     // Periods that govern a reported result (not only a length of time such as "ocho meses").
@@ -679,7 +739,7 @@ fn period_checks(
                 severity: c.severity,
                 objective: Some(action.objective),
                 message: format!(
-                    "El periodo «{}» {how} del periodo del informe ({} a {}).",
+                    "El periodo «{}» {how} del periodo del informe ({} a {}{source}).",
                     p.raw, window.start, window.end
                 ),
                 evidence: p.raw.clone(),
