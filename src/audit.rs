@@ -108,6 +108,18 @@ pub struct StatedWindow {
     pub evidence: String,
 }
 
+/// The window an input's periods are checked against, and where it came from: `--period`
+/// (`given`), else the document's own statement, else the rules' `[window]`.
+pub fn window_for(ex: &Extracted, a: &AuditRules, given: Option<&Window>) -> (Window, String) {
+    if let Some(w) = given {
+        return (w.clone(), "--period".to_string());
+    }
+    match stated_window(ex, a) {
+        Some(s) => (s.window, format!("document line {}", s.line)),
+        None => (a.window.clone(), "audit.toml".to_string()),
+    }
+}
+
 /// The first statement of the reporting window in the document's running text (title lines,
 /// preamble), read with the period rules; `None` when the document states none.
 pub fn stated_window(ex: &Extracted, a: &AuditRules) -> Option<StatedWindow> {
@@ -116,10 +128,17 @@ pub fn stated_window(ex: &Extracted, a: &AuditRules) -> Option<StatedWindow> {
         let stated = c.name("period")?;
         // The widest period of the statement ("1 de julio de 2021 al 30 de junio de 2022", not
         // its first date alone).
+        // A dash between the ends reads as "a" ("julio 2021 – junio 2022").
+        let stated = stated
+            .as_str()
+            .replace([' ', '\u{a0}'], " ")
+            .replace(" – ", " a ")
+            .replace(" — ", " a ")
+            .replace(" - ", " a ");
         let period = a
             .window_statement_prefixes
             .iter()
-            .flat_map(|prefix| a.periods.find(&format!("{prefix}{}", stated.as_str())))
+            .flat_map(|prefix| a.periods.find(&format!("{prefix}{stated}")))
             .filter_map(|m| {
                 let (start, end) = (m.start_iso()?, m.end_iso()?);
                 Some((day_bounds(&start).0, day_bounds(&end).1, m.raw))

@@ -75,6 +75,12 @@ pub struct InputOutcome {
     /// Actions per objective that the input itself declares (its summary tables, its text).
     #[serde(default)]
     pub declared: std::collections::BTreeMap<u32, u64>,
+    /// The reporting window its periods were checked against (`START..END`), and where it came
+    /// from: `document line N`, `--period` or `audit.toml`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_source: Option<String>,
     /// Time spent on the input, in milliseconds.
     #[serde(default)]
     pub duration_ms: u64,
@@ -108,6 +114,8 @@ impl InputOutcome {
             flags: Default::default(),
             submitter: None,
             declared: Default::default(),
+            window: None,
+            window_source: None,
             duration_ms: 0,
             tool: String::new(),
             rules: String::new(),

@@ -160,3 +160,37 @@ fn a_word_heading_that_names_no_objective_makes_the_input_review() {
     let review = informe::audit::needs_review(&flags).expect("to review");
     assert_eq!(review.kind, "reading_suspect_headings");
 }
+
+#[test]
+fn the_manifest_says_which_window_was_used_and_where_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("inm.txt");
+    std::fs::write(
+        &input,
+        "Instituto Nacional de Migración (INM)\n\
+         PERIODO QUE SE INFORMA: julio 2021 – junio 2022\n\
+         \n\
+         Objetivo 6. Facilitar la contratación equitativa y ética y salvaguardar las condiciones que garantizan el trabajo decente.\n\
+         ● Del 1 de septiembre de 2021 al 31 de marzo de 2022 se realizaron 1,287 inspecciones.\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let out = dir.path().join(format!("out{}", extra.len()));
+        Command::cargo_bin("informe")
+            .unwrap()
+            .args(["extract", "--in-process", "--quiet", "--out"])
+            .arg(&out)
+            .args(extra)
+            .arg(&input)
+            .assert()
+            .code(0);
+        manifest_line(&out)
+    };
+    let m = run(&[]);
+    assert_eq!(m["window"], "2021-07-01..2022-06-30", "{m}");
+    assert_eq!(m["window_source"], "document line 1", "{m}");
+    assert!(m["flags"].as_object().unwrap().is_empty(), "{m}");
+    let m = run(&["--period", "2020-06-01..2021-06-30"]);
+    assert_eq!(m["window"], "2020-06-01..2021-06-30");
+    assert_eq!(m["window_source"], "--period");
+}

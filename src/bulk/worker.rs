@@ -27,6 +27,9 @@ pub fn in_process(
             output::write_flags(dir, &flags)?;
             let mut o = crate::output::outcome_of(&ex, dir);
             o.flags = crate::output::flag_counts(&flags);
+            let (w, source) = crate::audit::window_for(&ex, &rules.audit, window);
+            o.window = Some(format!("{}..{}", w.start, w.end));
+            o.window_source = Some(source);
             if let Some(f) = crate::audit::needs_review(&flags) {
                 o.status = Status::Review;
                 o.reason = Some(f.kind.clone());
