@@ -110,13 +110,48 @@ pub struct StatedWindow {
 
 /// The window an input's periods are checked against, and where it came from: `--period`
 /// (`given`), else the document's own statement, else the rules' `[window]`.
-pub fn window_for(ex: &Extracted, a: &AuditRules, given: Option<&Window>) -> (Window, String) {
+pub fn window_for(
+    ex: &Extracted,
+    a: &AuditRules,
+    given: Option<&Window>,
+) -> (Window, WindowSource) {
     if let Some(w) = given {
-        return (w.clone(), "--period".to_string());
+        return (w.clone(), WindowSource::Given);
     }
     match stated_window(ex, a) {
-        Some(s) => (s.window, format!("document line {}", s.line)),
-        None => (a.window.clone(), "audit.toml".to_string()),
+        Some(s) => (s.window, WindowSource::Document { line: s.line }),
+        None => (a.window.clone(), WindowSource::Rules),
+    }
+}
+
+/// Where a reporting window came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowSource {
+    /// `--period` on the command line.
+    Given,
+    /// The document's own statement, in the paragraph that starts at this line.
+    Document { line: u32 },
+    /// `[window]` of audit.toml.
+    Rules,
+}
+
+impl WindowSource {
+    /// The machine code, as the manifest writes it.
+    pub fn code(self) -> String {
+        match self {
+            WindowSource::Given => "--period".to_string(),
+            WindowSource::Document { line } => format!("document line {line}"),
+            WindowSource::Rules => "audit.toml".to_string(),
+        }
+    }
+
+    /// What a flag adds after the window, in Spanish (nothing for the rules' default).
+    fn flag_suffix(self) -> String {
+        match self {
+            WindowSource::Given => ", dado con --period".to_string(),
+            WindowSource::Document { line } => format!(", declarado en la línea {line}"),
+            WindowSource::Rules => String::new(),
+        }
     }
 }
 
@@ -470,15 +505,18 @@ pub struct Declared {
 /// `rules` is the audit's rules, or anything holding them (a whole profile).
 pub fn audit(ex: &Extracted, rules: &impl AsRef<AuditRules>, window: Option<&Window>) -> Vec<Flag> {
     let a = rules.as_ref();
-    let stated = window.is_none().then(|| stated_window(ex, a)).flatten();
-    let source = match &stated {
-        Some(s) => format!(", declarado en la línea {}", s.line),
-        None if window.is_some() => ", dado con --period".to_string(),
-        None => String::new(),
-    };
-    let window = window
-        .or(stated.as_ref().map(|s| &s.window))
-        .unwrap_or(&a.window);
+    let (window, source) = window_for(ex, a, window);
+    audit_in(ex, a, &window, source)
+}
+
+/// Runs every enabled check with the reporting window already chosen ([`window_for`]).
+pub fn audit_in(
+    ex: &Extracted,
+    a: &AuditRules,
+    window: &Window,
+    source: WindowSource,
+) -> Vec<Flag> {
+    let source = source.flag_suffix();
     let mut flags = Vec::new();
     let declared = declared_counts(ex, a);
     for action in &ex.actions {

@@ -22,14 +22,14 @@ pub fn in_process(
 ) -> Result<InputOutcome, OutputError> {
     Ok(match crate::pipeline::process_file(path, rules) {
         Ok(ex) => {
-            let flags = crate::audit::audit(&ex, rules, window);
+            let (w, source) = crate::audit::window_for(&ex, &rules.audit, window);
+            let flags = crate::audit::audit_in(&ex, &rules.audit, &w, source);
             output::write_extracted(dir, &ex)?;
             output::write_flags(dir, &flags)?;
             let mut o = crate::output::outcome_of(&ex, dir);
             o.flags = crate::output::flag_counts(&flags);
-            let (w, source) = crate::audit::window_for(&ex, &rules.audit, window);
             o.window = Some(format!("{}..{}", w.start, w.end));
-            o.window_source = Some(source);
+            o.window_source = Some(source.code());
             if let Some(f) = crate::audit::needs_review(&flags) {
                 o.status = Status::Review;
                 o.reason = Some(f.kind.clone());
