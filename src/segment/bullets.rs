@@ -48,7 +48,6 @@ pub struct DocBullets {
     pub first: BTreeMap<String, usize>,
     /// Opener classes that are always sub-items.
     pub sub: Vec<String>,
-    sub_indent: usize,
 }
 
 /// A line's bullet, as this document uses them.
@@ -171,11 +170,7 @@ pub fn infer(lines: &[&str], rules: &BulletInference) -> DocBullets {
     for class in seen.keys().filter(|c| rules.sub_only.contains(c)) {
         sub.push(class.clone());
     }
-    DocBullets {
-        first,
-        sub,
-        sub_indent: rules.sub_indent_columns,
-    }
+    DocBullets { first, sub }
 }
 
 impl DocBullets {
@@ -191,7 +186,7 @@ impl DocBullets {
             return Some(hit(true));
         }
         let usual = *self.first.get(&o.class)?;
-        Some(hit(o.indent > usual + self.sub_indent))
+        Some(hit(o.indent > usual + rules.sub_indent_columns))
     }
 
     pub fn is_empty(&self) -> bool {

@@ -184,23 +184,9 @@ impl SegmentRules {
     pub fn load(dir: &Path, profile: &str) -> Result<SegmentRules, RulesError> {
         let path = dir.join("layout.toml");
         let file: LayoutFile = read_toml(&path)?;
-        let challenges_heading = compile(&path, "challenges_heading", file.challenges_heading)?;
-        let layout = compile_layout(
-            &path,
-            file.document,
-            file.bullets,
-            file.objective_heading,
-            {
-                Rest {
-                    section_heading: file.section_heading,
-                    page_number: file.page_number,
-                    footnote: file.footnote,
-                    link_artifact: file.link_artifact,
-                    join: file.join,
-                    tables: file.tables,
-                }
-            },
-        )?;
+        let challenges_heading =
+            compile(&path, "challenges_heading", file.challenges_heading.clone())?;
+        let layout = compile_layout(&path, file)?;
         let objectives_path = dir.join("objectives.toml");
         let objectives = Catalog::load(&objectives_path)?;
         check_heading_examples(&objectives_path, &objectives, &layout)?;
@@ -213,23 +199,19 @@ impl SegmentRules {
     }
 }
 
-/// The parts of layout.toml compiled after the document, bullets and objective headings.
-struct Rest {
-    section_heading: SectionHeadingSpec,
-    page_number: PatternSpec,
-    footnote: FootnoteSpec,
-    link_artifact: PatternSpec,
-    join: JoinSpec,
-    tables: Vec<TableSpec>,
-}
-
-fn compile_layout(
-    path: &Path,
-    document: DocumentSpec,
-    bullets: BulletsSpec,
-    objective_heading: ObjectiveHeadingSpec,
-    rest: Rest,
-) -> Result<Layout, RulesError> {
+fn compile_layout(path: &Path, f: LayoutFile) -> Result<Layout, RulesError> {
+    let LayoutFile {
+        document,
+        bullets,
+        objective_heading,
+        section_heading,
+        page_number,
+        footnote,
+        link_artifact,
+        join,
+        tables: table_specs,
+        ..
+    } = f;
     if document.tall_blank_lines < 2 {
         return Err(RulesError::new(
             path,
@@ -250,10 +232,9 @@ fn compile_layout(
         objective_heading.start,
         &["number", "title"],
     )?;
-    let footnote_start =
-        compile_with_groups(path, "footnote.start", rest.footnote.start, &["number"])?;
+    let footnote_start = compile_with_groups(path, "footnote.start", footnote.start, &["number"])?;
     let mut tables = Vec::new();
-    for (i, t) in rest.tables.into_iter().enumerate() {
+    for (i, t) in table_specs.into_iter().enumerate() {
         let kind = TableKind::parse(&t.kind).ok_or_else(|| {
             RulesError::new(
                 path,
@@ -291,19 +272,19 @@ fn compile_layout(
         section_start: compile_with_groups(
             path,
             "section_heading.start",
-            rest.section_heading.start,
+            section_heading.start,
             &["number"],
         )?,
         section_continuation: compile(
             path,
             "section_heading.continuation",
-            rest.section_heading.continuation,
+            section_heading.continuation,
         )?,
-        page_number: compile(path, "page_number", rest.page_number)?,
+        page_number: compile(path, "page_number", page_number)?,
         footnote_start,
-        link_artifact: compile(path, "link_artifact", rest.link_artifact)?,
-        hyphen: rest.join.hyphen,
-        sentence_end: compile(path, "join.sentence_end", rest.join.sentence_end)?,
+        link_artifact: compile(path, "link_artifact", link_artifact)?,
+        hyphen: join.hyphen,
+        sentence_end: compile(path, "join.sentence_end", join.sentence_end)?,
         tables,
     })
 }
