@@ -12,7 +12,7 @@ use crate::error::RulesError;
 use crate::extract::agencies::Lexicon;
 use crate::extract::figures::{FigureNote, FigureRules, RelationKind};
 use crate::extract::periods::PeriodNote;
-use crate::extract::{ActionRecord, ExtractRules, Extracted, Figure, Provenance};
+use crate::extract::{ActionRecord, ExtractRules, Extracted, Figure, Period, Provenance};
 use crate::patterns::{compile, compile_with_groups, read_toml, Pattern, PatternSpec};
 use crate::segment::rules::TableKind;
 use crate::segment::Lines;
@@ -94,8 +94,42 @@ struct AuditFile {
     window: Window,
     window_statement: PatternSpec,
     window_statement_prefixes: Vec<String>,
+    window_preamble: PatternSpec,
+    window_cover_year: CoverYearSpec,
     checks: BTreeMap<String, CheckSpec>,
     declared: DeclaredSpec,
+}
+
+/// `[window_cover_year]` of audit.toml, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CoverYearSpec {
+    line: PatternSpec,
+    max_line: u32,
+    start: String,
+    end: String,
+}
+
+/// A title line naming the report's year ("Informe de acciones 2022"), and the window that year
+/// stands for (`start`/`end` templates with `{year}` and `{year-1}`).
+#[derive(Debug, Clone)]
+pub struct CoverYear {
+    pub line: Pattern,
+    /// Only the first lines of a file hold its title (a count of file lines).
+    pub max_line: u32,
+    pub start: String,
+    pub end: String,
+}
+
+impl CoverYear {
+    /// The window of the cycle that ends in `year`.
+    pub fn window(&self, year: i32) -> Result<Window, String> {
+        let fill = |t: &str| {
+            t.replace("{year-1}", &(year - 1).to_string())
+                .replace("{year}", &year.to_string())
+        };
+        Window::parse(&format!("{}..{}", fill(&self.start), fill(&self.end)))
+    }
 }
 
 /// The reporting window a document states ("Periodo de reporte: 1 de julio de 2021 al 30 de
@@ -118,8 +152,11 @@ pub fn window_for(
     if let Some(w) = given {
         return (w.clone(), WindowSource::Given);
     }
-    match stated_window(ex, a) {
-        Some(s) => (s.window, WindowSource::Document { line: s.line }),
+    if let Some(s) = stated_window(ex, a) {
+        return (s.window, WindowSource::Document { line: s.line });
+    }
+    match cover_year_window(ex, a) {
+        Some(s) => (s.window, WindowSource::CoverYear { line: s.line }),
         None => (a.window.clone(), WindowSource::Rules),
     }
 }
@@ -131,6 +168,11 @@ pub enum WindowSource {
     Given,
     /// The document's own statement, in the paragraph that starts at this line.
     Document { line: u32 },
+    /// The cycle of the year the document's title names, in the paragraph at this line.
+    CoverYear { line: u32 },
+    /// In a bulk run, the window most inputs state (this many of them), for an input that
+    /// states none.
+    Majority { inputs: usize },
     /// `[window]` of audit.toml.
     Rules,
 }
@@ -141,51 +183,100 @@ impl WindowSource {
         match self {
             WindowSource::Given => "--period".to_string(),
             WindowSource::Document { line } => format!("document line {line}"),
+            WindowSource::CoverYear { line } => format!("document title year, line {line}"),
+            WindowSource::Majority { inputs } => format!("majority of {inputs} inputs"),
             WindowSource::Rules => "audit.toml".to_string(),
         }
     }
 
     /// What a flag adds after the window, in Spanish (nothing for the rules' default).
-    fn flag_suffix(self) -> String {
+    pub fn flag_suffix(self) -> String {
         match self {
             WindowSource::Given => ", dado con --period".to_string(),
             WindowSource::Document { line } => format!(", declarado en la línea {line}"),
+            WindowSource::CoverYear { line } => {
+                format!(", el ciclo del año que nombra el título (línea {line})")
+            }
+            WindowSource::Majority { inputs } => {
+                format!(", el que declaran {inputs} entradas del lote")
+            }
             WindowSource::Rules => String::new(),
         }
     }
 }
 
 /// The first statement of the reporting window in the document's running text (title lines,
-/// preamble), read with the period rules; `None` when the document states none.
+/// preamble), read with the period rules; else a preamble sentence about the report that names
+/// a period ("Para la elaboración del informe, … implementaron de junio de 2020 a junio de
+/// 2021"); `None` when the document states none.
 pub fn stated_window(ex: &Extracted, a: &AuditRules) -> Option<StatedWindow> {
-    ex.paragraphs.iter().find_map(|p| {
-        let c = a.window_statement.captures(&p.text)?;
-        let stated = c.name("period")?;
-        // The widest period of the statement ("1 de julio de 2021 al 30 de junio de 2022", not
-        // its first date alone).
-        // A dash between the ends reads as "a" ("julio 2021 – junio 2022").
-        let stated = stated
-            .as_str()
-            .replace([' ', '\u{a0}'], " ")
-            .replace(" – ", " a ")
-            .replace(" — ", " a ")
-            .replace(" - ", " a ");
-        let period = a
-            .window_statement_prefixes
-            .iter()
-            .flat_map(|prefix| a.periods.find(&format!("{prefix}{stated}")))
-            .filter_map(|m| {
-                let (start, end) = (m.start_iso()?, m.end_iso()?);
-                Some((day_bounds(&start).0, day_bounds(&end).1, m.raw))
-            })
-            .max_by_key(|(_, _, raw)| raw.len())?;
-        let (start, end, raw) = period;
-        (start <= end).then_some(StatedWindow {
-            window: Window { start, end },
-            line: p.place.line,
-            evidence: raw,
+    let first_action = ex.actions.iter().map(|x| x.provenance.line).min();
+    let preamble = ex
+        .paragraphs
+        .iter()
+        .filter(|p| first_action.is_none_or(|l| p.place.line < l));
+    ex.paragraphs
+        .iter()
+        .find_map(|p| window_in(p, &a.window_statement, a, false))
+        .or_else(|| {
+            preamble
+                .into_iter()
+                .find_map(|p| window_in(p, &a.window_preamble, a, true))
         })
+}
+
+/// The window `pattern` states in paragraph `p` (its group `period`): the widest period the
+/// period rules read there; with `range_only`, only a period from one month or day to another.
+fn window_in(
+    p: &crate::segment::Paragraph,
+    pattern: &Pattern,
+    a: &AuditRules,
+    range_only: bool,
+) -> Option<StatedWindow> {
+    let c = pattern.captures(&p.text)?;
+    let stated = c.name("period")?;
+    // A dash between the ends reads as "a" ("julio 2021 – junio 2022").
+    let stated = stated
+        .as_str()
+        .replace([' ', '\u{a0}'], " ")
+        .replace(" – ", " a ")
+        .replace(" — ", " a ")
+        .replace(" - ", " a ");
+    let period = a
+        .window_statement_prefixes
+        .iter()
+        .flat_map(|prefix| a.periods.find(&format!("{prefix}{stated}")))
+        .filter_map(|m| {
+            let (start, end) = (m.start_iso()?, m.end_iso()?);
+            (!range_only || start != end).then_some(())?;
+            Some((day_bounds(&start).0, day_bounds(&end).1, m.raw))
+        })
+        .max_by_key(|(_, _, raw)| raw.len())?;
+    let (start, end, raw) = period;
+    (start <= end).then_some(StatedWindow {
+        window: Window { start, end },
+        line: p.place.line,
+        evidence: raw,
     })
+}
+
+/// The window of the year a title line names ("Informe de acciones 2022"), for a document that
+/// states no window: `[window_cover_year]` of audit.toml.
+pub fn cover_year_window(ex: &Extracted, a: &AuditRules) -> Option<StatedWindow> {
+    let cover = &a.window_cover_year;
+    ex.paragraphs
+        .iter()
+        .take_while(|p| p.place.line <= cover.max_line)
+        .find_map(|p| {
+            let c = cover.line.captures(&p.text)?;
+            let year = c.name("year")?;
+            let window = cover.window(year.as_str().parse().ok()?).ok()?;
+            Some(StatedWindow {
+                window,
+                line: p.place.line,
+                evidence: c.get(0)?.as_str().to_string(),
+            })
+        })
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -387,6 +478,10 @@ pub struct AuditRules {
     pub window_statement: Pattern,
     /// Words put before the stated period to read it with the period forms ("del").
     pub window_statement_prefixes: Vec<String>,
+    /// A preamble sentence about the report that names a period (group `period`).
+    pub window_preamble: Pattern,
+    /// A title line naming the report's year, when the document states no window.
+    pub window_cover_year: CoverYear,
     table_row: Pattern,
     table_count: Pattern,
     objective_ref: Pattern,
@@ -435,6 +530,16 @@ impl AuditRules {
                 },
             );
         }
+        let cy = f.window_cover_year;
+        let window_cover_year = CoverYear {
+            line: compile_with_groups(path, "window_cover_year.line", cy.line, &["year"])?,
+            max_line: cy.max_line,
+            start: cy.start,
+            end: cy.end,
+        };
+        window_cover_year
+            .window(2000)
+            .map_err(|e| RulesError::new(path, "window_cover_year", &e))?;
         let d = f.declared;
         let mut participants = Vec::new();
         for (i, p) in d.participants.into_iter().enumerate() {
@@ -455,6 +560,13 @@ impl AuditRules {
                 &["period"],
             )?,
             window_statement_prefixes: f.window_statement_prefixes,
+            window_preamble: compile_with_groups(
+                path,
+                "window_preamble",
+                f.window_preamble,
+                &["period"],
+            )?,
+            window_cover_year,
             table_row: compile_with_groups(
                 path,
                 "declared.table_row",
@@ -521,7 +633,7 @@ pub fn audit_in(
     let declared = declared_counts(ex, a);
     for action in &ex.actions {
         relation_checks(action, a, &mut flags);
-        period_checks(action, a, &a.figures, (window, &source), &mut flags);
+        period_checks(action, a, (window, &source), &mut flags);
         number_checks(action, a, &mut flags);
         agency_checks(action, a, &mut flags);
     }
@@ -530,11 +642,16 @@ pub fn audit_in(
     near_duplicates(ex, a, &mut flags);
     participants_check(ex, a, &mut flags);
     reading_checks(ex, a, &mut flags);
+    sort_flags(&mut flags);
+    flags
+}
+
+/// The order flags are written in: by severity, then by place in the file (stable).
+pub fn sort_flags(flags: &mut [Flag]) {
     flags.sort_by(|x, y| {
         (x.severity, x.provenance.as_ref().map(|p| p.span[0]))
             .cmp(&(y.severity, y.provenance.as_ref().map(|p| p.span[0])))
     });
-    flags
 }
 
 fn fmt_num(v: f64) -> String {
@@ -737,10 +854,52 @@ fn day_bounds(iso: &str) -> (String, String) {
 fn period_checks(
     action: &ActionRecord,
     a: &AuditRules,
-    figures: &FigureRules,
     (window, source): (&Window, &str),
     flags: &mut Vec<Flag>,
 ) {
+    for p in &action.periods {
+        flags.extend(malformed_period_flags(action, p, a));
+    }
+    flags.extend(outside_window_flags(action, a, window, source));
+}
+
+/// `malformed_period`: the notes of one period ("De junio de 2020 a junio a junio de 2021").
+fn malformed_period_flags(action: &ActionRecord, p: &Period, a: &AuditRules) -> Vec<Flag> {
+    let Some(c) = a.check(CheckId::MalformedPeriod) else {
+        return Vec::new();
+    };
+    p.notes
+        .iter()
+        .map(|note| {
+            let what = match note {
+                PeriodNote::RepeatedWords => "tiene palabras repetidas",
+                PeriodNote::EndBeforeStart => "termina antes de empezar",
+            };
+            Flag {
+                kind: CheckId::MalformedPeriod.kind(),
+                severity: c.severity,
+                objective: Some(action.objective),
+                message: format!("El periodo «{}» {what}.", p.raw),
+                evidence: p.raw.clone(),
+                provenance: Some(p.provenance.clone()),
+                action: Some(action.id.clone()),
+                related: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// `period_outside_window`: the periods of an action that govern a reported result and start
+/// before or end after `window`; `source` says in Spanish where the window came from.
+pub fn outside_window_flags(
+    action: &ActionRecord,
+    a: &AuditRules,
+    window: &Window,
+    source: &str,
+) -> Vec<Flag> {
+    let Some(c) = a.check(CheckId::PeriodOutsideWindow) else {
+        return Vec::new();
+    };
     // Periods that govern a reported result (not only a length of time such as "ocho meses").
     let governing: BTreeSet<usize> = action
         .figures
@@ -748,32 +907,12 @@ fn period_checks(
         .filter(|f| {
             f.unit
                 .as_deref()
-                .is_none_or(|u| figures.unit_kind(u) != Some("duration"))
+                .is_none_or(|u| a.figures.unit_kind(u) != Some("duration"))
         })
         .filter_map(|f| f.period)
         .collect();
+    let mut flags = Vec::new();
     for (i, p) in action.periods.iter().enumerate() {
-        if let Some(c) = a.check(CheckId::MalformedPeriod) {
-            for note in &p.notes {
-                let what = match note {
-                    PeriodNote::RepeatedWords => "tiene palabras repetidas",
-                    PeriodNote::EndBeforeStart => "termina antes de empezar",
-                };
-                flags.push(Flag {
-                    kind: CheckId::MalformedPeriod.kind(),
-                    severity: c.severity,
-                    objective: Some(action.objective),
-                    message: format!("El periodo «{}» {what}.", p.raw),
-                    evidence: p.raw.clone(),
-                    provenance: Some(p.provenance.clone()),
-                    action: Some(action.id.clone()),
-                    related: Vec::new(),
-                });
-            }
-        }
-        let Some(c) = a.check(CheckId::PeriodOutsideWindow) else {
-            continue;
-        };
         if !governing.contains(&i) && !c.boolean("include_context_periods", false) {
             continue;
         }
@@ -806,6 +945,7 @@ fn period_checks(
             });
         }
     }
+    flags
 }
 
 fn number_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>) {

@@ -442,3 +442,86 @@ fn resume_redoes_the_input_whose_manifest_line_was_cut_short_and_stops_at_a_corr
         "{stderr}"
     );
 }
+
+/// A submission for `agency` stating `statement` in its title lines, with one action whose
+/// period is `period`.
+fn submission(agency: &str, statement: &str, period: &str) -> String {
+    format!(
+        "{agency}\n{statement}\n\nObjetivo 7. Abordar y reducir las vulnerabilidades en la migración\n\
+         • Se atendieron 1,204 personas migrantes {period}.\n"
+    )
+}
+
+/// Issue 13: in a bulk run, an input that states no reporting window is checked against the
+/// window most inputs state (here 4 of the 7), not the profile's (June 2020–June 2021), and its manifest line says
+/// so; a period outside that window is still flagged, naming where the window came from.
+#[test]
+fn an_input_without_a_window_takes_the_one_most_inputs_state() {
+    let work = tempfile::tempdir().unwrap();
+    let inputs = work.path().join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let stated = "Periodo de reporte: 1 de julio de 2021 al 30 de junio de 2022";
+    for agency in ["SEP", "CNDH", "IMSS", "SNDIF"] {
+        let text = submission(agency, stated, "de agosto de 2021 a mayo de 2022");
+        std::fs::write(inputs.join(format!("{agency}.txt")), text).unwrap();
+    }
+    // The other cycle, stated by one input only.
+    let other = submission(
+        "SRE",
+        "Periodo de reporte: 1 de julio de 2020 al 30 de junio de 2021",
+        "de agosto de 2020 a mayo de 2021",
+    );
+    std::fs::write(inputs.join("SRE.txt"), other).unwrap();
+    let silent = submission(
+        "COMAR",
+        "Acciones del Pacto Mundial",
+        "de octubre de 2021 a marzo de 2022",
+    );
+    std::fs::write(inputs.join("COMAR.txt"), silent).unwrap();
+    let outside = submission(
+        "STPS",
+        "Acciones del Pacto Mundial",
+        "de enero a diciembre de 2020",
+    );
+    std::fs::write(inputs.join("STPS.txt"), outside).unwrap();
+    let out = work.path().join("out");
+    let result = informe()
+        .args(["extract", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&inputs)
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let by_name: BTreeMap<String, serde_json::Value> =
+        manifest(&out).into_iter().map(|v| (name(&v), v)).collect();
+    for agency in ["SEP", "CNDH", "IMSS", "SNDIF"] {
+        let o = &by_name[&format!("{agency}.txt")];
+        assert_eq!(o["window"], "2021-07-01..2022-06-30", "{o}");
+        // The statement is in the paragraph of title lines that starts at line 1.
+        assert_eq!(o["window_source"], "document line 1", "{o}");
+    }
+    assert_eq!(by_name["SRE.txt"]["window"], "2020-07-01..2021-06-30");
+    for file in ["COMAR.txt", "STPS.txt"] {
+        let o = &by_name[file];
+        assert_eq!(o["window"], "2021-07-01..2022-06-30", "{o}");
+        assert_eq!(o["window_source"], "majority of 4 inputs", "{o}");
+    }
+    let flags = std::fs::read_to_string(out.join("flags.jsonl")).unwrap();
+    let window_flags: Vec<&str> = flags
+        .lines()
+        .filter(|l| l.contains("period_outside_window"))
+        .collect();
+    assert_eq!(window_flags.len(), 1, "{flags}");
+    assert!(window_flags[0].contains("STPS.txt"), "{}", window_flags[0]);
+    assert!(
+        window_flags[0].contains("el que declaran 4 entradas del lote"),
+        "{}",
+        window_flags[0]
+    );
+    let comar = by_name["COMAR.txt"]["flags"].to_string();
+    assert!(!comar.contains("period_outside_window"), "{comar}");
+}

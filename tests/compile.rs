@@ -395,3 +395,27 @@ fn footnote_call_glued_to_the_participant_count_is_not_part_of_it() {
         "{md}"
     );
 }
+
+/// Issue 13: each submission names its cycle in its title ("Informe de acciones 2022"), so its
+/// periods are checked against July 2021–June 2022 without `--period`: the SRE's "del 1 de julio
+/// de 2021 al 30 de junio de 2022" is inside it, and the README's example gives no window flag.
+#[test]
+fn each_submission_reads_its_window_from_its_own_title() {
+    let (work, _) = compiled(false);
+    let run = work.path().join("run");
+    let manifest = std::fs::read_to_string(run.join("manifest.jsonl")).unwrap();
+    let mut read = 0;
+    for line in manifest.lines() {
+        let o: serde_json::Value = serde_json::from_str(line).unwrap();
+        if o["status"] == "skipped" {
+            continue;
+        }
+        read += 1;
+        assert_eq!(o["window"], "2021-06-01..2022-06-30", "{line}");
+        let source = o["window_source"].as_str().unwrap();
+        assert!(source.starts_with("document title year"), "{line}");
+    }
+    assert_eq!(read, 8);
+    let flags = std::fs::read_to_string(run.join("flags.jsonl")).unwrap();
+    assert!(!flags.contains("period_outside_window"), "{flags}");
+}

@@ -35,10 +35,11 @@ pub fn merge(dirs: &[PathBuf], out: &Path, rules: &Rules) -> Result<RunSummary, 
 /// the consolidated files, run.json and the review outputs.
 pub(super) fn finish_run(
     out: &Path,
-    outcomes: Vec<InputOutcome>,
+    mut outcomes: Vec<InputOutcome>,
     rules: &Rules,
     formats: Formats,
 ) -> Result<RunSummary, OutputError> {
+    super::window::apply_majority_window(&mut outcomes, rules)?;
     output::write_atomic(&out.join("manifest.jsonl"), &output::jsonl(&outcomes))?;
     consolidate(out, &outcomes, rules)?;
     let summary = RunSummary {

@@ -21,12 +21,14 @@
 //! - [`consolidate`](self::consolidate): the end of a run (extract or merge): manifest,
 //!   consolidated files, `objectives.csv`, `run.json` and the review outputs;
 //! - [`crossfile`](self::crossfile): what is counted or compared across inputs (near-duplicate
-//!   actions, actions per objective).
+//!   actions, actions per objective);
+//! - [`window`](self::window): the reporting window most inputs state, for those that state none.
 
 mod consolidate;
 mod crossfile;
 mod inputs;
 mod scheduler;
+mod window;
 mod worker;
 
 use std::path::{Path, PathBuf};
