@@ -590,6 +590,7 @@ pub fn compile(
                     provenance: Some(prov),
                     action: None,
                     related: vec![run_dir.join("actions.jsonl").display().to_string()],
+                    spans: Vec::new(),
                 });
             }
         }

@@ -118,6 +118,7 @@ impl NearDuplicates {
                 provenance: None,
                 action: Some(b.1.clone()),
                 related: vec![a.1.clone()],
+                spans: Vec::new(),
             });
         }
         flags.sort_by(|x, y| x.action.cmp(&y.action));

@@ -12,6 +12,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::periods::ascii_boundaries;
+pub use super::relations::{Relation, RelationKind, RelationWords, StatedFraction};
 use crate::error::RulesError;
 use crate::patterns::{compile as compile_spec, read_toml, Pattern, PatternSpec};
 
@@ -30,6 +31,7 @@ struct FiguresFile {
     part_backrefs: Vec<String>,
     parts_after_words: usize,
     of_words: Vec<String>,
+    fractions: BTreeMap<String, [u32; 2]>,
     enumerator: PatternSpec,
     unit: Vec<UnitSpec>,
     #[serde(default)]
@@ -60,15 +62,11 @@ pub struct FigureRules {
     decimal: String,
     scales: Vec<(String, f64)>,
     words: BTreeMap<String, f64>,
-    qualifiers: Vec<String>,
+    pub(super) qualifiers: Vec<String>,
     identifier_words: Vec<String>,
     codes: Vec<String>,
-    part_openers: Vec<String>,
-    part_backrefs: Vec<String>,
-    /// Words a total's noun may run to before its parts in parentheses (a count).
-    parts_after_words: usize,
-    /// What stands between a part and its total ("8,940 de 10,200"), lowercase.
-    of_words: Vec<String>,
+    /// The words relations between figures are written with.
+    pub(super) relation_words: RelationWords,
     enumerator: Pattern,
     /// (form in lowercase, lemma), longest form first.
     units: Vec<(String, String)>,
@@ -106,38 +104,6 @@ pub struct FootnoteMark {
     pub start: usize,
     pub end: usize,
     pub number: u32,
-}
-
-/// How the figures of a [`Relation`] relate; extract finds them, the audit checks them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RelationKind {
-    /// The parts should add up to the total.
-    Breakdown,
-    /// Each part is a subset of the total.
-    Subset,
-    /// `percent` is stated as the share of the one part in the total.
-    Share,
-}
-
-impl RelationKind {
-    pub const ALL: [RelationKind; 3] = [
-        RelationKind::Breakdown,
-        RelationKind::Subset,
-        RelationKind::Share,
-    ];
-
-    pub fn parse(s: &str) -> Option<RelationKind> {
-        RelationKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RelationKind::Breakdown => "breakdown",
-            RelationKind::Subset => "subset",
-            RelationKind::Share => "share",
-        }
-    }
 }
 
 /// An irregularity of a figure as written, for the audit's number checks.
@@ -183,26 +149,6 @@ impl From<FigureNote> for &'static str {
     }
 }
 
-/// A relation between figures of one text, by index into its figures.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Relation {
-    /// `breakdown`: "248 (181 de llegada y 64 de salida)", "regularizadas: 72,442; por razones
-    /// humanitarias: 56,936; …"; `subset`: "de los cuales", "25 de ellos"; `share`: a percent.
-    /// Always a [`RelationKind`] name: written with [`RelationKind::as_str`], read with
-    /// [`Relation::kind`].
-    pub kind: String,
-    pub total: usize,
-    pub parts: Vec<usize>,
-    pub percent: Option<usize>,
-}
-
-impl Relation {
-    /// The kind, typed.
-    pub fn kind(&self) -> Option<RelationKind> {
-        RelationKind::parse(&self.kind)
-    }
-}
-
 impl FigureRules {
     /// The kind of a unit lemma ("person", "duration"), from the unit lexicon.
     pub fn unit_kind(&self, lemma: &str) -> Option<&str> {
@@ -210,7 +156,7 @@ impl FigureRules {
     }
 
     /// Whether a part counting `part` can be a part of a total counting `total`.
-    fn compatible(&self, part: &Option<String>, total: &Option<String>) -> bool {
+    pub(super) fn compatible(&self, part: &Option<String>, total: &Option<String>) -> bool {
         match (part, total) {
             (None, _) => true,
             (Some(p), Some(t)) if p == t => true,
@@ -292,10 +238,17 @@ impl FigureRules {
                 .map(|w| w.to_lowercase())
                 .collect(),
             codes: f.codes,
-            part_openers: f.part_openers.iter().map(|w| w.to_lowercase()).collect(),
-            part_backrefs: f.part_backrefs.iter().map(|w| w.to_lowercase()).collect(),
-            parts_after_words: f.parts_after_words,
-            of_words: f.of_words.iter().map(|w| w.to_lowercase()).collect(),
+            relation_words: RelationWords {
+                part_openers: f.part_openers.iter().map(|w| w.to_lowercase()).collect(),
+                part_backrefs: f.part_backrefs.iter().map(|w| w.to_lowercase()).collect(),
+                parts_after_words: f.parts_after_words,
+                of_words: f.of_words.iter().map(|w| w.to_lowercase()).collect(),
+                fractions: f
+                    .fractions
+                    .iter()
+                    .map(|(w, &[n, d])| (w.to_lowercase(), n, d))
+                    .collect(),
+            },
             enumerator: compile_spec(path, "enumerator", f.enumerator)?,
             units,
             unit_kinds,
@@ -528,7 +481,7 @@ impl FigureRules {
     }
 
     /// The unit lexicon's longest form that starts right after `at` (after "de" for scales).
-    fn unit_after(
+    pub(super) fn unit_after(
         &self,
         text: &str,
         at: usize,
@@ -570,219 +523,6 @@ impl FigureRules {
                         .is_none_or(|c| !c.is_alphanumeric())
             })
             .cloned()
-    }
-
-    /// Relations between the figures of one text.
-    pub fn relations(&self, text: &str, figs: &[FoundFigure]) -> Vec<Relation> {
-        let mut out = Vec::new();
-        let sentences = sentence_bounds(text);
-        let sentence_of = |pos: usize| sentences.iter().position(|&(s, e)| pos >= s && pos < e);
-        let lower = text.to_lowercase();
-        let lower_ok = lower.len() == text.len();
-        let counts = |i: usize| !figs[i].percent;
-
-        // 1. A total followed by its parts in parentheses.
-        for (i, f) in figs.iter().enumerate() {
-            if f.percent {
-                continue;
-            }
-            let (_, _, unit_end) = self.unit_after(text, f.end, false);
-            let after = if unit_end > f.end { unit_end } else { f.end };
-            // The noun may run on for a few words ("personas menores de edad (…").
-            let Some(open) = self.parts_open(text, after) else {
-                continue;
-            };
-            let close = text[open..].find(')').map_or(text.len(), |c| open + c);
-            let parts: Vec<usize> = (0..figs.len())
-                .filter(|&j| j != i && counts(j) && figs[j].start > open && figs[j].start < close)
-                .collect();
-            if !parts.is_empty() {
-                out.push(Relation {
-                    kind: if parts.len() >= 2 {
-                        RelationKind::Breakdown
-                    } else {
-                        RelationKind::Subset
-                    }
-                    .as_str()
-                    .to_string(),
-                    total: i,
-                    parts,
-                    percent: None,
-                });
-            }
-        }
-
-        // 2. "de los cuales …" after a total, and "N de ellos" after a part.
-        if lower_ok {
-            let mut uses: Vec<(usize, bool, usize)> = Vec::new(); // (position, is backref, len)
-            for w in &self.part_openers {
-                for (p, _) in lower.match_indices(w.as_str()) {
-                    uses.push((p, false, w.len()));
-                }
-            }
-            for w in &self.part_backrefs {
-                for (p, _) in lower.match_indices(w.as_str()) {
-                    uses.push((p, true, w.len()));
-                }
-            }
-            uses.sort();
-            uses.dedup_by_key(|u| u.0);
-            for (p, _, len) in uses {
-                let boundary = lower[..p]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_alphanumeric())
-                    && lower[p + len..]
-                        .chars()
-                        .next()
-                        .is_none_or(|c| !c.is_alphanumeric());
-                if !boundary {
-                    continue;
-                }
-                let Some(sent) = sentence_of(p) else { continue };
-                let (s_start, s_end) = sentences[sent];
-                // A part right before the words ("25 de ellos") makes them a back-reference.
-                let part_before = figs
-                    .iter()
-                    .position(|f| counts_fig(f) && f.end <= p && text[f.end..p].trim().is_empty());
-                let (first_part, total) = match part_before {
-                    Some(pi) => {
-                        let total = (0..pi).rev().find(|&j| {
-                            counts(j) && figs[j].start >= sentence_start(&sentences, sent, true)
-                        });
-                        (Some(pi), total)
-                    }
-                    None => {
-                        let in_sentence = (0..figs.len())
-                            .rev()
-                            .find(|&j| counts(j) && figs[j].end <= p && figs[j].start >= s_start);
-                        let total = in_sentence.or_else(|| {
-                            // "De estos, …" at the start of a sentence: the previous sentence's last figure.
-                            let prev = sent.checked_sub(1).map(|k| sentences[k])?;
-                            (0..figs.len()).rev().find(|&j| {
-                                counts(j) && figs[j].start >= prev.0 && figs[j].end <= prev.1
-                            })
-                        });
-                        (None, total)
-                    }
-                };
-                let Some(total) = total else { continue };
-                let from = first_part.map_or(p + len, |pi| figs[pi].start);
-                let parts: Vec<usize> = (0..figs.len())
-                    .filter(|&j| {
-                        j != total
-                            && counts(j)
-                            && figs[j].start >= from
-                            && figs[j].start < s_end
-                            && self.compatible(&figs[j].unit, &figs[total].unit)
-                            && !figs[j].notes.contains(&FigureNote::InWords)
-                    })
-                    .collect();
-                if parts.is_empty() || out.iter().any(|r| r.total == total && r.parts == parts) {
-                    continue;
-                }
-                out.push(Relation {
-                    kind: RelationKind::Subset.as_str().to_string(),
-                    total,
-                    parts,
-                    percent: None,
-                });
-            }
-        }
-
-        // 3. "label: total; label: part; … y label: part" in one sentence.
-        for &(s, e) in &sentences {
-            let labelled: Vec<usize> = (0..figs.len())
-                .filter(|&j| {
-                    counts(j)
-                        && figs[j].start >= s
-                        && figs[j].start < e
-                        && text[..figs[j].start].trim_end().ends_with(':')
-                })
-                .collect();
-            if labelled.len() >= 3 {
-                out.push(Relation {
-                    kind: RelationKind::Breakdown.as_str().to_string(),
-                    total: labelled[0],
-                    parts: labelled[1..].to_vec(),
-                    percent: None,
-                });
-            }
-        }
-
-        // 3b. "a de b" ("8,940 de 10,200 solicitudes"): a is a part of b.
-        if lower_ok {
-            for i in 0..figs.len().saturating_sub(1) {
-                let j = i + 1;
-                if !counts(i) || !counts(j) || out.iter().any(|r| r.parts.contains(&i)) {
-                    continue;
-                }
-                let between = lower[figs[i].end..figs[j].start].trim();
-                if self.of_words.iter().any(|w| w == between) {
-                    out.push(Relation {
-                        kind: RelationKind::Subset.as_str().to_string(),
-                        total: j,
-                        parts: vec![i],
-                        percent: None,
-                    });
-                }
-            }
-        }
-
-        // 4. A percentage in a sentence with a one-part subset: the share of the part.
-        let shares: Vec<Relation> = out
-            .iter()
-            .filter(|r| r.kind() == Some(RelationKind::Subset) && r.parts.len() == 1)
-            .filter_map(|r| {
-                let sent = sentence_of(figs[r.parts[0]].start)?;
-                let (s, e) = sentences[sent];
-                let pct = (0..figs.len())
-                    .find(|&j| figs[j].percent && figs[j].start >= s && figs[j].start < e)?;
-                Some(Relation {
-                    kind: RelationKind::Share.as_str().to_string(),
-                    total: r.total,
-                    parts: r.parts.clone(),
-                    percent: Some(pct),
-                })
-            })
-            .collect();
-        out.extend(shares);
-        out
-    }
-}
-
-impl FigureRules {
-    /// Where the parentheses holding a total's parts open: right after `after` (the total or its
-    /// noun), or after at most `parts_after_words` more words of that noun.
-    fn parts_open(&self, text: &str, after: usize) -> Option<usize> {
-        let mut at = after;
-        for _ in 0..=self.parts_after_words {
-            let rest = &text[at..];
-            let trimmed = rest.trim_start();
-            let start = at + (rest.len() - trimmed.len());
-            if trimmed.starts_with('(') {
-                return Some(start);
-            }
-            let word = trimmed.split_whitespace().next()?;
-            if !word.chars().all(char::is_alphabetic) {
-                return None;
-            }
-            at = start + word.len();
-        }
-        None
-    }
-}
-
-fn counts_fig(f: &FoundFigure) -> bool {
-    !f.percent
-}
-
-/// Start of sentence `i`, or of the one before it when `with_previous`.
-fn sentence_start(sentences: &[(usize, usize)], i: usize, with_previous: bool) -> usize {
-    if with_previous && i > 0 {
-        sentences[i - 1].0
-    } else {
-        sentences[i].0
     }
 }
 
@@ -947,53 +687,6 @@ mod tests {
         // Without footnote 4 in the document, "COVID-194" has no marker (and is still no figure).
         let (figs, marks) = r.find("de COVID-194.", &[], &[]);
         assert!(figs.is_empty() && marks.is_empty());
-    }
-
-    #[test]
-    fn breakdowns_and_shares() {
-        let r = rules();
-        let rel = |text: &str| {
-            let (f, _) = r.find(text, &[], &[]);
-            let rels = r.relations(text, &f);
-            rels.iter()
-                .map(|x| {
-                    let parts: Vec<f64> = x.parts.iter().map(|&p| f[p].value).collect();
-                    (
-                        x.kind.clone(),
-                        f[x.total].value,
-                        parts,
-                        x.percent.map(|p| f[p].value),
-                    )
-                })
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(
-            rel("Vuelos de repatriación realizados: 248 (181 de llegada y 64 de salida)"),
-            [("breakdown".to_string(), 248.0, vec![181.0, 64.0], None)]
-        );
-        assert_eq!(
-            rel("a 20,506 menores de edad migrantes extranjeros, de los cuales 13,198 viajaban acompañados y 7,308 viajaban sin compañía de un adulto."),
-            [("subset".to_string(), 20506.0, vec![13198.0, 7308.0], None)]
-        );
-        assert_eq!(
-            rel("Personas extranjeras regularizadas: 72,442; por razones humanitarias: 56,936; por unidad familiar: 10,041 y por documento vencido: 5,465."),
-            [("breakdown".to_string(), 72442.0, vec![56936.0, 10041.0, 5465.0], None)]
-        );
-        assert_eq!(
-            rel("se registraron 132,050 repatriaciones de connacionales, de los cuales 123,169 aceptaron los apoyos otorgados representando un 93.27 % en el mes."),
-            [
-                ("subset".to_string(), 132050.0, vec![123169.0], None),
-                ("share".to_string(), 132050.0, vec![123169.0], Some(93.27))
-            ]
-        );
-        assert_eq!(
-            rel("se expidieron 31 tarjetas de residente temporal, 3 de éstas se emitieron con dos años, 13 con vigencia de tres años y 15 con vigencia de cuatro años."),
-            [("subset".to_string(), 31.0, vec![3.0, 13.0, 15.0], None)]
-        );
-        assert_eq!(
-            rel("Se atendieron 129,441 casos. De estos, 124,020 casos fueron reportados en EEUU y 5,421 por las representaciones en el resto del mundo."),
-            [("subset".to_string(), 129441.0, vec![124020.0, 5421.0], None)]
-        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod agencies;
 pub mod challenges;
 pub mod figures;
 pub mod periods;
+pub mod relations;
 pub mod values;
 
 pub use figures::Relation;

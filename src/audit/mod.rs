@@ -10,13 +10,21 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Catalog;
 use crate::error::RulesError;
 use crate::extract::agencies::Lexicon;
-use crate::extract::figures::{FigureNote, FigureRules, RelationKind};
-use crate::extract::periods::PeriodNote;
-use crate::extract::{ActionRecord, ExtractRules, Extracted, Figure, Period, Provenance};
+use crate::extract::figures::{FigureNote, FigureRules};
+use crate::extract::{ActionRecord, ExtractRules, Extracted, Figure, Provenance};
 use crate::patterns::{compile, compile_with_groups, read_toml, Pattern, PatternSpec};
 use crate::segment::rules::TableKind;
 use crate::segment::Lines;
 use crate::textkey::fold_key;
+
+mod relations;
+mod restated;
+mod window;
+
+pub use window::{
+    cover_year_window, outside_window_flags, stated_window, window_for, CoverYear, StatedWindow,
+    Window, WindowSource,
+};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -53,38 +61,27 @@ pub struct Flag {
     pub action: Option<String>,
     /// Other actions or places involved (the other near-duplicate, the other statement).
     pub related: Vec<String>,
+    /// Each figure or statement the flag relates, with its role (`total`, `part`, `percent`,
+    /// `first`, `second`) and its own place: a relation's total and parts may be lines apart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spans: Vec<FlagSpan>,
 }
 
-/// The reporting window, as ISO dates.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Window {
-    pub start: String,
-    pub end: String,
+/// One of the places a flag relates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlagSpan {
+    pub role: String,
+    pub text: String,
+    pub provenance: Provenance,
 }
 
-impl Window {
-    /// Parses `2020-06-01..2021-06-30`.
-    pub fn parse(s: &str) -> Result<Window, String> {
-        let (a, b) = s
-            .split_once("..")
-            .ok_or_else(|| format!("{s:?}: expected START..END, e.g. 2020-06-01..2021-06-30"))?;
-        let ok = |d: &str| {
-            d.len() == 10
-                && d.as_bytes()[4] == b'-'
-                && d.as_bytes()[7] == b'-'
-                && d.chars().filter(|c| c.is_ascii_digit()).count() == 8
-        };
-        if !ok(a) || !ok(b) {
-            return Err(format!("{s:?}: dates must be YYYY-MM-DD"));
+impl FlagSpan {
+    pub(super) fn of(role: &str, f: &Figure) -> FlagSpan {
+        FlagSpan {
+            role: role.to_string(),
+            text: f.raw.clone(),
+            provenance: f.provenance.clone(),
         }
-        if a > b {
-            return Err(format!("{s:?}: the window ends before it starts"));
-        }
-        Ok(Window {
-            start: a.to_string(),
-            end: b.to_string(),
-        })
     }
 }
 
@@ -108,175 +105,6 @@ struct CoverYearSpec {
     max_line: u32,
     start: String,
     end: String,
-}
-
-/// A title line naming the report's year ("Informe de acciones 2022"), and the window that year
-/// stands for (`start`/`end` templates with `{year}` and `{year-1}`).
-#[derive(Debug, Clone)]
-pub struct CoverYear {
-    pub line: Pattern,
-    /// Only the first lines of a file hold its title (a count of file lines).
-    pub max_line: u32,
-    pub start: String,
-    pub end: String,
-}
-
-impl CoverYear {
-    /// The window of the cycle that ends in `year`.
-    pub fn window(&self, year: i32) -> Result<Window, String> {
-        let fill = |t: &str| {
-            t.replace("{year-1}", &(year - 1).to_string())
-                .replace("{year}", &year.to_string())
-        };
-        Window::parse(&format!("{}..{}", fill(&self.start), fill(&self.end)))
-    }
-}
-
-/// The reporting window a document states ("Periodo de reporte: 1 de julio de 2021 al 30 de
-/// junio de 2022"), and where.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StatedWindow {
-    pub window: Window,
-    /// The file line of the statement.
-    pub line: u32,
-    pub evidence: String,
-}
-
-/// The window an input's periods are checked against, and where it came from: `--period`
-/// (`given`), else the document's own statement, else the rules' `[window]`.
-pub fn window_for(
-    ex: &Extracted,
-    a: &AuditRules,
-    given: Option<&Window>,
-) -> (Window, WindowSource) {
-    if let Some(w) = given {
-        return (w.clone(), WindowSource::Given);
-    }
-    if let Some(s) = stated_window(ex, a) {
-        return (s.window, WindowSource::Document { line: s.line });
-    }
-    match cover_year_window(ex, a) {
-        Some(s) => (s.window, WindowSource::CoverYear { line: s.line }),
-        None => (a.window.clone(), WindowSource::Rules),
-    }
-}
-
-/// Where a reporting window came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WindowSource {
-    /// `--period` on the command line.
-    Given,
-    /// The document's own statement, in the paragraph that starts at this line.
-    Document { line: u32 },
-    /// The cycle of the year the document's title names, in the paragraph at this line.
-    CoverYear { line: u32 },
-    /// In a bulk run, the window most inputs state (this many of them), for an input that
-    /// states none.
-    Majority { inputs: usize },
-    /// `[window]` of audit.toml.
-    Rules,
-}
-
-impl WindowSource {
-    /// The machine code, as the manifest writes it.
-    pub fn code(self) -> String {
-        match self {
-            WindowSource::Given => "--period".to_string(),
-            WindowSource::Document { line } => format!("document line {line}"),
-            WindowSource::CoverYear { line } => format!("document title year, line {line}"),
-            WindowSource::Majority { inputs } => format!("majority of {inputs} inputs"),
-            WindowSource::Rules => "audit.toml".to_string(),
-        }
-    }
-
-    /// What a flag adds after the window, in Spanish (nothing for the rules' default).
-    pub fn flag_suffix(self) -> String {
-        match self {
-            WindowSource::Given => ", dado con --period".to_string(),
-            WindowSource::Document { line } => format!(", declarado en la línea {line}"),
-            WindowSource::CoverYear { line } => {
-                format!(", el ciclo del año que nombra el título (línea {line})")
-            }
-            WindowSource::Majority { inputs } => {
-                format!(", el que declaran {inputs} entradas del lote")
-            }
-            WindowSource::Rules => String::new(),
-        }
-    }
-}
-
-/// The first statement of the reporting window in the document's running text (title lines,
-/// preamble), read with the period rules; else a preamble sentence about the report that names
-/// a period ("Para la elaboración del informe, … implementaron de junio de 2020 a junio de
-/// 2021"); `None` when the document states none.
-pub fn stated_window(ex: &Extracted, a: &AuditRules) -> Option<StatedWindow> {
-    let first_action = ex.actions.iter().map(|x| x.provenance.line).min();
-    let preamble = ex
-        .paragraphs
-        .iter()
-        .filter(|p| first_action.is_none_or(|l| p.place.line < l));
-    ex.paragraphs
-        .iter()
-        .find_map(|p| window_in(p, &a.window_statement, a, false))
-        .or_else(|| {
-            preamble
-                .into_iter()
-                .find_map(|p| window_in(p, &a.window_preamble, a, true))
-        })
-}
-
-/// The window `pattern` states in paragraph `p` (its group `period`): the widest period the
-/// period rules read there; with `range_only`, only a period from one month or day to another.
-fn window_in(
-    p: &crate::segment::Paragraph,
-    pattern: &Pattern,
-    a: &AuditRules,
-    range_only: bool,
-) -> Option<StatedWindow> {
-    let c = pattern.captures(&p.text)?;
-    let stated = c.name("period")?;
-    // A dash between the ends reads as "a" ("julio 2021 – junio 2022").
-    let stated = stated
-        .as_str()
-        .replace([' ', '\u{a0}'], " ")
-        .replace(" – ", " a ")
-        .replace(" — ", " a ")
-        .replace(" - ", " a ");
-    let period = a
-        .window_statement_prefixes
-        .iter()
-        .flat_map(|prefix| a.periods.find(&format!("{prefix}{stated}")))
-        .filter_map(|m| {
-            let (start, end) = (m.start_iso()?, m.end_iso()?);
-            (!range_only || start != end).then_some(())?;
-            Some((day_bounds(&start).0, day_bounds(&end).1, m.raw))
-        })
-        .max_by_key(|(_, _, raw)| raw.len())?;
-    let (start, end, raw) = period;
-    (start <= end).then_some(StatedWindow {
-        window: Window { start, end },
-        line: p.place.line,
-        evidence: raw,
-    })
-}
-
-/// The window of the year a title line names ("Informe de acciones 2022"), for a document that
-/// states no window: `[window_cover_year]` of audit.toml.
-pub fn cover_year_window(ex: &Extracted, a: &AuditRules) -> Option<StatedWindow> {
-    let cover = &a.window_cover_year;
-    ex.paragraphs
-        .iter()
-        .take_while(|p| p.place.line <= cover.max_line)
-        .find_map(|p| {
-            let c = cover.line.captures(&p.text)?;
-            let year = c.name("year")?;
-            let window = cover.window(year.as_str().parse().ok()?).ok()?;
-            Some(StatedWindow {
-                window,
-                line: p.place.line,
-                evidence: c.get(0)?.as_str().to_string(),
-            })
-        })
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -306,6 +134,7 @@ pub enum CheckId {
     BreakdownSum,
     SubsetExceedsTotal,
     ShareMismatch,
+    PercentSum,
     CountExceedsDeclared,
     CountDeclaredNone,
     CountFewerThanDeclared,
@@ -318,6 +147,7 @@ pub enum CheckId {
     UnknownAgency,
     NearDuplicate,
     ParticipantsCount,
+    QuantityDisagreement,
     ReadingUnassignedText,
     ReadingStrayBullets,
     ReadingHeadingOrder,
@@ -329,10 +159,11 @@ pub enum CheckId {
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 23] = [
+    pub const ALL: [CheckId; 25] = [
         CheckId::BreakdownSum,
         CheckId::SubsetExceedsTotal,
         CheckId::ShareMismatch,
+        CheckId::PercentSum,
         CheckId::CountExceedsDeclared,
         CheckId::CountDeclaredNone,
         CheckId::CountFewerThanDeclared,
@@ -345,6 +176,7 @@ impl CheckId {
         CheckId::UnknownAgency,
         CheckId::NearDuplicate,
         CheckId::ParticipantsCount,
+        CheckId::QuantityDisagreement,
         CheckId::ReadingUnassignedText,
         CheckId::ReadingStrayBullets,
         CheckId::ReadingHeadingOrder,
@@ -361,6 +193,7 @@ impl CheckId {
             CheckId::BreakdownSum => "breakdown_sum",
             CheckId::SubsetExceedsTotal => "subset_exceeds_total",
             CheckId::ShareMismatch => "share_mismatch",
+            CheckId::PercentSum => "percent_sum",
             CheckId::CountExceedsDeclared => "count_exceeds_declared",
             CheckId::CountDeclaredNone => "count_declared_none",
             CheckId::CountFewerThanDeclared => "count_fewer_than_declared",
@@ -373,6 +206,7 @@ impl CheckId {
             CheckId::UnknownAgency => "unknown_agency",
             CheckId::NearDuplicate => "near_duplicate",
             CheckId::ParticipantsCount => "participants_count",
+            CheckId::QuantityDisagreement => "quantity_disagreement",
             CheckId::ReadingUnassignedText => "reading_unassigned_text",
             CheckId::ReadingStrayBullets => "reading_stray_bullets",
             CheckId::ReadingHeadingOrder => "reading_heading_order",
@@ -388,10 +222,12 @@ impl CheckId {
     pub fn params(self) -> &'static [&'static str] {
         match self {
             CheckId::BreakdownSum => &["tolerance"],
-            CheckId::ShareMismatch => &["extra_points"],
+            CheckId::ShareMismatch => &["extra_points", "fraction_units"],
+            CheckId::PercentSum => &["extra_points"],
             CheckId::TotalPrograms => &["fewer_severity"],
             CheckId::PeriodOutsideWindow => &["include_context_periods"],
             CheckId::NearDuplicate => &["threshold"],
+            CheckId::QuantityDisagreement => &["min_subject_words"],
             CheckId::ReadingUnassignedText => &["max_share", "min_lines"],
             CheckId::ReadingHeadingOrder => &["max_out_of_order"],
             CheckId::ReadingMissingHeadings => &["min_headings"],
@@ -632,14 +468,15 @@ pub fn audit_in(
     let mut flags = Vec::new();
     let declared = declared_counts(ex, a);
     for action in &ex.actions {
-        relation_checks(action, a, &mut flags);
-        period_checks(action, a, (window, &source), &mut flags);
+        relations::relation_checks(action, a, &mut flags);
+        window::period_checks(action, a, (window, &source), &mut flags);
         number_checks(action, a, &mut flags);
         agency_checks(action, a, &mut flags);
     }
     count_checks(ex, a, &declared, &mut flags);
     title_checks(ex, a, &declared, &mut flags);
     near_duplicates(ex, a, &mut flags);
+    restated::restated_quantities(ex, a, &mut flags);
     participants_check(ex, a, &mut flags);
     reading_checks(ex, a, &mut flags);
     sort_flags(&mut flags);
@@ -654,7 +491,7 @@ pub fn sort_flags(flags: &mut [Flag]) {
     });
 }
 
-fn fmt_num(v: f64) -> String {
+pub(super) fn fmt_num(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         let s = format!("{}", v as i64);
         // Thousands with commas, as the reports write them.
@@ -671,7 +508,7 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
-fn span_over(figs: &[&Figure]) -> Provenance {
+pub(super) fn span_over(figs: &[&Figure]) -> Provenance {
     let first = figs
         .iter()
         .min_by_key(|f| f.provenance.span[0])
@@ -710,244 +547,6 @@ fn span_over(figs: &[&Figure]) -> Provenance {
     }
 }
 
-fn relation_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>) {
-    for r in &action.relations {
-        let (Some(total), Some(parts)) = (
-            action.figures.get(r.total),
-            r.parts
-                .iter()
-                .map(|&p| action.figures.get(p))
-                .collect::<Option<Vec<_>>>(),
-        ) else {
-            continue;
-        };
-        let sum: f64 = parts.iter().map(|p| p.value).sum();
-        let mut all: Vec<&Figure> = vec![total];
-        all.extend(parts.iter().copied());
-        let evidence = format!(
-            "{} → {}",
-            total.raw,
-            parts
-                .iter()
-                .map(|p| p.raw.as_str())
-                .collect::<Vec<_>>()
-                .join(" + ")
-        );
-        let Some(kind) = r.kind() else { continue };
-        match kind {
-            RelationKind::Breakdown => {
-                if let Some(c) = a.check(CheckId::BreakdownSum) {
-                    let tol = c.float("tolerance", 0.0);
-                    if (sum - total.value).abs() > tol {
-                        flags.push(Flag {
-                            kind: CheckId::BreakdownSum.kind(),
-                            severity: c.severity,
-                            objective: Some(action.objective),
-                            message: format!(
-                                "Las partes no suman el total: {} = {}, pero el total declarado es {} (diferencia de {}).",
-                                parts.iter().map(|p| fmt_num(p.value)).collect::<Vec<_>>().join(" + "),
-                                fmt_num(sum),
-                                fmt_num(total.value),
-                                fmt_num((total.value - sum).abs())
-                            ),
-                            evidence,
-                            provenance: Some(span_over(&all)),
-                            action: Some(action.id.clone()),
-                            related: Vec::new(),
-                        });
-                    }
-                }
-            }
-            RelationKind::Subset => {
-                if let Some(c) = a.check(CheckId::SubsetExceedsTotal) {
-                    let larger: Vec<&&Figure> =
-                        parts.iter().filter(|p| p.value > total.value).collect();
-                    if !larger.is_empty() || sum > total.value {
-                        let message = if let Some(p) = larger.first() {
-                            format!(
-                                "Un subconjunto ({}) es mayor que su total ({}).",
-                                fmt_num(p.value),
-                                fmt_num(total.value)
-                            )
-                        } else {
-                            format!(
-                                "Las partes ({}) suman más que su total ({}).",
-                                fmt_num(sum),
-                                fmt_num(total.value)
-                            )
-                        };
-                        flags.push(Flag {
-                            kind: CheckId::SubsetExceedsTotal.kind(),
-                            severity: c.severity,
-                            objective: Some(action.objective),
-                            message,
-                            evidence,
-                            provenance: Some(span_over(&all)),
-                            action: Some(action.id.clone()),
-                            related: Vec::new(),
-                        });
-                    }
-                }
-            }
-            RelationKind::Share => {
-                let (Some(c), Some(pct), Some(part)) = (
-                    a.check(CheckId::ShareMismatch),
-                    r.percent.and_then(|p| action.figures.get(p)),
-                    parts.first(),
-                ) else {
-                    continue;
-                };
-                if total.value == 0.0 {
-                    continue;
-                }
-                let computed = 100.0 * part.value / total.value;
-                let decimals = pct.raw.split_once('.').map_or(0, |(_, d)| {
-                    d.chars().take_while(char::is_ascii_digit).count()
-                });
-                let tol = 0.5 * 10f64.powi(-(decimals as i32)) + c.float("extra_points", 0.0);
-                if (computed - pct.value).abs() > tol {
-                    let mut all2 = all.clone();
-                    all2.push(pct);
-                    flags.push(Flag {
-                        kind: CheckId::ShareMismatch.kind(),
-                        severity: c.severity,
-                        objective: Some(action.objective),
-                        message: format!(
-                            "El porcentaje declarado ({} %) no corresponde a {} de {} ({:.*} %).",
-                            pct.value,
-                            fmt_num(part.value),
-                            fmt_num(total.value),
-                            decimals,
-                            computed
-                        ),
-                        evidence: format!("{evidence}; {}", pct.raw),
-                        provenance: Some(span_over(&all2)),
-                        action: Some(action.id.clone()),
-                        related: Vec::new(),
-                    });
-                }
-            }
-        }
-    }
-}
-
-/// The first and last day a partial ISO date covers.
-fn day_bounds(iso: &str) -> (String, String) {
-    match iso.len() {
-        4 => (format!("{iso}-01-01"), format!("{iso}-12-31")),
-        7 => {
-            let (y, m) = iso.split_at(4);
-            let m: u32 = m[1..].parse().unwrap_or(1);
-            let y: i32 = y.parse().unwrap_or(2000);
-            let last = match m {
-                2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-                2 => 28,
-                4 | 6 | 9 | 11 => 30,
-                _ => 31,
-            };
-            (format!("{iso}-01"), format!("{iso}-{last:02}"))
-        }
-        _ => (iso.to_string(), iso.to_string()),
-    }
-}
-
-fn period_checks(
-    action: &ActionRecord,
-    a: &AuditRules,
-    (window, source): (&Window, &str),
-    flags: &mut Vec<Flag>,
-) {
-    for p in &action.periods {
-        flags.extend(malformed_period_flags(action, p, a));
-    }
-    flags.extend(outside_window_flags(action, a, window, source));
-}
-
-/// `malformed_period`: the notes of one period ("De junio de 2020 a junio a junio de 2021").
-fn malformed_period_flags(action: &ActionRecord, p: &Period, a: &AuditRules) -> Vec<Flag> {
-    let Some(c) = a.check(CheckId::MalformedPeriod) else {
-        return Vec::new();
-    };
-    p.notes
-        .iter()
-        .map(|note| {
-            let what = match note {
-                PeriodNote::RepeatedWords => "tiene palabras repetidas",
-                PeriodNote::EndBeforeStart => "termina antes de empezar",
-            };
-            Flag {
-                kind: CheckId::MalformedPeriod.kind(),
-                severity: c.severity,
-                objective: Some(action.objective),
-                message: format!("El periodo «{}» {what}.", p.raw),
-                evidence: p.raw.clone(),
-                provenance: Some(p.provenance.clone()),
-                action: Some(action.id.clone()),
-                related: Vec::new(),
-            }
-        })
-        .collect()
-}
-
-/// `period_outside_window`: the periods of an action that govern a reported result and start
-/// before or end after `window`; `source` says in Spanish where the window came from.
-pub fn outside_window_flags(
-    action: &ActionRecord,
-    a: &AuditRules,
-    window: &Window,
-    source: &str,
-) -> Vec<Flag> {
-    let Some(c) = a.check(CheckId::PeriodOutsideWindow) else {
-        return Vec::new();
-    };
-    // Periods that govern a reported result (not only a length of time such as "ocho meses").
-    let governing: BTreeSet<usize> = action
-        .figures
-        .iter()
-        .filter(|f| {
-            f.unit
-                .as_deref()
-                .is_none_or(|u| a.figures.unit_kind(u) != Some("duration"))
-        })
-        .filter_map(|f| f.period)
-        .collect();
-    let mut flags = Vec::new();
-    for (i, p) in action.periods.iter().enumerate() {
-        if !governing.contains(&i) && !c.boolean("include_context_periods", false) {
-            continue;
-        }
-        let starts_before = p
-            .start
-            .as_deref()
-            .is_some_and(|s| day_bounds(s).0 < window.start);
-        let ends_after = p
-            .end
-            .as_deref()
-            .is_some_and(|e| day_bounds(e).1 > window.end);
-        if starts_before || ends_after {
-            let how = match (starts_before, ends_after) {
-                (true, true) => "empieza antes y termina después",
-                (true, false) => "empieza antes",
-                _ => "termina después",
-            };
-            flags.push(Flag {
-                kind: CheckId::PeriodOutsideWindow.kind(),
-                severity: c.severity,
-                objective: Some(action.objective),
-                message: format!(
-                    "El periodo «{}» {how} del periodo del informe ({} a {}{source}).",
-                    p.raw, window.start, window.end
-                ),
-                evidence: p.raw.clone(),
-                provenance: Some(p.provenance.clone()),
-                action: Some(action.id.clone()),
-                related: Vec::new(),
-            });
-        }
-    }
-    flags
-}
-
 fn number_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>) {
     let Some(c) = a.check(CheckId::IrregularNumber) else {
         return;
@@ -976,6 +575,7 @@ fn number_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>) {
                 provenance: Some(f.provenance.clone()),
                 action: Some(action.id.clone()),
                 related: Vec::new(),
+                spans: Vec::new(),
             });
         }
     }
@@ -1002,6 +602,7 @@ fn agency_checks(action: &ActionRecord, a: &AuditRules, flags: &mut Vec<Flag>) {
             provenance: Some(u.provenance.clone()),
             action: Some(action.id.clone()),
             related: Vec::new(),
+            spans: Vec::new(),
         });
     }
 }
@@ -1203,6 +804,7 @@ fn count_checks(ex: &Extracted, a: &AuditRules, declared: &[Declared], flags: &m
                         .skip(1)
                         .map(|d| format!("línea {}", d.provenance.line))
                         .collect(),
+                    spans: Vec::new(),
                 });
             }
         }
@@ -1270,6 +872,7 @@ fn count_checks(ex: &Extracted, a: &AuditRules, declared: &[Declared], flags: &m
                 provenance: first.map(|d| d.provenance.clone()),
                 action: None,
                 related: sources,
+                spans: Vec::new(),
             });
         }
     }
@@ -1330,6 +933,7 @@ fn title_checks(ex: &Extracted, a: &AuditRules, declared: &[Declared], flags: &m
             provenance: Some(prov),
             action: None,
             related: Vec::new(),
+            spans: Vec::new(),
         });
     };
     for o in &ex.objectives {
@@ -1416,6 +1020,7 @@ fn near_duplicates(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
                     provenance: Some(y.provenance.clone()),
                     action: Some(y.id.clone()),
                     related: vec![x.id.clone()],
+                    spans: Vec::new(),
                 });
             }
         }
@@ -1516,6 +1121,7 @@ fn participants_check(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
                 provenance: Some(prov),
                 action: None,
                 related: vec![format!("anexo, líneas {}–{}", annex.place.line, annex.place.line_end)],
+                spans: Vec::new(),
             });
         }
     }
@@ -1553,6 +1159,7 @@ fn reading_checks(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
             }),
             action: None,
             related: Vec::new(),
+            spans: Vec::new(),
         });
     };
     if let Some(c) = a.check(CheckId::ReadingUnassignedText) {
