@@ -85,10 +85,10 @@ mod tests {
         );
         assert!(help("extract", "period").unwrap().contains("for the audit"));
         assert!(help("audit", "period").unwrap().contains("e.g. 2020-06-01"));
+        let a = arg("worker", "rules");
+        assert!(a.is_required_set(), "worker --rules");
+        assert!(a.get_default_values().is_empty(), "worker --rules");
         for id in ["rules", "out"] {
-            let a = arg("worker", id);
-            assert!(a.is_required_set(), "worker --{id}");
-            assert!(a.get_default_values().is_empty(), "worker --{id}");
             assert_eq!(
                 arg("merge", id).get_default_values().len(),
                 1,

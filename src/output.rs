@@ -159,7 +159,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err(dir))?;
     tmp.write_all(bytes).map_err(io_err(path))?;
-    tmp.as_file().sync_all().map_err(io_err(path))?;
+    // No fsync: the rename makes the file appear whole or not at all to a run that is killed
+    // (what `--resume` relies on); a fsync per file cost most of a small input's time.
     publish(tmp, path)
 }
 

@@ -525,3 +525,74 @@ fn an_input_without_a_window_takes_the_one_most_inputs_state() {
     let comar = by_name["COMAR.txt"]["flags"].to_string();
     assert!(!comar.contains("period_outside_window"), "{comar}");
 }
+
+/// Issue 14: with one long-lived worker, an input that kills it (the inflate bomb runs out of
+/// memory) fails alone; the inputs after it are read by a fresh worker.
+#[test]
+fn a_worker_that_dies_is_replaced_and_the_next_inputs_are_read() {
+    let work = tempfile::tempdir().unwrap();
+    let inputs = work.path().join("in");
+    common::make_malformed(&inputs);
+    let out = work.path().join("out");
+    let result = informe()
+        .args(["extract", "--jobs", "1", "--max-memory", "400M", "--quiet"])
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    let by_name: BTreeMap<String, serde_json::Value> =
+        manifest(&out).into_iter().map(|v| (name(&v), v)).collect();
+    let bomb = &by_name["inflate-bomb.pdf"];
+    assert_eq!(bomb["status"], "failed", "{bomb}");
+    for good in ["informe-2021.txt", "sre-2022.pdf", "inm-2022.docx"] {
+        assert_eq!(by_name[good]["status"], "ok", "{good}: {}", by_name[good]);
+    }
+}
+
+/// Issue 14: workers die with their run: after the parent is killed (SIGKILL, no clean-up),
+/// no worker of it is left running.
+#[cfg(target_os = "linux")]
+#[test]
+fn no_worker_outlives_a_killed_run() {
+    let work = tempfile::tempdir().unwrap();
+    let inputs = work.path().join("in");
+    copies(&inputs, 12);
+    // A rules folder of its own: its path names this run's workers on their command line.
+    let rules = work.path().join("rules-of-this-run");
+    let status = std::process::Command::new("cp")
+        .args(["-r", "rules/gcm"])
+        .arg(&rules)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut run = informe()
+        .args(["extract", "--jobs", "2", "--quiet", "--rules"])
+        .arg(&rules)
+        .arg(&inputs)
+        .arg("--out")
+        .arg(work.path().join("out"))
+        .spawn()
+        .unwrap();
+    let workers = || {
+        let out = std::process::Command::new("pgrep")
+            .arg("-f")
+            .arg(rules.to_str().unwrap())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).lines().count()
+    };
+    let started = std::time::Instant::now();
+    while workers() == 0 && started.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(workers() > 0, "no worker was seen running");
+    run.kill().unwrap();
+    run.wait().unwrap();
+    let killed = std::time::Instant::now();
+    while workers() > 0 && killed.elapsed() < std::time::Duration::from_secs(5) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(workers(), 0, "workers outlived their run");
+}

@@ -17,7 +17,10 @@
 //! The parts:
 //! - [`scheduler`](self::scheduler): inputs to jobs, worker processes and their time limit,
 //!   resume, shards, progress, and the manifest appended as inputs finish;
-//! - [`worker`](self::worker): the worker process side (`informe worker`) and its outcome file;
+//! - [`pool`](self::pool): the long-lived worker processes, one input at a time each, replaced
+//!   when one dies or passes its time;
+//! - [`worker`](self::worker): the worker process side (`informe worker --serve`) and its
+//!   outcome file;
 //! - [`consolidate`](self::consolidate): the end of a run (extract or merge): manifest,
 //!   consolidated files, `objectives.csv`, `run.json` and the review outputs;
 //! - [`crossfile`](self::crossfile): what is counted or compared across inputs (near-duplicate
@@ -27,6 +30,7 @@
 mod consolidate;
 mod crossfile;
 mod inputs;
+mod pool;
 mod scheduler;
 mod window;
 mod worker;
@@ -42,7 +46,7 @@ use crate::Rules;
 pub use consolidate::merge;
 pub use inputs::{collect_inputs, run, Input};
 pub use scheduler::{shard_of, Progress, Silent};
-pub use worker::{in_process, worker_main};
+pub use worker::{in_process, serve_main};
 
 /// How to run a bulk job.
 #[derive(Debug, Clone)]

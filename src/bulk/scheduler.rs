@@ -8,13 +8,13 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
+use super::pool::WorkerPool;
 use super::Input;
-use super::{tool_version, worker, RunOptions, Worker};
-use crate::audit::Window;
+use super::{tool_version, worker, RunOptions};
 use crate::error::OutputError;
 use crate::hash::sha256_hex;
 use crate::output::{self, InputOutcome, Status};
@@ -65,12 +65,17 @@ pub(super) fn process_all(
         .num_threads(opts.jobs.max(1))
         .build()
         .map_err(|e| OutputError::write(out, std::io::Error::other(e.to_string())))?;
+    // Declared after the threads: its idle workers are ended before the threads are.
+    let workers = opts
+        .worker
+        .as_ref()
+        .map(|w| WorkerPool::new(w, opts.window.as_ref()));
     let results: Vec<Option<InputOutcome>> = pool.install(|| {
         inputs
             .par_iter()
             .zip(names.par_iter())
             .map(|(input, name)| {
-                let outcome = one_input(input, name, rules, opts, &done)?;
+                let outcome = one_input(input, name, (rules, opts, workers.as_ref()), &done)?;
                 if let Some(o) = &outcome {
                     let mut line = serde_json::to_string(o)
                         .map_err(|e| OutputError::write(&manifest_path, e.into()))?;
@@ -160,8 +165,7 @@ fn folder_names(inputs: &[Input]) -> Vec<String> {
 fn one_input(
     input: &Input,
     name: &str,
-    rules: &Rules,
-    opts: &RunOptions,
+    (rules, opts, workers): (&Rules, &RunOptions, Option<&WorkerPool>),
     done: &HashMap<(String, String), InputOutcome>,
 ) -> Result<Option<InputOutcome>, OutputError> {
     let path = match input {
@@ -213,8 +217,8 @@ fn one_input(
         }
     }
     let dir = opts.out_dir.join(name);
-    let mut outcome = match &opts.worker {
-        Some(w) => in_worker(path, &dir, w, opts.window.as_ref())?,
+    let mut outcome = match workers {
+        Some(pool) => pool.process(path, &dir)?,
         None => worker::in_process(path, &dir, rules, opts.window.as_ref())?,
     };
     outcome.file = shown;
@@ -227,149 +231,6 @@ fn one_input(
     outcome.tool = tool_version();
     outcome.rules = rules.fingerprint.clone();
     Ok(Some(outcome))
-}
-
-/// Runs `informe worker` on one file under the time and memory limits. What goes wrong with the
-/// worker fails the input; failing to clear the worker's outcome file from the output folder
-/// fails the run.
-fn in_worker(
-    path: &Path,
-    dir: &Path,
-    w: &Worker,
-    window: Option<&Window>,
-) -> Result<InputOutcome, OutputError> {
-    let shown = path.display().to_string();
-    let failed = |reason: &str, error: String| -> Result<InputOutcome, OutputError> {
-        Ok(InputOutcome {
-            file: shown.clone(),
-            status: Status::Failed,
-            reason: Some(reason.to_string()),
-            error: Some(error),
-            ..InputOutcome::empty()
-        })
-    };
-    if let Err(e) = std::fs::create_dir_all(dir) {
-        return failed(
-            "io",
-            format!("{shown}: cannot create {}: {e}", dir.display()),
-        );
-    }
-    worker::remove_outcome(dir)?;
-    let mut cmd = std::process::Command::new(&w.program);
-    cmd.arg("worker")
-        .arg("--rules")
-        .arg(&w.rules_dir)
-        .arg("--out")
-        .arg(dir)
-        .arg("--max-memory")
-        .arg(w.max_memory.to_string());
-    if let Some(win) = window {
-        cmd.arg("--period")
-            .arg(format!("{}..{}", win.start, win.end));
-    }
-    cmd.arg(path)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
-    let mut child = match cmd.spawn() {
-        Ok(c) => c,
-        Err(e) => {
-            return failed(
-                "worker",
-                format!(
-                    "{shown}: cannot start a worker ({}): {e}",
-                    w.program.display()
-                ),
-            )
-        }
-    };
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if start.elapsed() > w.timeout => {
-                stop(&mut child);
-                return failed(
-                    "timeout",
-                    format!(
-                        "{shown}: no result after {} s (the worker was stopped)",
-                        w.timeout.as_secs()
-                    ),
-                );
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => {
-                stop(&mut child);
-                return failed(
-                    "worker",
-                    format!("{shown}: cannot wait for the worker (it was stopped): {e}"),
-                );
-            }
-        }
-    };
-    if status.success() {
-        return match worker::read_outcome(dir) {
-            Ok(o) => {
-                worker::remove_outcome(dir)?;
-                Ok(o)
-            }
-            Err(e) => failed(
-                "worker",
-                format!("{shown}: the worker finished without a usable outcome: {e}"),
-            ),
-        };
-    }
-    // The first 4 KiB of what the worker said: its error, or the panic or allocation failure.
-    let mut said = Vec::new();
-    if let Some(s) = child.stderr.take() {
-        if let Err(e) = s.take(4096).read_to_end(&mut said) {
-            said.extend_from_slice(format!("(its stderr cannot be read: {e})").as_bytes());
-        }
-    }
-    let stderr = String::from_utf8_lossy(&said);
-    let how = match status.code() {
-        Some(code) => format!("exit code {code}"),
-        None => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::process::ExitStatusExt;
-                format!("signal {}", status.signal().unwrap_or(0))
-            }
-            #[cfg(not(unix))]
-            {
-                "no exit code".to_string()
-            }
-        }
-    };
-    let memory = stderr.contains("memory allocation") || stderr.contains("capacity overflow");
-    let first = stderr
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim();
-    failed(
-        if memory { "memory" } else { "crashed" },
-        format!(
-            "{shown}: the worker died ({how}){}{}",
-            if memory {
-                format!(", out of memory (limit {} MiB)", w.max_memory >> 20)
-            } else {
-                String::new()
-            },
-            if first.is_empty() {
-                String::new()
-            } else {
-                format!(": {first}")
-            }
-        ),
-    )
-}
-
-/// Stops a worker past its time: kill, then reap. Either fails only when the worker has exited
-/// by itself meanwhile, which is what is wanted.
-fn stop(child: &mut std::process::Child) {
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 #[cfg(test)]

@@ -1,17 +1,15 @@
-//! The worker process side: `informe worker` limits its own memory, processes one input into its
-//! folder and leaves its outcome there in `outcome.json`, which the parent (the
-//! [scheduler](super::scheduler)) reads and removes. Also the processing of one input itself,
-//! which the worker and `--in-process` runs share.
+//! The worker process side: `informe worker --serve` limits its own memory, then processes the
+//! inputs the parent's [pool](super::pool) sends it, each into its folder, and answers with
+//! each one's outcome. Also the processing of one input itself, which the workers and
+//! `--in-process` runs share.
 
-use std::path::{Path, PathBuf};
+use std::io::{BufRead, Write};
+use std::path::Path;
 
 use crate::audit::Window;
 use crate::error::OutputError;
 use crate::output::{self, InputOutcome, Status};
 use crate::Rules;
-
-/// The file in an input's folder through which a worker hands its outcome to the parent.
-const OUTCOME_FILE: &str = "outcome.json";
 
 /// Processes one file in this process and writes its outputs into `dir`.
 pub fn in_process(
@@ -53,50 +51,75 @@ pub fn in_process(
     })
 }
 
-/// The body of `informe worker`: limits itself, processes one file, writes its outcome. A memory
-/// limit that cannot be set is a warning of the input (it is processed without the limit).
-pub fn worker_main(
-    path: &Path,
-    dir: &Path,
+/// The body of `informe worker --serve`, one process of the [pool](super::pool): limits its
+/// memory, dies with its parent, then processes the inputs it is given on stdin, one line each,
+/// writing each one's outputs into its folder and answering with its outcome on stdout. A
+/// memory limit that cannot be set is a warning of every input (processed without the limit).
+/// It ends when its stdin closes.
+pub fn serve_main(
     rules: &Rules,
     window: Option<&Window>,
     max_memory: u64,
 ) -> Result<(), OutputError> {
-    #[cfg(unix)]
-    let limit = rlimit::setrlimit(rlimit::Resource::AS, max_memory, max_memory);
-    #[cfg(not(unix))]
-    let limit: std::io::Result<()> = Ok(());
-    let mut outcome = in_process(path, dir, rules, window)?;
-    if let Err(e) = limit {
-        outcome.warnings.push(format!(
-            "worker: the memory limit ({} MiB) could not be set, the input was processed without it: {e}",
-            max_memory >> 20
-        ));
+    let limit = limit_memory(max_memory);
+    die_with_parent();
+    let stdout_err = |e| OutputError::write(Path::new("<stdout>"), e);
+    let mut stdout = std::io::stdout();
+    let mut n = 0u64;
+    for line in std::io::stdin().lock().lines() {
+        let line = line.map_err(|e| OutputError::read(Path::new("<stdin>"), e))?;
+        let request = line
+            .split_once(' ')
+            .and_then(|(p, d)| Some((super::pool::unhex_path(p)?, super::pool::unhex_path(d)?)));
+        let Some((path, dir)) = request else {
+            let e = std::io::Error::other(format!("not a worker request: {line:?}"));
+            return Err(OutputError::read(Path::new("<stdin>"), e));
+        };
+        n += 1;
+        let mut outcome = in_process(&path, &dir, rules, window)?;
+        if let Err(e) = &limit {
+            outcome.warnings.push(format!(
+                "worker: the memory limit ({} MiB) could not be set, the input was processed without it: {e}",
+                max_memory >> 20
+            ));
+        }
+        let json = serde_json::to_string(&outcome)
+            .map_err(|e| OutputError::write(Path::new("<stdout>"), e.into()))?;
+        writeln!(stdout, "{} {n} {json}", super::pool::DONE).map_err(stdout_err)?;
+        stdout.flush().map_err(stdout_err)?;
     }
-    let file = outcome_path(dir);
-    let json = serde_json::to_vec(&outcome).map_err(|e| OutputError::write(&file, e.into()))?;
-    output::write_atomic(&file, &json)
+    Ok(())
 }
 
-fn outcome_path(dir: &Path) -> PathBuf {
-    dir.join(OUTCOME_FILE)
+/// Limits this process's address space to `max_memory` bytes.
+fn limit_memory(max_memory: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        rlimit::setrlimit(rlimit::Resource::AS, max_memory, max_memory)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = max_memory;
+        Ok(())
+    }
 }
 
-/// The outcome the worker left in `dir`; the error says why there is none to use.
-pub(super) fn read_outcome(dir: &Path) -> Result<InputOutcome, String> {
-    let file = outcome_path(dir);
-    let bytes =
-        std::fs::read(&file).map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| format!("{}: not a valid outcome: {e}", file.display()))
-}
-
-/// Removes the outcome file from `dir`: before a worker starts (one left by an earlier run must
-/// not pass for this run's), and once read. A missing file is fine.
-pub(super) fn remove_outcome(dir: &Path) -> Result<(), OutputError> {
-    let file = outcome_path(dir);
-    match std::fs::remove_file(&file) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(OutputError::write(&file, e)),
-        _ => Ok(()),
+/// A worker never outlives its run: on Linux the kernel kills it when the parent dies; if the
+/// parent is already gone (it died before this was set), the worker ends now.
+fn die_with_parent() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: prctl(PR_SET_PDEATHSIG) and getppid take no pointers and cannot fail in a way
+        // that affects memory safety.
+        let parent = unsafe {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            libc::getppid()
+        };
+        let expected = std::env::var("INFORME_PARENT_PID")
+            .ok()
+            .and_then(|p| p.parse::<i32>().ok());
+        if expected.is_some_and(|p| p != parent) {
+            std::process::exit(1);
+        }
     }
 }

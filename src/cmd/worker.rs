@@ -1,22 +1,20 @@
-//! `informe worker` (hidden): one input processed in isolation, for `extract`'s scheduler, which
-//! passes every option; the work itself is `informe::bulk::worker_main`.
+//! `informe worker --serve` (hidden): a worker process of `extract`'s pool, which passes every
+//! option and then the inputs on stdin; the work itself is `informe::bulk::serve_main`.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{OutArg, PeriodArg, RulesArg};
+use super::{PeriodArg, RulesArg};
 
-/// Process one input in isolation (used by `extract`; not for direct use).
+/// Process inputs in isolation, given on stdin (used by `extract`; not for direct use).
 #[derive(clap::Args)]
 #[command(hide = true)]
 #[command(mut_args(super::required("rules")))]
-#[command(mut_args(super::required("out")))]
 pub struct Args {
-    file: PathBuf,
+    /// Take inputs on stdin, one line each, until it closes (the only mode).
+    #[arg(long, required = true)]
+    serve: bool,
     #[command(flatten)]
     rules: RulesArg,
-    #[command(flatten)]
-    out: OutArg,
     #[command(flatten)]
     period: PeriodArg,
     #[arg(long)]
@@ -25,12 +23,6 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rules = args.rules.load()?;
-    informe::bulk::worker_main(
-        &args.file,
-        &args.out.out,
-        &rules,
-        args.period.period.as_ref(),
-        args.max_memory,
-    )?;
+    informe::bulk::serve_main(&rules, args.period.period.as_ref(), args.max_memory)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,345 @@
+//! A pool of long-lived worker processes (`informe worker --serve`): each loads the rules once
+//! and takes inputs one after another over a pipe. A worker that panics, aborts, runs out of
+//! memory or passes its time limit on an input fails that input alone: it is stopped, and the
+//! next input gets a fresh worker. Workers die with the run (`PR_SET_PDEATHSIG` on Linux, and
+//! their stdin closes when the parent goes).
+//!
+//! The protocol is one line per input on the worker's stdin (`<hex of the input path>
+//! <hex of its output folder>`); the worker writes the input's outputs into the folder, then
+//! answers with the line `informe-worker-done <n> <outcome as JSON>` on its stdout (`n` counts
+//! the inputs it took, from 1). Any other line on stdout is ignored.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Mutex, PoisonError};
+
+use super::Worker;
+use crate::audit::Window;
+use crate::error::OutputError;
+use crate::output::{InputOutcome, Status};
+
+/// What a worker says when it is done with its `n`th input.
+pub(super) const DONE: &str = "informe-worker-done";
+
+/// Largest part of a dead worker's stderr kept for the reason (bytes).
+const STDERR_KEPT: u64 = 4096;
+
+/// Running workers, idle between inputs.
+pub(super) struct WorkerPool<'a> {
+    worker: &'a Worker,
+    window: Option<&'a Window>,
+    idle: Mutex<Vec<WorkerProc>>,
+}
+
+/// One worker process and its pipes.
+struct WorkerProc {
+    child: Child,
+    stdin: ChildStdin,
+    /// Lines of its stdout, read by a thread of their own (so that waiting can time out).
+    lines: Receiver<String>,
+    /// Its stderr, a temporary file opened for appending, emptied before each input.
+    stderr: File,
+    /// Inputs sent to it so far.
+    sent: u64,
+}
+
+/// How an input given to a worker ended.
+enum Ended {
+    /// With the outcome's JSON.
+    Done(String),
+    TimedOut,
+    Died(String),
+}
+
+impl<'a> WorkerPool<'a> {
+    pub(super) fn new(worker: &'a Worker, window: Option<&'a Window>) -> WorkerPool<'a> {
+        WorkerPool {
+            worker,
+            window,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Processes one input in a worker under the time limit; what goes wrong with the worker
+    /// fails the input (and the worker is replaced).
+    pub(super) fn process(&self, path: &Path, dir: &Path) -> Result<InputOutcome, OutputError> {
+        let shown = path.display().to_string();
+        let failed = |reason: &str, error: String| InputOutcome {
+            file: shown.clone(),
+            status: Status::Failed,
+            reason: Some(reason.to_string()),
+            error: Some(error),
+            ..InputOutcome::empty()
+        };
+        let mut proc = match self.take() {
+            Ok(p) => p,
+            Err(e) => {
+                let program = self.worker.program.display();
+                let error = format!("{shown}: cannot start a worker ({program}): {e}");
+                return Ok(failed("worker", error));
+            }
+        };
+        match proc.run(path, dir, self.worker.timeout) {
+            Ended::Done(json) => {
+                self.put_back(proc);
+                match serde_json::from_str(&json) {
+                    Ok(o) => Ok(o),
+                    Err(e) => Ok(failed(
+                        "worker",
+                        format!("{shown}: the worker finished without a usable outcome: {e}"),
+                    )),
+                }
+            }
+            Ended::TimedOut => {
+                proc.stop();
+                let secs = self.worker.timeout.as_secs();
+                let error = format!("{shown}: no result after {secs} s (the worker was stopped)");
+                Ok(failed("timeout", error))
+            }
+            Ended::Died(said) => {
+                let how = proc.stop();
+                let (reason, error) = death_reason(&shown, &how, &said, self.worker.max_memory);
+                Ok(failed(reason, error))
+            }
+        }
+    }
+
+    /// An idle worker, or a new one.
+    fn take(&self) -> std::io::Result<WorkerProc> {
+        let idle = self
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        match idle {
+            Some(p) => Ok(p),
+            None => WorkerProc::spawn(self.worker, self.window),
+        }
+    }
+
+    fn put_back(&self, proc: WorkerProc) {
+        self.idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(proc);
+    }
+}
+
+impl Drop for WorkerPool<'_> {
+    /// Closing a worker's stdin ends it; it is then reaped.
+    fn drop(&mut self) {
+        let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(PoisonError::into_inner));
+        for mut p in idle {
+            drop(p.stdin);
+            let _ = p.child.wait();
+        }
+    }
+}
+
+impl WorkerProc {
+    fn spawn(w: &Worker, window: Option<&Window>) -> std::io::Result<WorkerProc> {
+        let stderr = tempfile::tempfile()?;
+        // Appending, so that emptying it between inputs puts the worker's writes at its start.
+        let mut cmd = Command::new(&w.program);
+        cmd.arg("worker")
+            .arg("--serve")
+            .arg("--rules")
+            .arg(&w.rules_dir)
+            .arg("--max-memory")
+            .arg(w.max_memory.to_string())
+            .env("INFORME_PARENT_PID", std::process::id().to_string());
+        if let Some(win) = window {
+            cmd.arg("--period")
+                .arg(format!("{}..{}", win.start, win.end));
+        }
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(append_handle(&stderr)?))
+            .spawn()?;
+        let (stdin, stdout) = match (child.stdin.take(), child.stdout.take()) {
+            (Some(i), Some(o)) => (i, o),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(std::io::Error::other("the worker's pipes are missing"));
+            }
+        };
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(WorkerProc {
+            child,
+            stdin,
+            lines,
+            stderr,
+            sent: 0,
+        })
+    }
+
+    /// Sends one input and waits for the worker to finish it, die, or pass `timeout`.
+    fn run(&mut self, path: &Path, dir: &Path, timeout: std::time::Duration) -> Ended {
+        if let Err(e) = self.stderr.set_len(0) {
+            return Ended::Died(format!("(its stderr cannot be emptied: {e})"));
+        }
+        self.sent += 1;
+        let request = format!("{} {}\n", hex_path(path), hex_path(dir));
+        if self.stdin.write_all(request.as_bytes()).is_err() || self.stdin.flush().is_err() {
+            return Ended::Died(self.said());
+        }
+        let expected = format!("{DONE} {} ", self.sent);
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    if let Some(json) = line.strip_prefix(&expected) {
+                        return Ended::Done(json.to_string());
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => return Ended::TimedOut,
+                Err(RecvTimeoutError::Disconnected) => return Ended::Died(self.said()),
+            }
+        }
+    }
+
+    /// The first bytes of what the worker wrote to stderr for the current input.
+    fn said(&mut self) -> String {
+        let mut said = Vec::new();
+        let read = self
+            .stderr
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| (&self.stderr).take(STDERR_KEPT).read_to_end(&mut said));
+        if let Err(e) = read {
+            said.extend_from_slice(format!("(its stderr cannot be read: {e})").as_bytes());
+        }
+        String::from_utf8_lossy(&said).into_owned()
+    }
+
+    /// Kills and reaps the worker; says how it ended ("exit code 101", "signal 9").
+    fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        match self.child.wait() {
+            Ok(status) => exit_how(&status),
+            Err(e) => format!("cannot be waited for: {e}"),
+        }
+    }
+}
+
+/// A second handle on `file`, opened for appending (the worker's stderr).
+fn append_handle(file: &File) -> std::io::Result<File> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let path = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
+        std::fs::OpenOptions::new().append(true).open(path)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        file.try_clone()
+    }
+}
+
+/// A path as lowercase hex of its bytes: any file name travels on one line.
+pub(super) fn hex_path(p: &Path) -> String {
+    path_bytes(p).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The path a [`hex_path`] stands for; `None` when it is not hex.
+pub(super) fn unhex_path(s: &str) -> Option<PathBuf> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    let bytes = (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        Some(PathBuf::from(std::ffi::OsString::from_vec(bytes)))
+    }
+    #[cfg(not(unix))]
+    {
+        String::from_utf8(bytes).ok().map(PathBuf::from)
+    }
+}
+
+fn path_bytes(p: &Path) -> Vec<u8> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        p.as_os_str().as_bytes().to_vec()
+    }
+    #[cfg(not(unix))]
+    {
+        p.to_string_lossy().as_bytes().to_vec()
+    }
+}
+
+/// "exit code 2", "signal 9".
+fn exit_how(status: &std::process::ExitStatus) -> String {
+    match status.code() {
+        Some(code) => format!("exit code {code}"),
+        None => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::process::ExitStatusExt;
+                format!("signal {}", status.signal().unwrap_or(0))
+            }
+            #[cfg(not(unix))]
+            {
+                "no exit code".to_string()
+            }
+        }
+    }
+}
+
+/// The reason and message of an input whose worker died: out of memory, or crashed (with the
+/// first line it said).
+fn death_reason(shown: &str, how: &str, said: &str, max_memory: u64) -> (&'static str, String) {
+    let memory = said.contains("memory allocation") || said.contains("capacity overflow");
+    let first = said
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    let limit = if memory {
+        format!(", out of memory (limit {} MiB)", max_memory >> 20)
+    } else {
+        String::new()
+    };
+    let first = if first.is_empty() {
+        String::new()
+    } else {
+        format!(": {first}")
+    };
+    (
+        if memory { "memory" } else { "crashed" },
+        format!("{shown}: the worker died ({how}){limit}{first}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_path_travels_as_hex_and_back() {
+        for p in ["a.txt", "carpeta con espacios/año 2021.pdf", "x\ny"] {
+            let path = Path::new(p);
+            assert_eq!(unhex_path(&hex_path(path)).as_deref(), Some(path));
+        }
+        assert_eq!(unhex_path("zz"), None);
+        assert_eq!(unhex_path("abc"), None);
+    }
+}
