@@ -70,6 +70,9 @@ pub struct FigureRules {
     enumerator: Pattern,
     /// (form in lowercase, lemma), longest form first.
     units: Vec<(String, String)>,
+    /// Bytes of the longest unit form and qualifier: how far a figure's neighbours are read.
+    longest_unit: usize,
+    longest_qualifier: usize,
     /// Lemma → kind ("person", "duration").
     unit_kinds: BTreeMap<String, String>,
     number: Regex,
@@ -250,6 +253,8 @@ impl FigureRules {
                     .collect(),
             },
             enumerator: compile_spec(path, "enumerator", f.enumerator)?,
+            longest_unit: units.iter().map(|(f, _)| f.len()).max().unwrap_or(0),
+            longest_qualifier: f.qualifiers.iter().map(String::len).max().unwrap_or(0),
             units,
             unit_kinds,
             number,
@@ -306,7 +311,12 @@ impl FigureRules {
                 .find_iter(text)
                 .map(|m| (m.start(), m.end())),
         );
-        let inside = |s: usize, e: usize| blocked.iter().any(|&(a, b)| s < b && a < e);
+        let blocked = merged(blocked);
+        // Whether `s..e` meets a blocked range (a binary search: they are sorted and disjoint).
+        let inside = |s: usize, e: usize| {
+            let k = blocked.partition_point(|&(a, _)| a < e);
+            k > 0 && blocked[k - 1].1 > s
+        };
 
         let mut out: Vec<FoundFigure> = Vec::new();
         let mut identifier_run_end: Option<usize> = None;
@@ -498,6 +508,8 @@ impl FigureRules {
                 candidate = r.trim_start();
             }
         }
+        // Only as much as the longest unit form (and the character after it) is compared.
+        let candidate = prefix_of(candidate, self.longest_unit + 8);
         let lower = candidate.to_lowercase();
         for (form, lemma) in &self.units {
             if lower.starts_with(form.as_str()) {
@@ -512,7 +524,7 @@ impl FigureRules {
     }
 
     fn qualifier_before(&self, before: &str) -> Option<String> {
-        let b = before.trim_end().to_lowercase();
+        let b = suffix_of(before.trim_end(), self.longest_qualifier + 8).to_lowercase();
         self.qualifiers
             .iter()
             .find(|q| {
@@ -540,6 +552,37 @@ impl FoundFigure {
             self.qualifier.clone().unwrap_or_else(|| "-".to_string())
         )
     }
+}
+
+/// Byte ranges sorted and merged where they overlap or touch.
+fn merged(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (a, b) in ranges {
+        match out.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
+/// The start of `s`, at most `bytes` long (shorter to end on a character boundary).
+fn prefix_of(s: &str, bytes: usize) -> &str {
+    let mut end = bytes.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// The end of `s`, at most `bytes` long (shorter to start on a character boundary).
+fn suffix_of(s: &str, bytes: usize) -> &str {
+    let mut start = s.len().saturating_sub(bytes);
+    while !s.is_char_boundary(start) {
+        start += 1;
+    }
+    &s[start..]
 }
 
 fn alternation<'a>(items: impl Iterator<Item = &'a str>) -> String {

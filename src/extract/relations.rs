@@ -102,32 +102,122 @@ impl Relation {
 }
 
 impl FigureRules {
-    /// Relations between the figures of one text.
+    /// Relations between the figures of one text (`figs` in text order). Linear in the text and
+    /// its figures: every search is a binary search over figure or sentence positions, or stops
+    /// at the sentence.
     pub fn relations(&self, text: &str, figs: &[FoundFigure]) -> Vec<Relation> {
-        let words = &self.relation_words;
-        let mut out = Vec::new();
-        let sentences = sentence_bounds(text);
-        let sentence_of = |pos: usize| sentences.iter().position(|&(s, e)| pos >= s && pos < e);
         let lower = text.to_lowercase();
-        let lower_ok = lower.len() == text.len();
-        let counts = |i: usize| !figs[i].percent;
+        let positions = |c: u8| -> Vec<usize> {
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == c)
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let f = Finder {
+            rules: self,
+            text,
+            closes: positions(b')'),
+            semicolons: positions(b';'),
+            // Case-folding can change byte lengths; the word-based steps need the same offsets.
+            lower: (lower.len() == text.len()).then_some(lower),
+            figs,
+            sentences: sentence_bounds(text),
+        };
+        let mut out = f.parenthesized();
+        if f.lower.is_some() {
+            f.subsets_after_openers(&mut out);
+        }
+        f.labelled(&mut out);
+        if f.lower.is_some() {
+            f.parts_of(&mut out);
+        }
+        let shares = f.percent_shares(&out);
+        out.extend(shares);
+        if f.lower.is_some() {
+            let fractions = f.fraction_shares(&out);
+            out.extend(fractions);
+        }
+        f.percents_after_colon(&mut out);
+        out
+    }
+}
 
-        // 1. A total followed by its parts in parentheses.
-        for (i, f) in figs.iter().enumerate() {
+/// The text, its figures and sentences, and the searches the steps share.
+struct Finder<'a> {
+    rules: &'a FigureRules,
+    text: &'a str,
+    lower: Option<String>,
+    figs: &'a [FoundFigure],
+    sentences: Vec<(usize, usize)>,
+    /// Byte positions of every ")" and ";" of the text.
+    closes: Vec<usize>,
+    semicolons: Vec<usize>,
+}
+
+impl Finder<'_> {
+    /// The first position in `sorted` at or after `from`, if before `to`.
+    fn next_in(sorted: &[usize], from: usize, to: usize) -> Option<usize> {
+        let k = sorted.partition_point(|&p| p < from);
+        sorted.get(k).copied().filter(|&p| p < to)
+    }
+
+    /// The first percentage of the sentence `(s, e)`.
+    fn first_percent(&self, s: usize, e: usize) -> Option<usize> {
+        // Called once per sentence (`percent_shares` keeps the answer).
+        self.starting_in(s, e).find(|&j| self.figs[j].percent)
+    }
+
+    fn counts(&self, i: usize) -> bool {
+        !self.figs[i].percent
+    }
+
+    /// The figures that start in `from..to`.
+    fn starting_in(&self, from: usize, to: usize) -> std::ops::Range<usize> {
+        let a = self.figs.partition_point(|f| f.start < from);
+        let b = self.figs.partition_point(|f| f.start < to);
+        a..b.max(a)
+    }
+
+    /// The figures that end at or before `pos`, counted from the first.
+    fn ending_by(&self, pos: usize) -> usize {
+        self.figs.partition_point(|f| f.end <= pos)
+    }
+
+    /// The sentence holding byte `pos`.
+    fn sentence_of(&self, pos: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|&(_, e)| e <= pos);
+        (i < self.sentences.len() && self.sentences[i].0 <= pos).then_some(i)
+    }
+
+    /// The last count figure among `range`, searched from its end.
+    fn last_count_in(&self, range: std::ops::Range<usize>) -> Option<usize> {
+        range.rev().find(|&j| self.counts(j))
+    }
+
+    /// 1. A total followed by its parts in parentheses (counts: a breakdown, or a subset when
+    /// there is one; only percentages: a breakdown in percentages).
+    fn parenthesized(&self) -> Vec<Relation> {
+        let mut out = Vec::new();
+        for (i, f) in self.figs.iter().enumerate() {
             if f.percent {
                 continue;
             }
-            let (_, _, unit_end) = self.unit_after(text, f.end, false);
-            let after = if unit_end > f.end { unit_end } else { f.end };
+            let (_, _, unit_end) = self.rules.unit_after(self.text, f.end, false);
+            let after = unit_end.max(f.end);
             // The noun may run on for a few words ("personas menores de edad (…").
-            let Some(open) = self.parts_open(text, after) else {
+            let Some(open) = self.rules.parts_open(self.text, after) else {
                 continue;
             };
-            let close = text[open..].find(')').map_or(text.len(), |c| open + c);
-            let inside: Vec<usize> = (0..figs.len())
-                .filter(|&j| j != i && figs[j].start > open && figs[j].start < close)
+            let end = self
+                .sentence_of(open)
+                .map_or(self.text.len(), |k| self.sentences[k].1);
+            let close = Self::next_in(&self.closes, open, end).unwrap_or(end);
+            let inside: Vec<usize> = self
+                .starting_in(open + 1, close)
+                .filter(|&j| j != i)
                 .collect();
-            let parts: Vec<usize> = inside.iter().copied().filter(|&j| counts(j)).collect();
+            let parts: Vec<usize> = inside.iter().copied().filter(|&j| self.counts(j)).collect();
             if !parts.is_empty() {
                 let kind = if parts.len() >= 2 {
                     RelationKind::Breakdown
@@ -140,80 +230,89 @@ impl FigureRules {
                 out.push(Relation::new(RelationKind::PercentBreakdown, i, inside));
             }
         }
+        out
+    }
 
-        // 2. "de los cuales …" after a total, and "N de ellos" after a part.
-        if lower_ok {
-            let mut uses: Vec<(usize, bool, usize)> = Vec::new(); // (position, is backref, len)
-            for w in &words.part_openers {
-                for (p, _) in lower.match_indices(w.as_str()) {
-                    uses.push((p, false, w.len()));
-                }
-            }
-            for w in &words.part_backrefs {
-                for (p, _) in lower.match_indices(w.as_str()) {
-                    uses.push((p, true, w.len()));
-                }
-            }
-            uses.sort();
-            uses.dedup_by_key(|u| u.0);
-            for (p, _, len) in uses {
-                if !word_boundary(&lower, p, p + len) {
-                    continue;
-                }
-                let Some(sent) = sentence_of(p) else { continue };
-                let (s_start, s_end) = sentences[sent];
-                // A part right before the words ("25 de ellos") makes them a back-reference.
-                let part_before = figs
-                    .iter()
-                    .position(|f| counts_fig(f) && f.end <= p && text[f.end..p].trim().is_empty());
-                let (first_part, total) = match part_before {
-                    Some(pi) => {
-                        let total = (0..pi).rev().find(|&j| {
-                            counts(j) && figs[j].start >= sentence_start(&sentences, sent, true)
-                        });
-                        (Some(pi), total)
-                    }
-                    None => {
-                        let in_sentence = (0..figs.len())
-                            .rev()
-                            .find(|&j| counts(j) && figs[j].end <= p && figs[j].start >= s_start);
-                        let total = in_sentence.or_else(|| {
-                            // "De estos, …" at the start of a sentence: the previous sentence's last figure.
-                            let prev = sent.checked_sub(1).map(|k| sentences[k])?;
-                            (0..figs.len()).rev().find(|&j| {
-                                counts(j) && figs[j].start >= prev.0 && figs[j].end <= prev.1
-                            })
-                        });
-                        (None, total)
-                    }
-                };
-                let Some(total) = total else { continue };
-                let from = first_part.map_or(p + len, |pi| figs[pi].start);
-                let parts: Vec<usize> = (0..figs.len())
-                    .filter(|&j| {
-                        j != total
-                            && counts(j)
-                            && figs[j].start >= from
-                            && figs[j].start < s_end
-                            && self.compatible(&figs[j].unit, &figs[total].unit)
-                            && !figs[j].notes.contains(&FigureNote::InWords)
-                    })
-                    .collect();
-                if parts.is_empty() || out.iter().any(|r| r.total == total && r.parts == parts) {
-                    continue;
-                }
-                out.push(Relation::new(RelationKind::Subset, total, parts));
-            }
+    /// 2. "de los cuales …" after a total, and "N de ellos" after a part. The parts run to the
+    /// end of the clause: the sentence, a semicolon or the next such words.
+    fn subsets_after_openers(&self, out: &mut Vec<Relation>) {
+        let Some(lower) = &self.lower else { return };
+        let words = &self.rules.relation_words;
+        let mut uses: Vec<(usize, usize)> = Vec::new(); // (position, length)
+        for w in words.part_openers.iter().chain(&words.part_backrefs) {
+            uses.extend(lower.match_indices(w.as_str()).map(|(p, _)| (p, w.len())));
         }
-
-        // 3. "label: total; label: part; … y label: part" in one sentence.
-        for &(s, e) in &sentences {
-            let labelled: Vec<usize> = (0..figs.len())
+        uses.sort();
+        uses.dedup_by_key(|u| u.0);
+        uses.retain(|&(p, len)| word_boundary(lower, p, p + len));
+        let mut seen: std::collections::HashSet<(usize, Vec<usize>)> =
+            out.iter().map(|r| (r.total, r.parts.clone())).collect();
+        for (k, &(p, len)) in uses.iter().enumerate() {
+            let Some(sent) = self.sentence_of(p) else {
+                continue;
+            };
+            let (s_start, s_end) = self.sentences[sent];
+            let clause_end = [
+                Some(s_end),
+                Self::next_in(&self.semicolons, p, s_end),
+                uses.get(k + 1).map(|&(q, _)| q),
+            ]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(s_end);
+            // A part right before the words ("25 de ellos") makes them a back-reference.
+            let before = self.ending_by(p);
+            let part_before = before
+                .checked_sub(1)
+                .filter(|&j| self.counts(j) && self.text[self.figs[j].end..p].trim().is_empty());
+            let total = match part_before {
+                Some(pi) => {
+                    let from = if sent > 0 {
+                        self.sentences[sent - 1].0
+                    } else {
+                        s_start
+                    };
+                    self.last_count_in(self.starting_in(from, self.figs[pi].start))
+                }
+                None => self
+                    .last_count_in(self.starting_in(s_start, p))
+                    .filter(|&j| self.figs[j].end <= p)
+                    .or_else(|| {
+                        // "De estos, …" at the start of a sentence: the previous sentence's
+                        // last figure.
+                        let prev = sent.checked_sub(1).map(|k| self.sentences[k])?;
+                        self.last_count_in(self.starting_in(prev.0, prev.1))
+                            .filter(|&j| self.figs[j].end <= prev.1)
+                    }),
+            };
+            let Some(total) = total else { continue };
+            let from = part_before.map_or(p + len, |pi| self.figs[pi].start);
+            let parts: Vec<usize> = self
+                .starting_in(from, clause_end)
                 .filter(|&j| {
-                    counts(j)
-                        && figs[j].start >= s
-                        && figs[j].start < e
-                        && text[..figs[j].start].trim_end().ends_with(':')
+                    j != total
+                        && self.counts(j)
+                        && self
+                            .rules
+                            .compatible(&self.figs[j].unit, &self.figs[total].unit)
+                        && !self.figs[j].notes.contains(&FigureNote::InWords)
+                })
+                .collect();
+            if parts.is_empty() || !seen.insert((total, parts.clone())) {
+                continue;
+            }
+            out.push(Relation::new(RelationKind::Subset, total, parts));
+        }
+    }
+
+    /// 3. "label: total; label: part; … y label: part" in one sentence.
+    fn labelled(&self, out: &mut Vec<Relation>) {
+        for &(s, e) in &self.sentences {
+            let labelled: Vec<usize> = self
+                .starting_in(s, e)
+                .filter(|&j| {
+                    self.counts(j) && self.text[..self.figs[j].start].trim_end().ends_with(':')
                 })
                 .collect();
             if labelled.len() >= 3 {
@@ -224,88 +323,79 @@ impl FigureRules {
                 ));
             }
         }
+    }
 
-        // 3b. "a de b" ("8,940 de 10,200 solicitudes"): a is a part of b.
-        if lower_ok {
-            for i in 0..figs.len().saturating_sub(1) {
-                let j = i + 1;
-                if !counts(i) || !counts(j) || out.iter().any(|r| r.parts.contains(&i)) {
-                    continue;
-                }
-                // "el 68 % (1,488) de las 2,400": the part may close a parenthesis.
-                let between = lower[figs[i].end..figs[j].start].trim();
-                let between = between.strip_prefix(')').unwrap_or(between).trim_start();
-                if words.of_words.iter().any(|w| w == between) {
-                    out.push(Relation::new(RelationKind::Subset, j, vec![i]));
-                }
+    /// 3b. "a de b" ("8,940 de 10,200 solicitudes", "el 68 % (1,488) de las 2,400"): a is a
+    /// part of b, unless a is already a part.
+    fn parts_of(&self, out: &mut Vec<Relation>) {
+        let Some(lower) = &self.lower else { return };
+        let already: std::collections::HashSet<usize> =
+            out.iter().flat_map(|r| r.parts.iter().copied()).collect();
+        for i in 0..self.figs.len().saturating_sub(1) {
+            let j = i + 1;
+            if !self.counts(i) || !self.counts(j) || already.contains(&i) {
+                continue;
+            }
+            let between = lower[self.figs[i].end..self.figs[j].start].trim();
+            let between = between.strip_prefix(')').unwrap_or(between).trim_start();
+            if self
+                .rules
+                .relation_words
+                .of_words
+                .iter()
+                .any(|w| w == between)
+            {
+                out.push(Relation::new(RelationKind::Subset, j, vec![i]));
             }
         }
+    }
 
-        // 4. A percentage in a sentence with a one-part subset: the share of the part.
-        let shares: Vec<Relation> = out
+    /// 4. A percentage in a sentence with a one-part subset: the share of the part.
+    fn percent_shares(&self, found: &[Relation]) -> Vec<Relation> {
+        let mut first_percent: std::collections::HashMap<usize, Option<usize>> =
+            std::collections::HashMap::new();
+        found
             .iter()
             .filter(|r| r.kind() == Some(RelationKind::Subset) && r.parts.len() == 1)
             .filter_map(|r| {
-                let sent = sentence_of(figs[r.parts[0]].start)?;
-                let (s, e) = sentences[sent];
-                let pct = (0..figs.len())
-                    .find(|&j| figs[j].percent && figs[j].start >= s && figs[j].start < e)?;
+                let k = self.sentence_of(self.figs[r.parts[0]].start)?;
+                let (s, e) = self.sentences[k];
+                let pct = (*first_percent
+                    .entry(k)
+                    .or_insert_with(|| self.first_percent(s, e)))?;
                 Some(Relation {
                     percent: Some(pct),
                     ..Relation::new(RelationKind::Share, r.total, r.parts.clone())
                 })
             })
-            .collect();
-        out.extend(shares);
-
-        // 5. A share in words: "la mitad (450) de las 1,200", "De las 4,480 becas …, una cuarta
-        // parte (1,520)".
-        if lower_ok {
-            let fractions = self.fraction_shares(&lower, figs, &sentences, &out);
-            out.extend(fractions);
-        }
-
-        // 6. Percentages listed after a colon, with the total before it: "Las 3,600 asesorías se
-        // distribuyeron así: 50 % …, 30 % … y 20 % …".
-        for &(s, e) in &sentences {
-            let Some(colon) = text[s..e].find(':').map(|c| s + c) else {
-                continue;
-            };
-            let after: Vec<usize> = (0..figs.len())
-                .filter(|&j| figs[j].start > colon && figs[j].start < e)
-                .collect();
-            if after.len() < 2 || !after.iter().all(|&j| figs[j].percent) {
-                continue;
-            }
-            // Without a count before the colon ("Los apoyos se distribuyeron así: …"), the
-            // relation's total is its first percentage.
-            let total = (0..figs.len())
-                .rev()
-                .find(|&j| counts(j) && figs[j].start >= s && figs[j].end <= colon)
-                .unwrap_or(after[0]);
-            out.push(Relation::new(RelationKind::PercentBreakdown, total, after));
-        }
-        out
+            .collect()
     }
 
-    /// Step 5 of [`FigureRules::relations`]: fraction words followed by the part in parentheses,
-    /// whose total is the figure the part is "de" (a subset found before) or the count before
-    /// the words in their sentence. Words after a qualifier ("más de la mitad") are not exact
-    /// and make no relation.
-    fn fraction_shares(
-        &self,
-        lower: &str,
-        figs: &[FoundFigure],
-        sentences: &[(usize, usize)],
-        found: &[Relation],
-    ) -> Vec<Relation> {
+    /// 5. A share in words: fraction words followed by the part in parentheses, whose total is
+    /// the figure the part is "de" (a subset found before: "la mitad (450) de las 1,200") or
+    /// the count before the words in their sentence ("De las 4,480 becas …, una cuarta parte
+    /// (1,520)"). Words after a qualifier ("más de la mitad") are not exact: no relation.
+    fn fraction_shares(&self, found: &[Relation]) -> Vec<Relation> {
+        let Some(lower) = &self.lower else {
+            return Vec::new();
+        };
+        let mut of_total = std::collections::HashMap::new();
+        for r in found {
+            if r.kind() == Some(RelationKind::Subset) && r.parts.len() == 1 {
+                of_total.entry(r.parts[0]).or_insert(r.total);
+            }
+        }
         let mut out = Vec::new();
-        for (words, numerator, denominator) in &self.relation_words.fractions {
+        for (words, numerator, denominator) in &self.rules.relation_words.fractions {
             for (p, _) in lower.match_indices(words.as_str()) {
                 let end = p + words.len();
                 let before = lower[..p].trim_end();
                 if !word_boundary(lower, p, end)
-                    || self.qualifiers.iter().any(|q| before.ends_with(q.as_str()))
+                    || self
+                        .rules
+                        .qualifiers
+                        .iter()
+                        .any(|q| before.ends_with(q.as_str()))
                 {
                     continue;
                 }
@@ -314,24 +404,16 @@ impl FigureRules {
                     continue;
                 };
                 let open_at = end + (rest.len() - open.len());
-                let Some(part) = figs.iter().position(|f| {
-                    !f.percent && f.start >= open_at && lower[open_at..f.start].trim().is_empty()
+                let next = self.ending_by(open_at);
+                let Some(part) = (next < self.figs.len()).then_some(next).filter(|&j| {
+                    self.counts(j) && lower[open_at..self.figs[j].start].trim().is_empty()
                 }) else {
                     continue;
                 };
-                let (s, _) = sentences
-                    .iter()
-                    .copied()
-                    .find(|&(s, e)| p >= s && p < e)
-                    .unwrap_or((0, lower.len()));
-                let of_total = found
-                    .iter()
-                    .find(|r| r.kind() == Some(RelationKind::Subset) && r.parts == [part])
-                    .map(|r| r.total);
-                let total = of_total.or_else(|| {
-                    (0..figs.len())
-                        .rev()
-                        .find(|&j| !figs[j].percent && figs[j].start >= s && figs[j].end <= p)
+                let s = self.sentence_of(p).map_or(0, |k| self.sentences[k].0);
+                let total = of_total.get(&part).copied().or_else(|| {
+                    self.last_count_in(self.starting_in(s, p))
+                        .filter(|&j| self.figs[j].end <= p)
                 });
                 if let Some(total) = total {
                     out.push(Relation {
@@ -346,6 +428,26 @@ impl FigureRules {
             }
         }
         out
+    }
+
+    /// 6. Percentages listed after a colon, with the total before it: "Las 3,600 asesorías se
+    /// distribuyeron así: 50 % …, 30 % … y 20 % …". Without a count before the colon ("Los
+    /// apoyos se distribuyeron así: …"), the relation's total is its first percentage.
+    fn percents_after_colon(&self, out: &mut Vec<Relation>) {
+        for &(s, e) in &self.sentences {
+            let Some(colon) = self.text[s..e].find(':').map(|c| s + c) else {
+                continue;
+            };
+            let after: Vec<usize> = self.starting_in(colon + 1, e).collect();
+            if after.len() < 2 || !after.iter().all(|&j| self.figs[j].percent) {
+                continue;
+            }
+            let total = self
+                .last_count_in(self.starting_in(s, colon))
+                .filter(|&j| self.figs[j].end <= colon)
+                .unwrap_or(after[0]);
+            out.push(Relation::new(RelationKind::PercentBreakdown, total, after));
+        }
     }
 }
 
@@ -364,7 +466,7 @@ fn word_boundary(text: &str, start: usize, end: usize) -> bool {
 impl FigureRules {
     /// Where the parentheses holding a total's parts open: right after `after` (the total or its
     /// noun), or after at most `parts_after_words` more words of that noun.
-    fn parts_open(&self, text: &str, after: usize) -> Option<usize> {
+    pub(super) fn parts_open(&self, text: &str, after: usize) -> Option<usize> {
         let mut at = after;
         for _ in 0..=self.relation_words.parts_after_words {
             let rest = &text[at..];
@@ -380,19 +482,6 @@ impl FigureRules {
             at = start + word.len();
         }
         None
-    }
-}
-
-fn counts_fig(f: &FoundFigure) -> bool {
-    !f.percent
-}
-
-/// Start of sentence `i`, or of the one before it when `with_previous`.
-fn sentence_start(sentences: &[(usize, usize)], i: usize, with_previous: bool) -> usize {
-    if with_previous && i > 0 {
-        sentences[i - 1].0
-    } else {
-        sentences[i].0
     }
 }
 

@@ -185,15 +185,16 @@ pub fn action_values(
         let (found, marks) = rules.figures.find(piece.text, &excluded, footnotes);
         let offset = v.figures.len();
         let sentences = sentence_bounds(piece.text);
+        let lead = piece
+            .paragraph
+            .map(|para| paragraph_periods(&action.text, para, &piece_periods[0]));
         for f in &found {
             let (period, from) = governing_period(
                 piece.text,
                 f,
                 &sentences,
                 &piece_periods[k],
-                piece
-                    .paragraph
-                    .map(|para| paragraph_periods(&action.text, para, &piece_periods[0])),
+                lead,
                 action_period,
             );
             v.figures.push(Figure {
@@ -267,26 +268,29 @@ fn governing_period(
     action_period: Option<usize>,
 ) -> (Option<usize>, Option<&'static str>) {
     let at = fig.start;
+    // `periods` are in text order and do not overlap: every search is a binary search.
     // A period right after the figure governs it: "6,446 en 2020 y 2,085 en lo que va del 2021".
-    let right_after = periods.iter().find(|&&(ps, _, _)| {
-        ps >= fig.end && {
-            let gap = &text[fig.end..ps];
-            !gap.contains(|c: char| c.is_ascii_digit() || ".;:".contains(c))
-                && gap.split_whitespace().count() <= 2
-        }
+    // (Only the first period after it can be: a later one's gap holds this one's.)
+    let next = periods.partition_point(|&(ps, _, _)| ps < fig.end);
+    let right_after = periods.get(next).filter(|&&(ps, _, _)| {
+        let gap = &text[fig.end..ps];
+        !gap.contains(|c: char| c.is_ascii_digit() || ".;:".contains(c))
+            && gap.split_whitespace().count() <= 2
     });
     if let Some(&(_, _, i)) = right_after {
         return (Some(i), Some("sentence"));
     }
-    if let Some(&(s, e)) = sentences.iter().find(|&&(s, e)| at >= s && at < e) {
-        let before = periods
+    let k = sentences.partition_point(|&(_, e)| e <= at);
+    if let Some(&(s, e)) = sentences.get(k).filter(|&&(s, _)| s <= at) {
+        let starting_before = periods.partition_point(|&(ps, _, _)| ps < at);
+        let before = periods[..starting_before]
             .iter()
-            .filter(|&&(ps, pe, _)| ps >= s && pe <= at)
-            .max_by_key(|&&(_, pe, _)| pe);
-        let after = periods
-            .iter()
-            .filter(|&&(ps, _, _)| ps > at && ps < e)
-            .min_by_key(|&&(ps, _, _)| ps);
+            .rev()
+            .take_while(|&&(ps, _, _)| ps >= s)
+            .find(|&&(_, pe, _)| pe <= at);
+        let after = periods[periods.partition_point(|&(ps, _, _)| ps <= at)..]
+            .first()
+            .filter(|&&(ps, _, _)| ps < e);
         if let Some(&(_, _, i)) = before.or(after) {
             return (Some(i), Some("sentence"));
         }
