@@ -123,7 +123,7 @@ mod problem {
 pub fn read_pdf(path: &str, bytes: &[u8], layout: &IngestRules) -> Result<PdfText, InputError> {
     match open::open(path, bytes)? {
         Opened::LopdfOnly(m) => open::read_lopdf_only(path, &m),
-        Opened::Glyphs { doc, modern } => read_glyphs(path, &doc, modern.as_ref(), layout),
+        Opened::Glyphs { doc, fallback } => read_glyphs(path, &doc, &fallback, layout),
     }
 }
 
@@ -153,7 +153,7 @@ struct LaidPage {
 fn read_glyphs(
     path: &str,
     doc: &pdf_extract::Document,
-    modern: Option<&lopdf::Document>,
+    modern: &open::Fallback,
     layout: &IngestRules,
 ) -> Result<PdfText, InputError> {
     let params = &layout.pdf;
@@ -193,7 +193,7 @@ fn place_page(raw: RawPage, params: &PdfParams) -> PlacedPage {
 /// collapsed onto one baseline, or drawn with operators pdf-extract does not apply).
 fn lay_out(
     page: PlacedPage,
-    modern: Option<&lopdf::Document>,
+    modern: &open::Fallback,
     running: &[String],
     layout: &IngestRules,
 ) -> LaidPage {
@@ -214,7 +214,7 @@ fn lay_out(
         if glyphs.is_empty() && ops.shows {
             problems.push(problem::NO_GLYPHS.to_string());
         }
-        match lopdf_lines(modern, number) {
+        match lopdf_lines(modern.get(), number) {
             Some(lines) => {
                 method = METHOD_LOPDF;
                 lines

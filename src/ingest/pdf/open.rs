@@ -51,32 +51,51 @@ fn needs_password(path: &str) -> InputError {
 }
 
 /// A PDF as opened.
-pub(super) enum Opened {
-    /// pdf-extract opened it: pages are read from positioned glyphs, and with lopdf 0.47 (when
-    /// it opens the file too) where the glyphs fail.
+pub(super) enum Opened<'a> {
+    /// pdf-extract opened it: pages are read from positioned glyphs, and with lopdf 0.47 where
+    /// the glyphs fail (the file is parsed a second time only then).
     Glyphs {
         doc: Box<pdf_extract::Document>,
-        modern: Option<lopdf::Document>,
+        fallback: Fallback<'a>,
     },
     /// Only lopdf 0.47 opened it: every page is read with its text extraction.
     LopdfOnly(lopdf::Document),
 }
 
-/// Opens the file with both readers; an error when neither can, or a password is needed.
-pub(super) fn open(path: &str, bytes: &[u8]) -> Result<Opened, InputError> {
-    let doc = open_with_pdf_extract(path, bytes)?;
-    let modern = open_with_lopdf(bytes);
-    match (doc, modern) {
-        (Some(doc), modern) => Ok(Opened::Glyphs {
+/// lopdf 0.47's reading of the file, made the first time a page needs it.
+pub(super) struct Fallback<'a> {
+    bytes: &'a [u8],
+    doc: std::sync::OnceLock<Option<lopdf::Document>>,
+}
+
+impl Fallback<'_> {
+    /// The file as lopdf 0.47 reads it; `None` when it cannot.
+    pub(super) fn get(&self) -> Option<&lopdf::Document> {
+        self.doc
+            .get_or_init(|| open_with_lopdf(self.bytes))
+            .as_ref()
+    }
+}
+
+/// Opens the file with pdf-extract, else with lopdf 0.47; an error when neither can, or a
+/// password is needed.
+pub(super) fn open<'a>(path: &str, bytes: &'a [u8]) -> Result<Opened<'a>, InputError> {
+    if let Some(doc) = open_with_pdf_extract(path, bytes)? {
+        return Ok(Opened::Glyphs {
             doc: Box::new(doc),
-            modern,
-        }),
-        (None, None) => Err(unreadable(
+            fallback: Fallback {
+                bytes,
+                doc: std::sync::OnceLock::new(),
+            },
+        });
+    }
+    match open_with_lopdf(bytes) {
+        None => Err(unreadable(
             path,
             "neither pdf-extract nor lopdf can open it (damaged or not a PDF)",
         )),
-        (None, Some(m)) if m.is_encrypted() => Err(needs_password(path)),
-        (None, Some(m)) => Ok(Opened::LopdfOnly(m)),
+        Some(m) if m.is_encrypted() => Err(needs_password(path)),
+        Some(m) => Ok(Opened::LopdfOnly(m)),
     }
 }
 
