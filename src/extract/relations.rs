@@ -195,7 +195,7 @@ impl Finder<'_> {
         range.rev().find(|&j| self.counts(j))
     }
 
-    /// 1. A total followed by its parts in parentheses (counts: a breakdown, or a subset when
+    /// Step 1: a total followed by its parts in parentheses (counts: a breakdown, or a subset when
     /// there is one; only percentages: a breakdown in percentages).
     fn parenthesized(&self) -> Vec<Relation> {
         let mut out = Vec::new();
@@ -233,7 +233,7 @@ impl Finder<'_> {
         out
     }
 
-    /// 2. "de los cuales …" after a total, and "N de ellos" after a part. The parts run to the
+    /// Step 2: "de los cuales …" after a total, and "N de ellos" after a part. The parts run to the
     /// end of the clause: the sentence, a semicolon or the next such words.
     fn subsets_after_openers(&self, out: &mut Vec<Relation>) {
         let Some(lower) = &self.lower else { return };
@@ -306,7 +306,7 @@ impl Finder<'_> {
         }
     }
 
-    /// 3. "label: total; label: part; … y label: part" in one sentence.
+    /// Step 3: "label: total; label: part; … y label: part" in one sentence.
     fn labelled(&self, out: &mut Vec<Relation>) {
         for &(s, e) in &self.sentences {
             let labelled: Vec<usize> = self
@@ -325,7 +325,7 @@ impl Finder<'_> {
         }
     }
 
-    /// 3b. "a de b" ("8,940 de 10,200 solicitudes", "el 68 % (1,488) de las 2,400"): a is a
+    /// Step 3b: "a de b" ("8,940 de 10,200 solicitudes", "el 68 % (1,488) de las 2,400"): a is a
     /// part of b, unless a is already a part.
     fn parts_of(&self, out: &mut Vec<Relation>) {
         let Some(lower) = &self.lower else { return };
@@ -350,7 +350,7 @@ impl Finder<'_> {
         }
     }
 
-    /// 4. A percentage in a sentence with a one-part subset: the share of the part.
+    /// Step 4: a percentage in a sentence with a one-part subset: the share of the part.
     fn percent_shares(&self, found: &[Relation]) -> Vec<Relation> {
         let mut first_percent: std::collections::HashMap<usize, Option<usize>> =
             std::collections::HashMap::new();
@@ -371,7 +371,7 @@ impl Finder<'_> {
             .collect()
     }
 
-    /// 5. A share in words: fraction words followed by the part in parentheses, whose total is
+    /// Step 5: a share in words: fraction words followed by the part in parentheses, whose total is
     /// the figure the part is "de" (a subset found before: "la mitad (450) de las 1,200") or
     /// the count before the words in their sentence ("De las 4,480 becas …, una cuarta parte
     /// (1,520)"). Words after a qualifier ("más de la mitad") are not exact: no relation.
@@ -430,7 +430,7 @@ impl Finder<'_> {
         out
     }
 
-    /// 6. Percentages listed after a colon, with the total before it: "Las 3,600 asesorías se
+    /// Step 6: percentages listed after a colon, with the total before it: "Las 3,600 asesorías se
     /// distribuyeron así: 50 % …, 30 % … y 20 % …". Without a count before the colon ("Los
     /// apoyos se distribuyeron así: …"), the relation's total is its first percentage.
     fn percents_after_colon(&self, out: &mut Vec<Relation>) {
