@@ -1,0 +1,208 @@
+//! informe side by side with a reference, in one run, as ratios (issue 14). Run with
+//! `cargo bench --bench ratios`. Each timing is the median of `INFORME_BENCH_RUNS` runs
+//! (default 5), wall clock, on whatever else the machine is doing: compare the ratios, not the
+//! seconds.
+//!
+//! - the 2021 report as PDF (`fixtures/pdf/informe-2021-sidebox.pdf`, 40 pages): the whole
+//!   pipeline and outputs (`informe extract --in-process`), and text and layout only (`informe
+//!   text`), against `pdftotext`;
+//! - a folder of 60 small agency PDFs (made from the fixtures): `informe extract` with its
+//!   default two workers, against `pdftotext` on the same files two at a time;
+//! - a folder of 200 small text submissions: isolated workers against `--in-process`;
+//! - the text pipeline (ingest to audit, one core, in this process) on the 2021 report repeated
+//!   to at least 10 MB, in MB/s;
+//! - single lines of 0.25, 0.5, 1 and 2 MB full of figures: seconds per MB, which stays flat
+//!   when the pipeline is linear.
+//!
+//! Without `pdftotext` on the machine, the PDF rows say so and show informe's time alone.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use informe::audit::audit;
+use informe::{process_bytes, Rules};
+
+const BIN: &str = env!("CARGO_BIN_EXE_informe");
+
+fn runs() -> usize {
+    std::env::var("INFORME_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5)
+}
+
+/// Median wall time of `f` over [`runs`] runs, after one warm-up.
+fn median(mut f: impl FnMut()) -> f64 {
+    f();
+    let mut times: Vec<f64> = (0..runs())
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+fn run_quiet(cmd: &mut Command) -> bool {
+    cmd.stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.code().is_some_and(|c| c <= 1))
+}
+
+fn have_pdftotext() -> bool {
+    run_quiet(Command::new("pdftotext").arg("-v"))
+}
+
+fn pdftotext(files: &[PathBuf]) {
+    for f in files {
+        run_quiet(Command::new("pdftotext").arg("-q").arg(f).arg("-"));
+    }
+}
+
+/// `pdftotext` over `files`, two processes at a time (as informe's two workers).
+fn pdftotext_two_at_a_time(files: &[PathBuf]) {
+    let (a, b) = files.split_at(files.len() / 2);
+    std::thread::scope(|s| {
+        s.spawn(|| pdftotext(a));
+        s.spawn(|| pdftotext(b));
+    });
+}
+
+fn row(work: &str, informe: f64, reference: &str, other: Option<f64>) {
+    match other {
+        Some(r) => println!(
+            "| {work} | {informe:.3} s | {reference} {r:.3} s | {:.2}× |",
+            informe / r
+        ),
+        None => println!("| {work} | {informe:.3} s | {reference}: not available | — |"),
+    }
+}
+
+fn extract(args: &[&str], input: &Path, out: &Path) {
+    let _ = std::fs::remove_dir_all(out);
+    let ok = run_quiet(
+        Command::new(BIN)
+            .arg("extract")
+            .arg("--quiet")
+            .args(args)
+            .arg(input)
+            .arg("--out")
+            .arg(out),
+    );
+    assert!(ok, "informe extract failed on {}", input.display());
+}
+
+/// Copies of `sources`, each made distinct by a trailing PDF comment, `n` in all.
+fn pdf_folder(dir: &Path, sources: &[&str], n: usize) -> Vec<PathBuf> {
+    std::fs::create_dir_all(dir).expect("create folder");
+    (0..n)
+        .map(|i| {
+            let mut bytes = std::fs::read(sources[i % sources.len()]).expect("read fixture");
+            bytes.extend_from_slice(format!("\n% copy {i}\n").as_bytes());
+            let path = dir.join(format!("agency-{i:03}.pdf"));
+            std::fs::write(&path, bytes).expect("write copy");
+            path
+        })
+        .collect()
+}
+
+fn text_folder(dir: &Path, n: usize) {
+    std::fs::create_dir_all(dir).expect("create folder");
+    let base = std::fs::read_to_string("fixtures/compile/sep.txt").expect("read fixture");
+    for i in 0..n {
+        let text = format!("{base}• Se atendieron {i} personas migrantes.\n");
+        std::fs::write(dir.join(format!("s{i:03}.txt")), text).expect("write copy");
+    }
+}
+
+/// Seconds to process and audit `bytes` as one text input, in this process.
+fn pipeline_secs(name: &str, bytes: &[u8], rules: &Rules) -> f64 {
+    median(|| {
+        let ex = process_bytes(name, bytes, rules).expect("process");
+        std::hint::black_box(audit(&ex, rules, None));
+    })
+}
+
+fn main() {
+    let rules = Rules::load(Path::new("rules/gcm")).expect("run from the repository root");
+    let work = tempfile::tempdir().expect("temporary folder");
+    let w = work.path();
+    let pdf = have_pdftotext();
+    println!("median of {} runs; informe = {BIN}\n", runs());
+    println!("| work | informe | reference | ratio |");
+    println!("|---|---|---|---|");
+
+    let report = PathBuf::from("fixtures/pdf/informe-2021-sidebox.pdf");
+    let t = median(|| extract(&["--in-process"], &report, &w.join("report")));
+    let p = pdf.then(|| median(|| pdftotext(std::slice::from_ref(&report))));
+    row(
+        "2021 report PDF (40 pages), whole pipeline and outputs",
+        t,
+        "pdftotext",
+        p,
+    );
+    let t = median(|| {
+        run_quiet(Command::new(BIN).arg("text").arg(&report));
+    });
+    row(
+        "the same PDF, text and layout only (`informe text`)",
+        t,
+        "pdftotext",
+        p,
+    );
+
+    let small = pdf_folder(
+        &w.join("pdfs"),
+        &[
+            "fixtures/compile/sre.pdf",
+            "fixtures/pdf/submission-word-symbol-bullets.pdf",
+            "fixtures/pdf/two-columns-footnotes.pdf",
+        ],
+        60,
+    );
+    let t = median(|| extract(&[], &w.join("pdfs"), &w.join("pdfs-out")));
+    let p = pdf.then(|| median(|| pdftotext_two_at_a_time(&small)));
+    row(
+        "60 small agency PDFs, two workers",
+        t,
+        "pdftotext, two at a time",
+        p,
+    );
+
+    text_folder(&w.join("texts"), 200);
+    let isolated = median(|| extract(&[], &w.join("texts"), &w.join("texts-out")));
+    let in_process = median(|| extract(&["--in-process"], &w.join("texts"), &w.join("texts-in")));
+    row(
+        "200 small text submissions, isolated workers",
+        isolated,
+        "`--in-process`",
+        Some(in_process),
+    );
+
+    let one = std::fs::read("fixtures/informe-ejecutivo-2021.txt").expect("read the report");
+    let copies = (10_000_000 / one.len()) + 1;
+    let big: Vec<u8> = (0..copies).flat_map(|_| one.iter().copied()).collect();
+    let secs = pipeline_secs("big.txt", &big, &rules);
+    println!(
+        "\ntext pipeline, ingest to audit, one core: {:.1} MB in {secs:.2} s = {:.1} MB/s",
+        big.len() as f64 / 1e6,
+        big.len() as f64 / 1e6 / secs
+    );
+
+    println!("\none line full of figures (seconds per MB stays flat when linear):");
+    let segment = "se atendieron 1,234 personas (600 mujeres y 634 hombres) de enero a junio \
+                   de 2021, de las cuales 300 en Chiapas; ";
+    for mb in [0.25, 0.5, 1.0, 2.0] {
+        let n = (mb * 1e6 / segment.len() as f64) as usize;
+        let text = format!(
+            "Objetivo 7. Abordar y reducir las vulnerabilidades en la migración\n● {}\n",
+            segment.repeat(n)
+        );
+        let secs = pipeline_secs("line.txt", text.as_bytes(), &rules);
+        println!("  {mb:>4} MB: {secs:.3} s, {:.3} s/MB", secs / mb);
+    }
+}
