@@ -24,6 +24,7 @@
 //! ```
 
 // Bottom modules, shared by the stages; they use no stage.
+pub mod builtin;
 pub mod catalog;
 pub mod error;
 pub mod geometry;

@@ -23,6 +23,7 @@ enum Command {
     Audit(cmd::audit::Args),
     Text(cmd::text::Args),
     CheckRules(cmd::check_rules::Args),
+    Rules(cmd::rules::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => cmd::audit::run(args),
         Command::Text(args) => cmd::text::run(args),
         Command::CheckRules(args) => cmd::check_rules::run(args),
+        Command::Rules(args) => cmd::rules::run(args),
     };
     match result {
         Ok(code) => code,
@@ -70,11 +72,11 @@ mod tests {
         let help = |sub: &str, id: &str| arg(sub, id).get_help().map(|h| h.to_string());
         assert_eq!(
             help("extract", "rules").as_deref(),
-            Some("Rules profile folder")
+            Some("Rules profile folder (default: the gcm profile built into informe)")
         );
         assert_eq!(
             help("audit", "rules").as_deref(),
-            Some("Rules profile folder")
+            Some("Rules profile folder (default: the gcm profile built into informe)")
         );
         for sub in ["merge", "compile", "text", "check-rules", "worker"] {
             assert_eq!(help(sub, "rules"), None, "{sub}");
@@ -88,12 +90,8 @@ mod tests {
         let a = arg("worker", "rules");
         assert!(a.is_required_set(), "worker --rules");
         assert!(a.get_default_values().is_empty(), "worker --rules");
-        for id in ["rules", "out"] {
-            assert_eq!(
-                arg("merge", id).get_default_values().len(),
-                1,
-                "merge --{id}"
-            );
-        }
+        // Without --rules, the built-in profile; without --out, `output`.
+        assert!(arg("merge", "rules").get_default_values().is_empty());
+        assert_eq!(arg("merge", "out").get_default_values().len(), 1);
     }
 }

@@ -42,7 +42,7 @@ pub struct PatternSpec {
 
 /// Reads and parses one rule file; the error keeps toml's message (key and line) whole.
 pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, RulesError> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::builtin::read_rule_file(path)
         .map_err(|e| RulesError::new(path, "", &format!("cannot read rule file: {e}")))?;
     toml::from_str(&text).map_err(|e| RulesError::new(path, "", e.to_string().trim_end()))
 }

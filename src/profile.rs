@@ -57,9 +57,15 @@ pub struct Profile {
 }
 
 impl Profile {
-    /// Loads, compiles and checks every rule file of the profile in `dir`.
+    /// The `gcm` profile built into the binary ([`crate::builtin`]).
+    pub fn builtin() -> Result<Profile, RulesError> {
+        Profile::load(Path::new(crate::builtin::DIR))
+    }
+
+    /// Loads, compiles and checks every rule file of the profile in `dir` (or the built-in one,
+    /// when `dir` is [`crate::builtin::DIR`]).
     pub fn load(dir: &Path) -> Result<Profile, RulesError> {
-        if !dir.is_dir() {
+        if !dir.is_dir() && !crate::builtin::is_builtin(dir) {
             return Err(RulesError::new(
                 dir,
                 "",
@@ -93,10 +99,10 @@ fn fingerprint(dir: &Path) -> Result<String, RulesError> {
     let mut all = Vec::new();
     for name in RULE_FILES {
         let path = dir.join(name);
-        let bytes = std::fs::read(&path)
+        let text = crate::builtin::read_rule_file(&path)
             .map_err(|e| RulesError::new(&path, "", &format!("cannot read rule file: {e}")))?;
         all.extend_from_slice(name.as_bytes());
-        all.extend(bytes);
+        all.extend(text.into_bytes());
     }
     Ok(crate::hash::sha256_hex(&all))
 }

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&str] = &[
     // Bottom: no stage.
     "error",
+    "builtin",
     "textkey",
     "hash",
     "patterns",

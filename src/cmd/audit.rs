@@ -8,7 +8,10 @@ use super::{PeriodArg, RulesArg};
 /// Extract and audit one report; print the flags grouped by severity.
 #[derive(clap::Args)]
 #[command(after_help = super::AFTER_HELP)]
-#[command(mut_args(super::help("rules", "Rules profile folder")))]
+#[command(mut_args(super::help(
+    "rules",
+    "Rules profile folder (default: the gcm profile built into informe)"
+)))]
 #[command(mut_args(super::help(
     "period",
     "Reporting window, START..END (overrides audit.toml), e.g. 2020-06-01..2021-06-30"

@@ -15,7 +15,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let r = args.rules.load()?;
     println!(
         "{}: ok ({} objectives, {} table kinds; every pattern compiled and its examples pass)",
-        args.rules.rules.display(),
+        args.rules.dir().display(),
         r.objectives.objectives.len(),
         r.segment.layout.tables.len()
     );

@@ -12,7 +12,10 @@ use informe::bulk::{Formats, RunOptions, Worker};
 /// Extract actions per objective from report files (PDF or text exports) into JSONL and CSV.
 #[derive(clap::Args)]
 #[command(after_help = super::AFTER_HELP)]
-#[command(mut_args(super::help("rules", "Rules profile folder")))]
+#[command(mut_args(super::help(
+    "rules",
+    "Rules profile folder (default: the gcm profile built into informe)"
+)))]
 #[command(mut_args(super::help("out", "Output folder: one subfolder per input, plus run.json")))]
 #[command(mut_args(super::help(
     "period",
@@ -71,7 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         opts.worker = Some(Worker {
             program: std::env::current_exe()
                 .context("finding the informe binary for its workers")?,
-            rules_dir: args.rules.rules.clone(),
+            rules_dir: args.rules.dir(),
             timeout: Duration::from_secs(args.timeout),
             max_memory: args.max_memory,
         });

@@ -10,6 +10,7 @@ pub mod check_rules;
 pub mod compile;
 pub mod extract;
 pub mod merge;
+pub mod rules;
 pub mod text;
 pub mod worker;
 
@@ -31,6 +32,7 @@ Examples:
   informe audit fixtures/informe-ejecutivo-2021.txt --period 2020-06-01..2021-06-30
   informe audit report.txt --format json
   informe check-rules --rules rules/gcm
+  informe rules export my-rules     (then: informe extract report.pdf --rules my-rules)
 
 Exit codes:
   0  every input was processed
@@ -40,17 +42,25 @@ Exit codes:
 // The shared options below have plain comments, not doc comments: clap would take a flattened
 // struct's doc comment for the subcommand's description.
 
-// `--rules DIR`: the rules profile folder (no help text unless the subcommand gives one).
+// `--rules DIR`: the rules profile folder; without it, the `gcm` profile built into the binary
+// (no help text unless the subcommand gives one).
 #[derive(clap::Args)]
 pub struct RulesArg {
-    #[arg(long, default_value = "rules/gcm")]
-    pub rules: PathBuf,
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
 }
 
 impl RulesArg {
+    /// The profile folder: the one given, else the built-in profile's pseudo-folder.
+    pub fn dir(&self) -> PathBuf {
+        self.rules
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(informe::builtin::DIR))
+    }
+
     /// Loads the profile (every pattern compiled, every example run).
     pub fn load(&self) -> anyhow::Result<Rules> {
-        Ok(Rules::load(&self.rules)?)
+        Ok(Rules::load(&self.dir())?)
     }
 }
 

@@ -158,7 +158,7 @@ impl Lexicon {
     /// example gives other results than it states.
     pub fn load(path: &Path) -> Result<Lexicon, RulesError> {
         let err = |key: &str, message: String| RulesError::new(path, key, &message);
-        let text = std::fs::read_to_string(path)
+        let text = crate::builtin::read_rule_file(path)
             .map_err(|e| err("", format!("cannot read rule file: {e}")))?;
         let table: toml::Table =
             toml::from_str(&text).map_err(|e| err("", e.to_string().trim_end().to_string()))?;
