@@ -434,7 +434,35 @@ fn compendium_docx(items: &[(u8, String)]) -> Result<Vec<u8>, std::io::Error> {
     }
     let mut buf = std::io::Cursor::new(Vec::new());
     doc.build().pack(&mut buf).map_err(std::io::Error::other)?;
-    Ok(buf.into_inner())
+    schema_ordered(&buf.into_inner())
+}
+
+/// The package with the empty run properties docx-rs writes first in every paragraph's
+/// properties (`<w:pPr><w:rPr />…`) taken out: the OOXML schema wants `w:rPr` last in `w:pPr`
+/// (LibreOffice tolerates it, Word may not); empty, it says nothing.
+fn schema_ordered(docx: &[u8]) -> Result<Vec<u8>, std::io::Error> {
+    use std::io::{Read, Write};
+    let mut input =
+        zip::ZipArchive::new(std::io::Cursor::new(docx)).map_err(std::io::Error::other)?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..input.len() {
+        let mut entry = input.by_index(i).map_err(std::io::Error::other)?;
+        let name = entry.name().map_err(std::io::Error::other)?.to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes)?;
+        if name == "word/document.xml" {
+            let xml = String::from_utf8(bytes).map_err(std::io::Error::other)?;
+            bytes = xml
+                .replace("<w:pPr><w:rPr /></w:pPr>", "")
+                .replace("<w:pPr><w:rPr />", "<w:pPr>")
+                .into_bytes();
+        }
+        out.start_file(name, options)
+            .map_err(std::io::Error::other)?;
+        out.write_all(&bytes)?;
+    }
+    Ok(out.finish().map_err(std::io::Error::other)?.into_inner())
 }
 
 /// What a published report declares: per objective, total, participants, per challenge category.

@@ -197,9 +197,15 @@ impl crate::bulk::Progress for Bar {
     fn start(&self, total: usize) {
         let bar = indicatif::ProgressBar::new(total as u64);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{bar:30} {pos}/{len} files  {msg}  {per_sec}  ETA {eta}",
+            "{bar:30} {pos}/{len} files  {msg}  {rate}  ETA {eta}",
         ) {
-            bar.set_style(style);
+            // One decimal ("14.6 files/s"), where indicatif's {per_sec} prints "14.6371/s".
+            bar.set_style(style.with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.1} files/s", state.per_sec());
+                },
+            ));
         }
         let _ = self.bar.set(bar);
     }

@@ -411,3 +411,36 @@ fn text_prints_what_informe_reads_from_a_pdf() {
             "1 Información proporcionada por el ISSSTE.",
         ));
 }
+
+/// Issue 16: nothing to do is an error (exit 2) that says what was looked for, not an empty data
+/// set with exit 0; so is merging a folder that is not a run.
+#[test]
+fn nothing_to_do_is_an_error_saying_what_was_looked_for() {
+    let work = tempfile::tempdir().unwrap();
+    let empty = work.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = Command::cargo_bin("informe")
+        .unwrap()
+        .arg("extract")
+        .arg(&empty)
+        .arg("--out")
+        .arg(work.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("nothing to do") && err.contains(".docx"),
+        "{err}"
+    );
+    let merge = Command::cargo_bin("informe")
+        .unwrap()
+        .args(["merge", "/nonexistent-run-folder", "--out"])
+        .arg(work.path().join("merged"))
+        .output()
+        .unwrap();
+    assert_eq!(merge.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&merge.stderr).contains("/nonexistent-run-folder/manifest.jsonl")
+    );
+}

@@ -419,3 +419,111 @@ fn each_submission_reads_its_window_from_its_own_title() {
     let flags = std::fs::read_to_string(run.join("flags.jsonl")).unwrap();
     assert!(!flags.contains("period_outside_window"), "{flags}");
 }
+
+/// The children of `w:pPr` in the order the OOXML schema (CT_PPr) requires them.
+const PPR_ORDER: [&str; 36] = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+];
+
+/// Issue 16: every paragraph's properties in compendio.docx are in schema order (docx-rs wrote
+/// an empty `w:rPr` before `w:pStyle`, which Word may reject).
+#[test]
+fn compendium_paragraph_properties_are_in_schema_order() {
+    let (work, _) = compiled(false);
+    let f = std::fs::File::open(work.path().join("run/compendio.docx")).unwrap();
+    let mut z = zip::ZipArchive::new(f).unwrap();
+    let mut xml = String::new();
+    z.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let (mut in_ppr, mut depth, mut checked) = (false, 0usize, 0);
+    let mut children: Vec<String> = Vec::new();
+    loop {
+        let event = reader.read_event().unwrap();
+        let (name, opens, closes) = match &event {
+            quick_xml::events::Event::Start(e) => {
+                (e.local_name().into_inner().to_owned(), true, false)
+            }
+            quick_xml::events::Event::Empty(e) => {
+                (e.local_name().into_inner().to_owned(), true, true)
+            }
+            quick_xml::events::Event::End(e) => {
+                (e.local_name().into_inner().to_owned(), false, true)
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => continue,
+        };
+        let local = name.trim_start_matches("w:").to_string();
+        if !in_ppr {
+            if local == "pPr" && opens && !closes {
+                (in_ppr, depth) = (true, 0);
+                children.clear();
+            }
+            continue;
+        }
+        if local == "pPr" && closes && !opens && depth == 0 {
+            let places: Vec<usize> = children
+                .iter()
+                .map(|c| {
+                    PPR_ORDER
+                        .iter()
+                        .position(|o| o == c)
+                        .unwrap_or_else(|| panic!("unknown w:pPr child {c}"))
+                })
+                .collect();
+            assert!(
+                places.windows(2).all(|w| w[0] < w[1]),
+                "w:pPr children out of schema order: {children:?}"
+            );
+            checked += 1;
+            in_ppr = false;
+            continue;
+        }
+        if opens && depth == 0 {
+            children.push(local);
+        }
+        if opens && !closes {
+            depth += 1;
+        } else if closes && !opens {
+            depth -= 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} paragraph properties seen");
+}

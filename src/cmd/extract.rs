@@ -22,7 +22,7 @@ use informe::bulk::{Formats, RunOptions, Worker};
     "Reporting window for the audit, START..END (overrides audit.toml)"
 )))]
 pub struct Args {
-    /// Files or folders (folders are walked recursively for .txt and .pdf files).
+    /// Files or folders (folders are walked recursively for .txt, .pdf and .docx files).
     #[arg(required = true)]
     inputs: Vec<std::path::PathBuf>,
     #[command(flatten)]
@@ -61,6 +61,16 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rules = args.rules.load()?;
     let inputs = informe::collect_inputs(&args.inputs);
+    if inputs.is_empty() {
+        anyhow::bail!(
+            "nothing to do: no file in {} (informe reads .txt, .pdf and .docx files, and files whose bytes are a PDF, a Word file or text)",
+            args.inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let out = &args.out.out;
     let mut opts = RunOptions::new(out);
     opts.window = args.period.period;

@@ -18,6 +18,9 @@ pub struct Args {
     rules: RulesArg,
     #[command(flatten)]
     out: OutArg,
+    /// Print only the last line of the summary (and failures), as `extract --quiet`.
+    #[arg(long)]
+    quiet: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -25,6 +28,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let out = &args.out.out;
     let run = informe::bulk::merge(&args.dirs, out, &rules)
         .with_context(|| format!("writing the merged data set under {}", out.display()))?;
-    print!("{}", informe::report::summary(&run, &rules));
+    let text = informe::report::summary(&run, &rules);
+    if args.quiet {
+        for line in text.lines().filter(|l| l.starts_with("FAILED")) {
+            eprintln!("{line}");
+        }
+        if let Some(last) = text.lines().last() {
+            eprintln!("{last}");
+        }
+    } else {
+        print!("{text}");
+    }
     Ok(super::run_exit_code(&run))
 }
