@@ -82,6 +82,20 @@ fn parse_window(s: &str) -> Result<Window, String> {
     Window::parse(s)
 }
 
+/// Prints a run's summary: whole, or with `quiet` only its failures and last line (to stderr).
+pub fn print_summary(text: &str, quiet: bool) {
+    if quiet {
+        for line in text.lines().filter(|l| l.starts_with("FAILED")) {
+            eprintln!("{line}");
+        }
+        if let Some(last) = text.lines().last() {
+            eprintln!("{last}");
+        }
+    } else {
+        print!("{text}");
+    }
+}
+
 /// For `#[command(mut_args(help(ID, TEXT)))]`: the shared option `id` gets `text` as its help in
 /// this subcommand. (`mut_args` changes the option in place; `mut_arg` would move it last, out
 /// of its place in the usage line.)
