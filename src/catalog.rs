@@ -42,7 +42,7 @@ struct HeadingsSpec {
 }
 
 /// One objective of the catalog.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Objective {
     pub number: u32,

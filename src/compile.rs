@@ -25,7 +25,7 @@ use crate::textkey::fold_key;
 use crate::Rules;
 
 /// The computed tables.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     /// (objective, title, actions), objectives in order.
     pub per_objective: Vec<(u32, String, usize)>,

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A box on a page, in points, origin at the top left of the page as displayed.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[allow(clippy::derived_hash_with_manual_eq)]
 pub struct BBox {
     pub page: u32,
@@ -30,7 +30,7 @@ impl BBox {
 }
 
 /// What informe read from one page.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PageInfo {
     pub page: u32,
     pub width: f32,

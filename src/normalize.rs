@@ -12,7 +12,7 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 use crate::ingest::Source;
 
 /// What the pipeline knows about an input file, carried by every later stage.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourceInfo {
     pub file: String,
     pub sha256: String,
@@ -21,7 +21,7 @@ pub struct SourceInfo {
 }
 
 /// A normalized document: its lines in file order.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Document {
     pub source: SourceInfo,
     /// Whether the text marks pages with form feeds (then every line has a page number).
@@ -39,7 +39,7 @@ pub struct Document {
 }
 
 /// One line of the file, NFC-normalized, without its line ending and trailing white space.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Line {
     /// 1-based line number in the file.
     pub number: u32,
@@ -228,7 +228,7 @@ pub fn nfc_with_map(raw: &str, to_file: impl Fn(usize) -> u32) -> (String, Vec<u
 }
 
 /// What to do with a hyphen at the end of a wrapped line (`join.hyphen` in layout.toml).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HyphenJoin {
     Keep,

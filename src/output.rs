@@ -23,7 +23,7 @@ use crate::error::OutputError;
 use crate::extract::Extracted;
 
 /// What happened to one input.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Ok,
@@ -34,7 +34,7 @@ pub enum Status {
 }
 
 /// One line of the run's list of inputs.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InputOutcome {
     pub file: String,
     /// SHA-256 of the input's bytes.
@@ -124,7 +124,7 @@ impl InputOutcome {
 }
 
 /// The run: its inputs, in the order given.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RunSummary {
     pub tool: String,
     pub profile: String,
@@ -331,7 +331,7 @@ pub fn figures_csv(ex: &Extracted) -> Vec<u8> {
     out
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Elements<'a> {
     source: &'a crate::normalize::SourceInfo,
     profile: &'a str,
@@ -529,4 +529,23 @@ mod tests {
             "{e:?}"
         );
     }
+}
+
+/// The JSON Schema of the records of each JSONL file informe writes (`<name>.jsonl`, per input
+/// and per run), generated from the Rust types; `schemas/<name>.schema.json` holds them, and a
+/// test checks both that they are current and that the outputs follow them.
+pub fn jsonl_schemas() -> Vec<(&'static str, schemars::Schema)> {
+    use schemars::schema_for;
+    vec![
+        ("actions", schema_for!(crate::extract::ActionRecord)),
+        ("objectives", schema_for!(crate::extract::ObjectiveRecord)),
+        (
+            "challenges",
+            schema_for!(crate::extract::challenges::ChallengeRecord),
+        ),
+        ("pages", schema_for!(crate::geometry::PageInfo)),
+        ("flags", schema_for!(crate::audit::Flag)),
+        ("compile_flags", schema_for!(crate::audit::Flag)),
+        ("manifest", schema_for!(InputOutcome)),
+    ]
 }

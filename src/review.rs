@@ -36,7 +36,7 @@ fn script_json<T: Serialize>(v: &T) -> String {
 /// A figure as the page shows it: raw text, value, unit, period start and end.
 type FigureCell = (String, f64, Option<String>, Option<String>, Option<String>);
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct ActionRow<'a> {
     id: &'a str,
     o: u32,
@@ -49,7 +49,7 @@ struct ActionRow<'a> {
     periods: Vec<&'a str>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct FlagRow<'a> {
     kind: &'a str,
     sev: &'a str,

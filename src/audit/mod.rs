@@ -27,7 +27,19 @@ pub use window::{
 };
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -46,7 +58,7 @@ impl Severity {
 }
 
 /// One finding for review.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Flag {
     /// The check that found it (a stable id: `breakdown_sum`, `unknown_agency`…).
     pub kind: String,
@@ -68,7 +80,7 @@ pub struct Flag {
 }
 
 /// One of the places a flag relates.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FlagSpan {
     pub role: String,
     pub text: String,
@@ -435,7 +447,7 @@ impl AuditRules {
 }
 
 /// A count the report states.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Declared {
     /// Objective number, or `None` for the total of programmes.
     pub objective: Option<u32>,

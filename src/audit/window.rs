@@ -11,7 +11,7 @@ use crate::extract::{ActionRecord, Extracted, Period};
 use crate::patterns::Pattern;
 
 /// The reporting window, as ISO dates.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Window {
     pub start: String,
@@ -67,7 +67,7 @@ impl CoverYear {
 
 /// The reporting window a document states ("Periodo de reporte: 1 de julio de 2021 al 30 de
 /// junio de 2022"), and where.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StatedWindow {
     pub window: Window,
     /// The file line of the statement.

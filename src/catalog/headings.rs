@@ -22,7 +22,19 @@ use crate::patterns::Pattern;
 use crate::textkey::fold_key;
 
 /// How a heading names its objective.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Style {
     /// "Objetivo 7. …": the word and the number.
@@ -60,7 +72,7 @@ pub struct HeadingRules {
 }
 
 /// An objective heading found in a document's lines.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HeadingMatch {
     /// Index of the heading's first line.
     pub first: usize,

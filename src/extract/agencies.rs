@@ -77,7 +77,7 @@ pub struct Lexicon {
 }
 
 /// One entry of the lexicon.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Agency {
     pub acronym: String,
@@ -107,7 +107,7 @@ pub struct AgencyMatch {
 }
 
 /// How a mention matched: by acronym (or acronym variant), by official name, or by another name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Form {
     Acronym,

@@ -40,7 +40,7 @@ pub struct ChallengeRules {
 }
 
 /// A challenge statement with its categories.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChallengeRecord {
     pub id: String,
     pub text: String,

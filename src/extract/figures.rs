@@ -110,7 +110,7 @@ pub struct FootnoteMark {
 }
 
 /// An irregularity of a figure as written, for the audit's number checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FigureNote {
     /// A thousands separator followed by a space or an odd group ("42, 045").

@@ -24,7 +24,7 @@ pub use figures::Relation;
 pub use values::{AgencyMention, Figure, FootnoteRef, Period, UnknownAgency};
 
 /// Where a record came from: enough for an auditor to find the exact source text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Provenance {
     pub file: String,
     /// 1-based page, where known (text with form feeds).
@@ -61,7 +61,7 @@ impl Provenance {
 }
 
 /// One action bullet of a report.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ActionRecord {
     /// Stable within a file: `<file stem>-o<objective>-<n>`, n counting from 1 in file order.
     pub id: String,
@@ -133,7 +133,7 @@ pub fn source_span(text: &str, map: &[u32], range: std::ops::Range<usize>) -> [u
     [at(range.start), end]
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SubItemRecord {
     pub marker: String,
     /// Index (from 0) of the paragraph of the action's text that this item follows.
@@ -143,7 +143,7 @@ pub struct SubItemRecord {
 }
 
 /// One objective of the catalog and what the report has under it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ObjectiveRecord {
     pub file: String,
     pub number: u32,
@@ -158,7 +158,7 @@ pub struct ObjectiveRecord {
 }
 
 /// Everything extracted from one input file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Extracted {
     pub source: SourceInfo,
     pub profile: String,

@@ -52,7 +52,7 @@ pub struct PeriodRules {
 }
 
 /// A date at the precision given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PartialDate {
     pub year: Option<i32>,
     pub month: Option<u32>,
@@ -79,7 +79,7 @@ impl PartialDate {
 }
 
 /// An irregularity of a period as written, for the audit's period checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodNote {
     /// A word repeated inside the period ("de junio de de 2021").

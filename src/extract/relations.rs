@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::figures::{sentence_bounds, FigureNote, FigureRules, FoundFigure};
 
 /// How the figures of a [`Relation`] relate; extract finds them, the audit checks them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RelationKind {
     /// The parts should add up to the total.
@@ -46,7 +46,7 @@ impl RelationKind {
 }
 
 /// A relation between figures of one text, by index into its figures.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Relation {
     /// `breakdown`: "248 (181 de llegada y 64 de salida)", "regularizadas: 72,442; por razones
     /// humanitarias: 56,936; …"; `subset`: "de los cuales", "25 de ellos"; `share`: a percent.
@@ -62,7 +62,7 @@ pub struct Relation {
 }
 
 /// A share stated in words: "una tercera parte" is 1/3.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StatedFraction {
     pub words: String,
     pub numerator: u32,

@@ -12,7 +12,7 @@ use crate::normalize::LineIndex;
 use crate::segment::Action;
 
 /// A quantity reported in an action.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Figure {
     /// The number as written, with its scale word or % sign: "40 mil 915", "93.27 %".
     pub raw: String,
@@ -39,7 +39,7 @@ pub struct Figure {
 }
 
 /// A period an action mentions.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Period {
     pub raw: String,
     /// ISO date at the precision given (2020-06-01, 2020-06, 2020); `None` for an open start.
@@ -57,7 +57,7 @@ pub struct Period {
 }
 
 /// An agency an action names.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AgencyMention {
     /// Canonical acronym from the lexicon.
     pub acronym: String,
@@ -69,7 +69,7 @@ pub struct AgencyMention {
 }
 
 /// An all-caps token that looks like an agency acronym but is not in the lexicon.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnknownAgency {
     pub raw: String,
     /// The closest known acronym ("SER" → "SRE").
@@ -79,7 +79,7 @@ pub struct UnknownAgency {
 }
 
 /// A footnote marker in an action's text ("OPDH3", "COVID-194").
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FootnoteRef {
     pub number: u32,
     pub sub_item: Option<usize>,

@@ -73,7 +73,7 @@ impl IngestRules {
 }
 
 /// A decoded input file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Source {
     /// The path as given by the user (or found in a folder).
     pub file: String,

@@ -27,7 +27,7 @@ use rules::Placement;
 pub use rules::SegmentRules;
 
 /// Where an element is in the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Place {
     /// 1-based page, when the text has form feeds.
     pub page: Option<u32>,
@@ -39,7 +39,7 @@ pub struct Place {
 }
 
 /// The segmented document.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Segmented {
     pub source: SourceInfo,
     /// The placement used (`before` or `after`), after resolving `auto`.
@@ -60,7 +60,7 @@ pub struct Segmented {
 /// How well a document's lines were taken in, for knowing when the reading is not sure: lines
 /// under objectives that belong to no action, bullets outside every objective once objectives
 /// began, the order the objective headings came in, and lines of shapes that betray a misreading.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Reading {
     /// Non-blank lines under objective headings (bullets, sub-items, text).
     pub body_lines: usize,
@@ -83,7 +83,7 @@ pub struct Reading {
 }
 
 /// How many lines of a kind, and the first few of them (file line numbers).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Lines {
     pub count: usize,
     pub sample: Vec<u32>,
@@ -122,7 +122,7 @@ impl Reading {
 }
 
 /// A paragraph of running text outside the objectives.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Paragraph {
     /// Number of the section it stands in.
     pub section: Option<String>,
@@ -133,7 +133,7 @@ pub struct Paragraph {
 }
 
 /// A numbered section (`IV. PRINCIPALES ACCIONES…`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Section {
     pub number: String,
     pub title: String,
@@ -143,7 +143,7 @@ pub struct Section {
 }
 
 /// An objective as the report presents it: its heading and what stands under it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ObjectiveBlock {
     pub number: u32,
     /// The title as printed in the heading (joined, without "Objetivo N.").
@@ -155,7 +155,7 @@ pub struct ObjectiveBlock {
 }
 
 /// One action bullet with what belongs to it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Action {
     pub objective: u32,
     /// The bullet glyph as it appears in the file (all kinds are one bullet kind).
@@ -170,7 +170,7 @@ pub struct Action {
 }
 
 /// An item inside an action: an indented sub-bullet or a lettered list item.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SubItem {
     pub marker: String,
     /// Index (from 0) of the paragraph of the action's text that this item follows, so that
@@ -183,7 +183,7 @@ pub struct SubItem {
 }
 
 /// A table kept as its own element (summary counts, annexes), as lines for now.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Table {
     pub kind: String,
     /// Number of the section it stands in, if any.
@@ -192,7 +192,7 @@ pub struct Table {
     pub lines: Vec<TableLine>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TableLine {
     pub line: u32,
     pub text: String,
@@ -200,7 +200,7 @@ pub struct TableLine {
 }
 
 /// A footnote: its number, text and place.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Footnote {
     pub number: u32,
     pub text: String,
@@ -208,7 +208,7 @@ pub struct Footnote {
 }
 
 /// Something a reviewer should know about the segmentation of this file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Warning {
     pub line: Option<u32>,
     pub message: String,

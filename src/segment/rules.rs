@@ -15,7 +15,7 @@ use crate::normalize::HyphenJoin;
 use crate::patterns::{compile, compile_with_groups, read_toml, Pattern, PatternSpec};
 
 /// Where headings stand relative to the text they head.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Placement {
     Before,
@@ -128,7 +128,7 @@ pub struct Layout {
 }
 
 /// Kinds of tables the segmenter recognizes and the audit and compile read (`tables[].kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TableKind {
     /// The summary table of actions per objective.
