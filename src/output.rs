@@ -481,6 +481,25 @@ pub fn outcome_of(ex: &Extracted, dir: &Path) -> InputOutcome {
     }
 }
 
+/// The JSON Schema of the records of each JSONL file informe writes (`<name>.jsonl`, per input
+/// and per run), generated from the Rust types; `schemas/<name>.schema.json` holds them, and a
+/// test checks both that they are current and that the outputs follow them.
+pub fn jsonl_schemas() -> Vec<(&'static str, schemars::Schema)> {
+    use schemars::schema_for;
+    vec![
+        ("actions", schema_for!(crate::extract::ActionRecord)),
+        ("objectives", schema_for!(crate::extract::ObjectiveRecord)),
+        (
+            "challenges",
+            schema_for!(crate::extract::challenges::ChallengeRecord),
+        ),
+        ("pages", schema_for!(crate::geometry::PageInfo)),
+        ("flags", schema_for!(crate::audit::Flag)),
+        ("compile_flags", schema_for!(crate::audit::Flag)),
+        ("manifest", schema_for!(InputOutcome)),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::read_jsonl;
@@ -529,23 +548,4 @@ mod tests {
             "{e:?}"
         );
     }
-}
-
-/// The JSON Schema of the records of each JSONL file informe writes (`<name>.jsonl`, per input
-/// and per run), generated from the Rust types; `schemas/<name>.schema.json` holds them, and a
-/// test checks both that they are current and that the outputs follow them.
-pub fn jsonl_schemas() -> Vec<(&'static str, schemars::Schema)> {
-    use schemars::schema_for;
-    vec![
-        ("actions", schema_for!(crate::extract::ActionRecord)),
-        ("objectives", schema_for!(crate::extract::ObjectiveRecord)),
-        (
-            "challenges",
-            schema_for!(crate::extract::challenges::ChallengeRecord),
-        ),
-        ("pages", schema_for!(crate::geometry::PageInfo)),
-        ("flags", schema_for!(crate::audit::Flag)),
-        ("compile_flags", schema_for!(crate::audit::Flag)),
-        ("manifest", schema_for!(InputOutcome)),
-    ]
 }
