@@ -84,6 +84,26 @@ impl<'a> Sheet<'a> {
         self.ws.write_number(self.row, col, v)?;
         Ok(())
     }
+    /// A period's end or start: the cell holds the full date (`full`: the last day of an end,
+    /// the first of a start, so that filters on dates are right), shown at the precision printed
+    /// (`printed`: `2021-06` shows as 2021-06 and holds 2021-06-30).
+    fn period_date(
+        &mut self,
+        col: u16,
+        full: Option<&str>,
+        printed: Option<&str>,
+    ) -> Result<(), XlsxError> {
+        let (Some((dt, _)), Some((_, fmt))) = (full.and_then(date), printed.and_then(date)) else {
+            return self.date(col, printed);
+        };
+        self.ws.write_datetime_with_format(
+            self.row,
+            col,
+            &dt,
+            &Format::new().set_num_format(fmt),
+        )?;
+        Ok(())
+    }
     fn date(&mut self, col: u16, iso: Option<&str>) -> Result<(), XlsxError> {
         if let Some((dt, fmt)) = iso.and_then(date) {
             self.ws.write_datetime_with_format(
@@ -191,8 +211,16 @@ pub fn write_workbook(out: &Path) -> Result<(), OutputError> {
                     s.text(5, &f.raw)?;
                     s.text(6, f.qualifier.as_deref().unwrap_or(""))?;
                     s.text(7, &crate::extract::figures::notes_text(&f.notes))?;
-                    s.date(8, p.and_then(|p| p.start.as_deref()))?;
-                    s.date(9, p.and_then(|p| p.end.as_deref()))?;
+                    s.period_date(
+                        8,
+                        p.and_then(|p| p.start_date.as_deref()),
+                        p.and_then(|p| p.start.as_deref()),
+                    )?;
+                    s.period_date(
+                        9,
+                        p.and_then(|p| p.end_date.as_deref()),
+                        p.and_then(|p| p.end.as_deref()),
+                    )?;
                     s.source(10, &f.provenance.file, f.provenance.page, f.provenance.line)?;
                 }
                 Ok(())
@@ -224,8 +252,8 @@ pub fn write_workbook(out: &Path) -> Result<(), OutputError> {
                     s.text(0, &a.id)?;
                     s.num(1, f64::from(a.objective))?;
                     s.text(2, &p.raw)?;
-                    s.date(3, p.start.as_deref())?;
-                    s.date(4, p.end.as_deref())?;
+                    s.period_date(3, p.start_date.as_deref(), p.start.as_deref())?;
+                    s.period_date(4, p.end_date.as_deref(), p.end.as_deref())?;
                     s.text(5, &p.precision)?;
                     s.text(6, &crate::extract::figures::notes_text(&p.notes))?;
                     s.source(7, &p.provenance.file, p.provenance.page, p.provenance.line)?;

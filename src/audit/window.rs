@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::{AuditRules, CheckId, Flag};
-use crate::extract::periods::PeriodNote;
+use crate::extract::periods::{day_bounds, PeriodNote};
 use crate::extract::{ActionRecord, Extracted, Period};
 use crate::patterns::Pattern;
 
@@ -210,26 +210,6 @@ pub fn cover_year_window(ex: &Extracted, a: &AuditRules) -> Option<StatedWindow>
                 evidence: c.get(0)?.as_str().to_string(),
             })
         })
-}
-
-/// The first and last day a partial ISO date covers.
-pub(super) fn day_bounds(iso: &str) -> (String, String) {
-    match iso.len() {
-        4 => (format!("{iso}-01-01"), format!("{iso}-12-31")),
-        7 => {
-            let (y, m) = iso.split_at(4);
-            let m: u32 = m[1..].parse().unwrap_or(1);
-            let y: i32 = y.parse().unwrap_or(2000);
-            let last = match m {
-                2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-                2 => 28,
-                4 | 6 | 9 | 11 => 30,
-                _ => 31,
-            };
-            (format!("{iso}-01"), format!("{iso}-{last:02}"))
-        }
-        _ => (iso.to_string(), iso.to_string()),
-    }
 }
 
 pub(super) fn period_checks(

@@ -313,6 +313,26 @@ pub fn month_regex(rules: &PeriodRules) -> Option<Regex> {
     Regex::new(&format!("(?i)\\b(?:{alt})\\b")).ok()
 }
 
+/// The first and last day a partial ISO date covers.
+pub fn day_bounds(iso: &str) -> (String, String) {
+    match iso.len() {
+        4 => (format!("{iso}-01-01"), format!("{iso}-12-31")),
+        7 => {
+            let (y, m) = iso.split_at(4);
+            let m: u32 = m[1..].parse().unwrap_or(1);
+            let y: i32 = y.parse().unwrap_or(2000);
+            let last = match m {
+                2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            (format!("{iso}-01"), format!("{iso}-{last:02}"))
+        }
+        _ => (iso.to_string(), iso.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,6 +46,10 @@ pub struct Period {
     pub start: Option<String>,
     /// `None` for an open end ("a la fecha").
     pub end: Option<String>,
+    /// The first day the start covers, as a full ISO date (2020-06 → 2020-06-01).
+    pub start_date: Option<String>,
+    /// The last day the end covers, as a full ISO date (2021-06 → 2021-06-30).
+    pub end_date: Option<String>,
     /// `day`, `month` or `year`.
     pub precision: String,
     /// The rule form that matched.
@@ -153,6 +157,8 @@ pub fn action_values(
                 raw: p.raw.clone(),
                 start: p.start_iso(),
                 end: p.end_iso(),
+                start_date: p.start_iso().map(|s| super::periods::day_bounds(&s).0),
+                end_date: p.end_iso().map(|e| super::periods::day_bounds(&e).1),
                 precision: p.precision().to_string(),
                 form: p.form.clone(),
                 notes: p.notes.clone(),
