@@ -23,6 +23,7 @@
 //! - encrypted files are tried with the empty password.
 
 mod glyphs;
+mod guard;
 mod layout;
 mod open;
 mod params;

@@ -9,10 +9,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use pdf_extract::MediaBox;
 
 use super::glyphs::{Collector, RawGlyph};
+use super::guard;
 use super::params::PdfParams;
 use super::{problem, PdfText, METHOD_LOPDF};
 use crate::error::InputError;
 use crate::geometry::PageInfo;
+use crate::ingest::limits::MAX_PDF_STREAM_BYTES;
 
 thread_local! {
     static QUIET: Cell<bool> = const { Cell::new(false) };
@@ -64,8 +66,16 @@ pub(super) enum Opened {
 
 /// Opens the file with both readers; an error when neither can, or a password is needed.
 pub(super) fn open(path: &str, bytes: &[u8]) -> Result<Opened, InputError> {
-    let doc = open_with_pdf_extract(path, bytes)?;
-    let modern = open_with_lopdf(bytes);
+    // lopdf 0.47 first: it loads within the stream limit, and measures the streams that
+    // pdf-extract, which has no limit, would inflate.
+    let modern = open_with_lopdf(path, bytes)?;
+    if let Some(m) = &modern {
+        guard::check_stream_sizes(path, m)?;
+    }
+    let doc = open_with_pdf_extract(path, bytes)?.map(|mut d| {
+        guard::blank_images(&mut d);
+        d
+    });
     match (doc, modern) {
         (Some(doc), modern) => Ok(Opened::Glyphs {
             doc: Box::new(doc),
@@ -103,17 +113,21 @@ fn open_with_pdf_extract(
     Ok(Some(doc))
 }
 
-/// The newer lopdf, for fallback text and for files the bundled one cannot open.
-fn open_with_lopdf(bytes: &[u8]) -> Option<lopdf::Document> {
-    quietly(|| lopdf::Document::load_mem_with_options(bytes, lopdf::LoadOptions::with_password("")))
-        .ok()
-        .and_then(Result::ok)
-        .map(|mut d| {
-            if d.is_encrypted() {
-                let _ = d.decrypt("");
-            }
-            d
-        })
+/// The newer lopdf, for fallback text and for files the bundled one cannot open; loaded with
+/// the stream limit, which is an error of the file when a stream goes past it.
+fn open_with_lopdf(path: &str, bytes: &[u8]) -> Result<Option<lopdf::Document>, InputError> {
+    let mut options = lopdf::LoadOptions::with_password("");
+    options.max_decompressed_size = Some(MAX_PDF_STREAM_BYTES);
+    let loaded = match quietly(|| lopdf::Document::load_mem_with_options(bytes, options)) {
+        Ok(Ok(d)) => d,
+        Ok(Err(e)) if guard::is_limit_error(&e) => return Err(guard::stream_too_large(path, None)),
+        _ => return Ok(None),
+    };
+    let mut d = loaded;
+    if d.is_encrypted() {
+        let _ = d.decrypt("");
+    }
+    Ok(Some(d))
 }
 
 fn is_password_error(msg: &str) -> bool {
@@ -153,7 +167,7 @@ pub(super) fn read_lopdf_only(path: &str, m: &lopdf::Document) -> Result<PdfText
 
 /// lopdf 0.47's text of one page (no positions).
 pub(super) fn lopdf_page_text(m: &lopdf::Document, page: u32) -> Option<String> {
-    quietly(|| m.extract_text(&[page]))
+    quietly(|| m.extract_text_with_limit(&[page], MAX_PDF_STREAM_BYTES))
         .ok()
         .and_then(Result::ok)
 }
