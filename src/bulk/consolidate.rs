@@ -119,7 +119,7 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
         csv.push_str(&format!(
             "{},\"{}\",{n},{files}\n",
             o.number,
-            o.es.replace('"', "\"\"")
+            output::csv_text(&o.es).replace('"', "\"\"")
         ));
     }
     output::write_atomic(&out.join("objectives.csv"), csv.as_bytes())

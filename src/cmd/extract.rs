@@ -32,13 +32,13 @@ pub struct Args {
     #[arg(long, short)]
     quiet: bool,
     /// Inputs processed at once (default: all cores).
-    #[arg(long, short)]
-    jobs: Option<usize>,
-    /// Seconds a worker may spend on one input before it is stopped.
-    #[arg(long, default_value_t = 60)]
+    #[arg(long, short, value_parser = clap::value_parser!(u64).range(1..))]
+    jobs: Option<u64>,
+    /// Seconds a worker may spend on one input before it is stopped (at least 1).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,
-    /// Memory (address space) a worker may use, e.g. 2G, 512M.
-    #[arg(long, default_value = "2G", value_parser = parse_size)]
+    /// Memory (address space) a worker may use, e.g. 2G, 512M (at least 64M).
+    #[arg(long, default_value = "2G", value_parser = parse_memory_limit)]
     max_memory: u64,
     /// Skip inputs already done in --out with the same content, rules and tool version.
     #[arg(long)]
@@ -61,9 +61,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let out = &args.out.out;
     let mut opts = RunOptions::new(out);
     opts.window = args.period.period;
-    opts.jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    opts.jobs = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |n| usize::try_from(n).unwrap_or(usize::MAX),
+    );
     opts.resume = args.resume;
     opts.shard = args.shard;
     opts.formats = args.format;
@@ -88,9 +89,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             eprintln!("{last}");
         }
     } else {
-        print!("{text}");
+        super::print_out(&text)?;
     }
     Ok(super::run_exit_code(&run))
+}
+
+/// The least memory a worker is given, in bytes: below it a worker cannot even start (its
+/// program, libraries and threads take address space before any input is read).
+const MIN_WORKER_MEMORY_BYTES: u64 = 64 << 20;
+
+/// Reads a worker's memory limit: a size of at least [`MIN_WORKER_MEMORY_BYTES`].
+fn parse_memory_limit(s: &str) -> Result<u64, String> {
+    let bytes = parse_size(s)?;
+    if bytes < MIN_WORKER_MEMORY_BYTES {
+        return Err(format!(
+            "{s:?}: a worker needs at least {} MiB",
+            MIN_WORKER_MEMORY_BYTES >> 20
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Reads a size such as `2G`, `512M`, `1048576`.
@@ -104,8 +121,9 @@ fn parse_size(s: &str) -> Result<u64, String> {
     };
     num.trim()
         .parse::<u64>()
-        .map(|n| n * mult)
-        .map_err(|_| format!("{s:?}: expected a size such as 2G, 512M or a number of bytes"))
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .ok_or_else(|| format!("{s:?}: expected a size such as 2G, 512M or a number of bytes"))
 }
 
 /// Parses `K/N` (0 ≤ K < N).
@@ -129,7 +147,7 @@ fn parse_shard(s: &str) -> Result<(u64, u64), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_shard, parse_size};
+    use super::{parse_memory_limit, parse_shard, parse_size};
 
     #[test]
     fn sizes() {
@@ -139,6 +157,16 @@ mod tests {
         assert_eq!(parse_size("1048576"), Ok(1 << 20));
         assert!(parse_size("2T").unwrap_err().contains("expected a size"));
         assert!(parse_size("").is_err());
+        assert!(parse_size("99999999999999G").is_err());
+    }
+
+    #[test]
+    fn memory_limits_below_what_a_worker_needs_are_refused() {
+        assert!(parse_memory_limit("0")
+            .unwrap_err()
+            .contains("at least 64 MiB"));
+        assert!(parse_memory_limit("1M").is_err());
+        assert_eq!(parse_memory_limit("64M"), Ok(64 << 20));
     }
 
     #[test]

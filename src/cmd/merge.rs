@@ -25,6 +25,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let out = &args.out.out;
     let run = informe::bulk::merge(&args.dirs, out, &rules)
         .with_context(|| format!("writing the merged data set under {}", out.display()))?;
-    print!("{}", informe::report::summary(&run, &rules));
+    super::print_out(&informe::report::summary(&run, &rules))?;
     Ok(super::run_exit_code(&run))
 }

@@ -91,6 +91,25 @@ pub fn required(id: &'static str) -> impl FnMut(clap::Arg) -> clap::Arg {
     }
 }
 
+/// Writes `text` to stdout. A reader that goes away (`informe text FILE | head`) makes this a
+/// broken-pipe error, which `main` ends the program on quietly.
+pub fn print_out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// Whether an error is stdout's reader having gone away.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 /// Exit code 1 when some inputs of the run failed or are to review, 0 otherwise.
 pub fn run_exit_code(run: &RunSummary) -> ExitCode {
     if run.failed() > 0 || run.to_review() > 0 {
