@@ -497,7 +497,17 @@ pub fn outcome_of(ex: &Extracted, dir: &Path) -> InputOutcome {
 
 #[cfg(test)]
 mod tests {
-    use super::read_jsonl;
+    use super::{csv_text, read_jsonl};
+
+    #[test]
+    fn text_cells_a_spreadsheet_would_run_are_prefixed() {
+        for cell in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_text(cell), format!("'{cell}"));
+        }
+        for cell in ["", "Se realizaron", "'=quoted", " =spaced"] {
+            assert_eq!(csv_text(cell), cell);
+        }
+    }
     use crate::error::OutputError;
 
     #[derive(serde::Deserialize, Debug, PartialEq)]

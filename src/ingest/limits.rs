@@ -11,7 +11,7 @@ pub const MAX_INPUT_FILE_BYTES: u64 = 128 << 20;
 /// of a .docx, the laid-out text of a PDF); a text file larger than this is not decoded.
 pub const MAX_TEXT_BYTES: usize = 32 << 20;
 /// Most lines read from one input.
-pub const MAX_TEXT_LINES: usize = 1_000_000;
+pub const MAX_TEXT_LINES: usize = 100_000;
 /// Largest part of a .docx (`word/document.xml`, `word/styles.xml`), uncompressed, in bytes:
 /// checked on the zip entry's declared size before inflating, and again while inflating.
 pub const MAX_DOCX_PART_BYTES: u64 = 64 << 20;
