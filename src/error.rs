@@ -44,6 +44,12 @@ pub enum InputError {
     PdfPassword { path: String },
     #[error("{path}: no text layer on pages {} (a scanned document?); run OCR on it first", pages.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "))]
     PdfNoText { path: String, pages: Vec<u32> },
+    #[error("{path}: pages {} draw text, but none could be read from them ({}); the file is damaged or uses what the PDF readers do not support", pages.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "), if problems.is_empty() { "no reader found any" } else { problems.as_str() })]
+    PdfTextUnread {
+        path: String,
+        pages: Vec<u32>,
+        problems: String,
+    },
     #[error("{path}: cannot read the Word document: {reason}")]
     Docx { path: String, reason: String },
     #[error("{path}: cannot read the PDF: {reason}")]
@@ -77,6 +83,7 @@ impl InputError {
             InputError::Binary { .. } => "binary",
             InputError::PdfPassword { .. } => "pdf_password",
             InputError::PdfNoText { .. } => "pdf_no_text",
+            InputError::PdfTextUnread { .. } => "pdf_text_unread",
             InputError::PdfUnreadable { .. } => "pdf_unreadable",
             InputError::Docx { .. } => "docx_unreadable",
             InputError::NoObjectives { .. } => "no_objectives",

@@ -9,7 +9,7 @@ use crate::error::InputError;
 pub const MAX_INPUT_FILE_BYTES: u64 = 128 << 20;
 /// Largest text read from one input, in bytes (the decoded text of a text file, the paragraphs
 /// of a .docx, the laid-out text of a PDF); a text file larger than this is not decoded.
-pub const MAX_TEXT_BYTES: usize = 32 << 20;
+pub const MAX_TEXT_BYTES: usize = 16 << 20;
 /// Most lines read from one input.
 pub const MAX_TEXT_LINES: usize = 100_000;
 /// Largest part of a .docx (`word/document.xml`, `word/styles.xml`), uncompressed, in bytes:

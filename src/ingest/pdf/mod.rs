@@ -147,6 +147,8 @@ struct LaidPage {
     problems: Vec<String>,
     /// Whether it has no text.
     empty: bool,
+    /// The page (or a form it draws) has text-showing operators.
+    shows_text: bool,
 }
 
 /// Reads the pages of a file pdf-extract opened, in parallel (rayon): glyphs and pieces of every
@@ -237,6 +239,7 @@ fn lay_out(
         method,
         problems,
         empty,
+        shows_text: ops.shows,
     }
 }
 
@@ -257,10 +260,14 @@ fn lopdf_lines(modern: Option<&lopdf::Document>, number: u32) -> Option<Vec<Line
 fn join_pages(path: &str, laid: Vec<LaidPage>) -> Result<PdfText, InputError> {
     let mut out = PdfText::new();
     let mut empty_pages = Vec::new();
+    let mut unread = UnreadText::default();
     for page in laid {
         let offset = out.begin_page();
         if page.empty {
             empty_pages.push(page.number);
+            if page.shows_text {
+                unread.add(page.number, &page.problems);
+            }
         }
         for line in &page.lines {
             out.push_line(line);
@@ -277,10 +284,36 @@ fn join_pages(path: &str, laid: Vec<LaidPage>) -> Result<PdfText, InputError> {
         });
     }
     if empty_pages.len() == out.pages.len() {
+        if !unread.pages.is_empty() {
+            return Err(InputError::PdfTextUnread {
+                path: path.to_string(),
+                pages: unread.pages,
+                problems: unread.problems.join("; "),
+            });
+        }
         return Err(InputError::PdfNoText {
             path: path.to_string(),
             pages: empty_pages,
         });
     }
     Ok(out)
+}
+
+/// Pages that draw text none of the readers could read, and what went wrong on them (each
+/// problem once).
+#[derive(Default)]
+struct UnreadText {
+    pages: Vec<u32>,
+    problems: Vec<String>,
+}
+
+impl UnreadText {
+    fn add(&mut self, page: u32, problems: &[String]) {
+        self.pages.push(page);
+        for p in problems {
+            if !self.problems.contains(p) {
+                self.problems.push(p.clone());
+            }
+        }
+    }
 }

@@ -156,6 +156,9 @@ pub(super) fn read_lopdf_only(path: &str, m: &lopdf::Document) -> Result<PdfText
             problems: vec![problem::LOPDF_ONLY.to_string()],
         });
     }
+    if out.pages.is_empty() {
+        return Err(unreadable(path, "the document has no pages"));
+    }
     if empty.len() == out.pages.len() {
         return Err(InputError::PdfNoText {
             path: path.to_string(),
@@ -312,12 +315,78 @@ fn media_box(arr: &[pdf_extract::Object]) -> Option<Media> {
 /// Whether the page's content shows text, and with which operators. A small scan of the content
 /// stream that skips strings and comments, cheaper than decoding it again.
 fn page_text_operators(doc: &pdf_extract::Document, id: pdf_extract::ObjectId) -> TextOps {
-    match quietly(|| doc.get_page_content(id))
+    let mut ops = match quietly(|| doc.get_page_content(id))
         .ok()
         .and_then(Result::ok)
     {
         Some(content) => scan_text_operators(&content),
         None => TextOps::default(),
+    };
+    // Text drawn by the page's form XObjects is text of the page too.
+    if !ops.shows {
+        ops.shows = quietly(|| forms_show_text(doc, id)).unwrap_or(false);
+    }
+    ops
+}
+
+/// How deep form XObjects (forms drawing forms) are followed when looking for text.
+const MAX_FORM_DEPTH: usize = 8;
+
+/// Whether a form XObject the page uses (or one of theirs, each followed once, to
+/// [`MAX_FORM_DEPTH`]) has text-showing operators.
+fn forms_show_text(doc: &pdf_extract::Document, page: pdf_extract::ObjectId) -> bool {
+    let Ok((direct, inherited)) = doc.get_page_resources(page) else {
+        return false;
+    };
+    let mut pending: Vec<(pdf_extract::ObjectId, usize)> = Vec::new();
+    let resources = direct
+        .into_iter()
+        .chain(inherited.iter().filter_map(|id| doc.get_dictionary(*id).ok()));
+    for r in resources {
+        pending.extend(form_ids(doc, r).into_iter().map(|id| (id, 1)));
+    }
+    let mut seen = std::collections::HashSet::new();
+    while let Some((id, depth)) = pending.pop() {
+        if depth > MAX_FORM_DEPTH || !seen.insert(id) {
+            continue;
+        }
+        let Ok(pdf_extract::Object::Stream(form)) = doc.get_object(id) else {
+            continue;
+        };
+        if form.dict.get(b"Subtype").and_then(|o| o.as_name()).ok() != Some(b"Form".as_slice()) {
+            continue;
+        }
+        let content = form
+            .decompressed_content()
+            .unwrap_or_else(|_| form.content.clone());
+        if scan_text_operators(&content).shows {
+            return true;
+        }
+        if let Ok(r) = form.dict.get(b"Resources").and_then(|o| match o {
+            pdf_extract::Object::Reference(id) => doc.get_dictionary(*id),
+            o => o.as_dict(),
+        }) {
+            pending.extend(form_ids(doc, r).into_iter().map(|id| (id, depth + 1)));
+        }
+    }
+    false
+}
+
+/// The objects a resource dictionary's `/XObject` entry names.
+fn form_ids(
+    doc: &pdf_extract::Document,
+    resources: &pdf_extract::Dictionary,
+) -> Vec<pdf_extract::ObjectId> {
+    let xobjects = resources.get(b"XObject").and_then(|o| match o {
+        pdf_extract::Object::Reference(id) => doc.get_dictionary(*id),
+        o => o.as_dict(),
+    });
+    match xobjects {
+        Ok(d) => d
+            .iter()
+            .filter_map(|(_, v)| v.as_reference().ok())
+            .collect(),
+        Err(_) => Vec::new(),
     }
 }
 
