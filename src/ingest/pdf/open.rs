@@ -339,9 +339,11 @@ fn forms_show_text(doc: &pdf_extract::Document, page: pdf_extract::ObjectId) -> 
         return false;
     };
     let mut pending: Vec<(pdf_extract::ObjectId, usize)> = Vec::new();
-    let resources = direct
-        .into_iter()
-        .chain(inherited.iter().filter_map(|id| doc.get_dictionary(*id).ok()));
+    let resources = direct.into_iter().chain(
+        inherited
+            .iter()
+            .filter_map(|id| doc.get_dictionary(*id).ok()),
+    );
     for r in resources {
         pending.extend(form_ids(doc, r).into_iter().map(|id| (id, 1)));
     }
