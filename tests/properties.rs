@@ -190,7 +190,7 @@ proptest! {
             std::fs::write(dir.join(&name), bytes).unwrap();
             written.insert(dir.join(&name).display().to_string());
         }
-        let inputs = informe::collect_inputs(&[dir.clone()]);
+        let inputs = informe::collect_inputs(std::slice::from_ref(&dir));
         let out = work.path().join("out");
         let run = informe::bulk::run(&inputs, rules(), &out, None).unwrap();
         let listed: Vec<String> = run.inputs.iter().map(|o| o.file.clone()).collect();
