@@ -279,7 +279,7 @@ fn in_worker(
                     "timeout",
                     format!(
                         "{shown}: no result after {} s (the worker was stopped)",
-                        w.timeout.as_secs()
+                        w.timeout.as_secs_f64()
                     ),
                 );
             }

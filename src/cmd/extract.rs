@@ -34,9 +34,10 @@ pub struct Args {
     /// Inputs processed at once (default: all cores).
     #[arg(long, short, value_parser = clap::value_parser!(u64).range(1..))]
     jobs: Option<u64>,
-    /// Seconds a worker may spend on one input before it is stopped (at least 1).
-    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
-    timeout: u64,
+    /// Seconds a worker may spend on one input before it is stopped (more than 0; decimals
+    /// allowed).
+    #[arg(long, default_value = "60", value_parser = parse_timeout)]
+    timeout: Duration,
     /// Memory (address space) a worker may use, e.g. 2G, 512M (at least 64M).
     #[arg(long, default_value = "2G", value_parser = parse_memory_limit)]
     max_memory: u64,
@@ -73,7 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             program: std::env::current_exe()
                 .context("finding the informe binary for its workers")?,
             rules_dir: args.rules.rules.clone(),
-            timeout: Duration::from_secs(args.timeout),
+            timeout: args.timeout,
             max_memory: args.max_memory,
         });
     }
@@ -108,6 +109,18 @@ fn parse_memory_limit(s: &str) -> Result<u64, String> {
         ));
     }
     Ok(bytes)
+}
+
+/// Reads a worker's time limit in seconds: a number greater than 0 (`60`, `0.5`).
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?}: expected a number of seconds, e.g. 60"))?;
+    if !(secs > 0.0) {
+        return Err(format!("{s:?}: a time limit must be more than 0 seconds"));
+    }
+    Duration::try_from_secs_f64(secs).map_err(|e| format!("{s:?}: {e}"))
 }
 
 /// Reads a size such as `2G`, `512M`, `1048576`.
@@ -147,7 +160,7 @@ fn parse_shard(s: &str) -> Result<(u64, u64), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_memory_limit, parse_shard, parse_size};
+    use super::{parse_memory_limit, parse_shard, parse_size, parse_timeout};
 
     #[test]
     fn sizes() {
@@ -158,6 +171,18 @@ mod tests {
         assert!(parse_size("2T").unwrap_err().contains("expected a size"));
         assert!(parse_size("").is_err());
         assert!(parse_size("99999999999999G").is_err());
+    }
+
+    #[test]
+    fn time_limits_must_be_more_than_zero() {
+        assert_eq!(parse_timeout("60"), Ok(std::time::Duration::from_secs(60)));
+        assert_eq!(
+            parse_timeout("0.5"),
+            Ok(std::time::Duration::from_millis(500))
+        );
+        for bad in ["0", "-1", "NaN", "x", "inf"] {
+            assert!(parse_timeout(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
