@@ -40,7 +40,7 @@ pub fn write_docx(path: &Path, paragraphs: &[&str]) {
 }
 
 /// A PDF with the given objects (numbered from 1; object 1 is the catalog) and a correct xref.
-fn pdf_with(objects: &[Vec<u8>]) -> Vec<u8> {
+pub fn pdf_with(objects: &[Vec<u8>]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (i, o) in objects.iter().enumerate() {
