@@ -109,7 +109,13 @@ impl FigureRules {
         let sentences = sentence_bounds(text);
         let sentence_of = |pos: usize| sentences.iter().position(|&(s, e)| pos >= s && pos < e);
         let lower = text.to_lowercase();
-        let lower_ok = lower.len() == text.len();
+        // Offsets of the text index the lowercase copy only when every character kept its
+        // length (the same total is not enough: 'Ⱥ' grows a byte where 'Ɦ' loses one).
+        let lower_ok = lower.len() == text.len()
+            && text
+                .char_indices()
+                .zip(lower.char_indices())
+                .all(|((a, _), (b, _))| a == b);
         let counts = |i: usize| !figs[i].percent;
 
         // 1. A total followed by its parts in parentheses.
