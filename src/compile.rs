@@ -226,41 +226,64 @@ fn markdown(s: &Summary, rules: &Rules) -> String {
     md
 }
 
+/// Writes a row of `resumen.csv`, each cell through [`crate::output::csv_text`] (the counts
+/// never start with a formula character, so they are written as they are).
+fn write_text_record<const N: usize>(
+    w: &mut csv::Writer<Vec<u8>>,
+    cells: [&str; N],
+) -> Result<(), csv::Error> {
+    w.write_record(
+        cells
+            .map(crate::output::csv_text)
+            .iter()
+            .map(|c| c.as_ref()),
+    )
+}
+
 fn csv(s: &Summary) -> Result<Vec<u8>, csv::Error> {
     // A BOM first so that Excel reads the accents right.
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    w.write_record(["tabla", "clave", "nombre", "valor"])?;
+    write_text_record(&mut w, ["tabla", "clave", "nombre", "valor"])?;
     for (n, t, c) in &s.per_objective {
-        w.write_record(["objetivo", &n.to_string(), t, &c.to_string()])?;
+        write_text_record(&mut w, ["objetivo", &n.to_string(), t, &c.to_string()])?;
     }
     for (n, t, c) in s.sorted() {
-        w.write_record(["objetivo_ordenado", &n.to_string(), t, &c.to_string()])?;
+        write_text_record(
+            &mut w,
+            ["objetivo_ordenado", &n.to_string(), t, &c.to_string()],
+        )?;
     }
     for (label, groups) in [("mas_acciones", &s.most), ("menos_acciones", &s.fewest)] {
         for g in groups.iter() {
             let objs: Vec<String> = g.0.iter().map(u32::to_string).collect();
-            w.write_record([label, &objs.join(" "), &count_label(g), &g.1.to_string()])?;
+            write_text_record(
+                &mut w,
+                [label, &objs.join(" "), &count_label(g), &g.1.to_string()],
+            )?;
         }
     }
     for n in &s.none {
-        w.write_record(["sin_acciones", &n.to_string(), "", "0"])?;
+        write_text_record(&mut w, ["sin_acciones", &n.to_string(), "", "0"])?;
     }
     for (a, name, n) in &s.agencies {
-        w.write_record(["dependencia", a, name, &n.to_string()])?;
+        write_text_record(&mut w, ["dependencia", a, name, &n.to_string()])?;
     }
     if s.unattributed > 0 {
-        w.write_record([
-            "dependencia_sin_identificar",
-            "",
-            "",
-            &s.unattributed.to_string(),
-        ])?;
+        write_text_record(
+            &mut w,
+            [
+                "dependencia_sin_identificar",
+                "",
+                "",
+                &s.unattributed.to_string(),
+            ],
+        )?;
     }
     for (id, name, n) in &s.challenges {
-        w.write_record(["reto", id, name, &n.to_string()])?;
+        write_text_record(&mut w, ["reto", id, name, &n.to_string()])?;
     }
     for u in &s.unmatched {
-        w.write_record(["reto_sin_categoria", "", u, "1"])?;
+        write_text_record(&mut w, ["reto_sin_categoria", "", u, "1"])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }

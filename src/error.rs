@@ -44,10 +44,27 @@ pub enum InputError {
     PdfPassword { path: String },
     #[error("{path}: no text layer on pages {} (a scanned document?); run OCR on it first", pages.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "))]
     PdfNoText { path: String, pages: Vec<u32> },
+    #[error("{path}: pages {} draw text, but none could be read from them ({}); the file is damaged or uses what the PDF readers do not support", pages.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "), if problems.is_empty() { "no reader found any" } else { problems.as_str() })]
+    PdfTextUnread {
+        path: String,
+        pages: Vec<u32>,
+        problems: String,
+    },
     #[error("{path}: cannot read the Word document: {reason}")]
     Docx { path: String, reason: String },
     #[error("{path}: cannot read the PDF: {reason}")]
     PdfUnreadable { path: String, reason: String },
+    /// The input is over one of the limits that keep a run's memory bounded.
+    #[error("{path}: {what} exceeds the limit of {limit} (informe's {name}); not read")]
+    TooLarge {
+        path: String,
+        /// What is too large ("the file is 200 MiB").
+        what: String,
+        /// The limit, with its unit ("128 MiB").
+        limit: String,
+        /// The limit's name in the README's table of limits.
+        name: &'static str,
+    },
     #[error("{path}: no objective headings found (checked {lines} lines against the objectives catalog, {rules}); is this a report of this family?")]
     NoObjectives {
         path: String,
@@ -66,9 +83,11 @@ impl InputError {
             InputError::Binary { .. } => "binary",
             InputError::PdfPassword { .. } => "pdf_password",
             InputError::PdfNoText { .. } => "pdf_no_text",
+            InputError::PdfTextUnread { .. } => "pdf_text_unread",
             InputError::PdfUnreadable { .. } => "pdf_unreadable",
             InputError::Docx { .. } => "docx_unreadable",
             InputError::NoObjectives { .. } => "no_objectives",
+            InputError::TooLarge { .. } => "too_large",
         }
     }
 }
@@ -93,6 +112,9 @@ pub enum OutputError {
         source: std::io::Error,
     },
     /// A line of a JSONL file of a run that does not parse (lines and columns count from 1).
+    /// Another run holds the output folder's lock.
+    #[error("{}: another informe run (process {holder}) is writing into this folder; wait for it to end (a lock left by a run that died is taken over by the next run)", path.display())]
+    Locked { path: PathBuf, holder: String },
     #[error("{path}: line {line}, column {column}: not a valid record: {reason}")]
     Jsonl {
         path: PathBuf,

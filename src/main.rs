@@ -40,6 +40,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The reader of stdout stopped reading (`| head`): what it read is what it wanted.
+        Err(e) if cmd::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("informe: error: {e:#}");
             ExitCode::from(2)

@@ -235,6 +235,21 @@ pub fn jsonl<T: Serialize>(items: &[T]) -> Vec<u8> {
     out
 }
 
+/// Characters that make a spreadsheet read a cell as a formula when they open it (OWASP's list
+/// for CSV injection).
+const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell for CSV: prefixed with `'` when it starts with a character that would make a
+/// spreadsheet read it as a formula (`=HYPERLINK(…)`), so that nothing from a document becomes
+/// one. Numeric cells are written as they are (a negative number stays a number).
+pub fn csv_text(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_STARTS) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// The CSV of actions: one row per action, sub-items joined with " | ".
 pub fn actions_csv(ex: &Extracted) -> Vec<u8> {
     let mut out = "\u{FEFF}".as_bytes().to_vec();
@@ -257,17 +272,17 @@ pub fn actions_csv(ex: &Extracted) -> Vec<u8> {
             let p = &a.provenance;
             let subs: Vec<&str> = a.sub_items.iter().map(|s| s.text.as_str()).collect();
             let _ = w.write_record([
-                a.id.as_str(),
-                p.file.as_str(),
+                &*csv_text(&a.id),
+                &*csv_text(&p.file),
                 &a.objective.to_string(),
-                a.objective_title.as_str(),
+                &*csv_text(&a.objective_title),
                 &p.page.map_or(String::new(), |n| n.to_string()),
                 &p.line.to_string(),
                 &p.line_end.to_string(),
                 &p.span[0].to_string(),
                 &p.span[1].to_string(),
-                a.text.as_str(),
-                &subs.join(" | "),
+                &*csv_text(&a.text),
+                &*csv_text(&subs.join(" | ")),
             ]);
         }
         let _ = w.flush();
@@ -305,20 +320,20 @@ pub fn figures_csv(ex: &Extracted) -> Vec<u8> {
                 let period = f.period.and_then(|i| a.periods.get(i));
                 let p = &f.provenance;
                 let _ = w.write_record([
-                    a.id.as_str(),
-                    p.file.as_str(),
+                    &*csv_text(&a.id),
+                    &*csv_text(&p.file),
                     &a.objective.to_string(),
                     &f.value.to_string(),
                     if f.percent { "true" } else { "false" },
-                    f.unit.as_deref().unwrap_or(""),
-                    f.unit_raw.as_deref().unwrap_or(""),
-                    f.qualifier.as_deref().unwrap_or(""),
-                    f.raw.as_str(),
-                    &crate::extract::figures::notes_text(&f.notes),
-                    period.and_then(|p| p.start.as_deref()).unwrap_or(""),
-                    period.and_then(|p| p.end.as_deref()).unwrap_or(""),
-                    period.map_or("", |p| p.raw.as_str()),
-                    f.period_from.as_deref().unwrap_or(""),
+                    &*csv_text(f.unit.as_deref().unwrap_or("")),
+                    &*csv_text(f.unit_raw.as_deref().unwrap_or("")),
+                    &*csv_text(f.qualifier.as_deref().unwrap_or("")),
+                    &*csv_text(&f.raw),
+                    &*csv_text(&crate::extract::figures::notes_text(&f.notes)),
+                    &*csv_text(period.and_then(|p| p.start.as_deref()).unwrap_or("")),
+                    &*csv_text(period.and_then(|p| p.end.as_deref()).unwrap_or("")),
+                    &*csv_text(period.map_or("", |p| p.raw.as_str())),
+                    &*csv_text(f.period_from.as_deref().unwrap_or("")),
                     &p.page.map_or(String::new(), |n| n.to_string()),
                     &p.line.to_string(),
                     &p.span[0].to_string(),
@@ -394,14 +409,14 @@ pub fn flags_csv(flags: &[crate::audit::Flag]) -> Vec<u8> {
         for f in flags {
             let p = f.provenance.as_ref();
             let _ = w.write_record([
-                f.severity.as_str(),
-                f.kind.as_str(),
+                &*csv_text(f.severity.as_str()),
+                &*csv_text(&f.kind),
                 &f.objective.map_or(String::new(), |n| n.to_string()),
-                f.message.as_str(),
-                f.evidence.as_str(),
-                f.action.as_deref().unwrap_or(""),
-                &f.related.join(" | "),
-                p.map_or("", |p| p.file.as_str()),
+                &*csv_text(&f.message),
+                &*csv_text(&f.evidence),
+                &*csv_text(f.action.as_deref().unwrap_or("")),
+                &*csv_text(&f.related.join(" | ")),
+                &*csv_text(p.map_or("", |p| p.file.as_str())),
                 &p.and_then(|p| p.page)
                     .map_or(String::new(), |n| n.to_string()),
                 &p.map_or(String::new(), |p| p.line.to_string()),
@@ -502,7 +517,17 @@ pub fn jsonl_schemas() -> Vec<(&'static str, schemars::Schema)> {
 
 #[cfg(test)]
 mod tests {
-    use super::read_jsonl;
+    use super::{csv_text, read_jsonl};
+
+    #[test]
+    fn text_cells_a_spreadsheet_would_run_are_prefixed() {
+        for cell in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_text(cell), format!("'{cell}"));
+        }
+        for cell in ["", "Se realizaron", "'=quoted", " =spaced"] {
+            assert_eq!(csv_text(cell), cell);
+        }
+    }
     use crate::error::OutputError;
 
     #[derive(serde::Deserialize, Debug, PartialEq)]

@@ -26,11 +26,25 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// JSON safe inside a `<script>` element.
+/// JSON safe inside a `<script>` element: `<`, `>` and `&` are written as JSON escapes
+/// (`\u003c`…), so that no text of a document (`</script>`, `<!--<script>`) can end the
+/// element or change how the HTML parser reads it. These characters occur in JSON only inside
+/// strings, where the escapes read back as the same characters.
 fn script_json<T: Serialize>(v: &T) -> String {
-    serde_json::to_string(v)
-        .unwrap_or_else(|_| "null".to_string())
-        .replace("</", "<\\/")
+    escape_for_script(&serde_json::to_string(v).unwrap_or_else(|_| "null".to_string()))
+}
+
+fn escape_for_script(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A figure as the page shows it: raw text, value, unit, period start and end.

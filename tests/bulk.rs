@@ -262,7 +262,7 @@ fn a_worker_past_its_time_limit_is_stopped_and_its_input_failed() {
             "extract",
             "--quiet",
             "--timeout",
-            "0",
+            "0.001",
             "fixtures/pdf/informe-2021-sidebox.pdf",
         ])
         .arg("--out")
@@ -276,7 +276,7 @@ fn a_worker_past_its_time_limit_is_stopped_and_its_input_failed() {
     assert!(m[0]["error"]
         .as_str()
         .unwrap()
-        .contains("informe-2021-sidebox.pdf: no result after 0 s"));
+        .contains("informe-2021-sidebox.pdf: no result after 0.001 s"));
 }
 
 /// A run of two inputs (a PDF and a text report) in this process, into `work/run`.

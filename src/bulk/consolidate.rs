@@ -16,7 +16,7 @@ use crate::Rules;
 /// `manifest.jsonl`, or a manifest line that does not parse, is an error naming the file (and
 /// the line).
 pub fn merge(dirs: &[PathBuf], out: &Path, rules: &Rules) -> Result<RunSummary, OutputError> {
-    std::fs::create_dir_all(out).map_err(|source| OutputError::write(out, source))?;
+    let _lock = super::OutLock::acquire(out)?;
     let mut outcomes: Vec<InputOutcome> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for d in dirs {
@@ -119,7 +119,7 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
         csv.push_str(&format!(
             "{},\"{}\",{n},{files}\n",
             o.number,
-            o.es.replace('"', "\"\"")
+            output::csv_text(&o.es).replace('"', "\"\"")
         ));
     }
     output::write_atomic(&out.join("objectives.csv"), csv.as_bytes())

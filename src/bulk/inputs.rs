@@ -1,6 +1,7 @@
 //! The inputs of a run: files and folders from the command line expanded into the files to read,
 //! and the files passed over with the reason.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::audit::Window;
@@ -26,7 +27,11 @@ const OTHER_EXTENSIONS: &[&str] = &[
 
 /// Expands the command line's files and folders (recursively, in name order) into inputs.
 /// Files named on the command line are always tried; in folders, files are taken by extension
-/// or, without a known one, by content (a PDF, a Word file or text).
+/// or, without a known one, by content (a PDF, a Word file or text). Hidden files and folders
+/// (a name starting with a dot) are listed as skipped; symbolic links are followed, a link that
+/// loops back or leads nowhere is listed as skipped with the reason. A file reached twice (by
+/// its own path and through its folder, or through a link) is one input: the first path that
+/// reaches it, the others listed as skipped naming it.
 pub fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
     let mut out = Vec::new();
     for p in paths {
@@ -36,17 +41,55 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
             out.push(Input::File(p.clone()));
         }
     }
+    dedupe_by_canonical_path(out)
+}
+
+/// Keeps one input per file: the same path given twice is listed once; another path to a file
+/// already an input (a link, `./a` and `a`) is skipped, naming the first.
+fn dedupe_by_canonical_path(inputs: Vec<Input>) -> Vec<Input> {
+    let mut shown = HashSet::new();
+    let mut first_path: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let mut out = Vec::new();
+    for input in inputs {
+        let path = match &input {
+            Input::File(p) | Input::Skipped { path: p, .. } => p.clone(),
+        };
+        if !shown.insert(path.clone()) {
+            continue;
+        }
+        let Input::File(p) = &input else {
+            out.push(input);
+            continue;
+        };
+        // A file that cannot be resolved is kept: its run then fails with the reason.
+        let Ok(canonical) = std::fs::canonicalize(p) else {
+            out.push(input);
+            continue;
+        };
+        match first_path.get(&canonical) {
+            Some(first) => out.push(Input::Skipped {
+                path: p.clone(),
+                reason: format!("the same file as {}, already an input", first.display()),
+            }),
+            None => {
+                first_path.insert(canonical, p.clone());
+                out.push(input);
+            }
+        }
+    }
     out
 }
 
+fn is_hidden(e: &walkdir::DirEntry) -> bool {
+    e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.')
+}
+
 fn walk(dir: &Path, out: &mut Vec<Input>) {
-    let hidden =
-        |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
-    let walker = walkdir::WalkDir::new(dir)
+    let mut walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
         .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !hidden(e));
-    for entry in walker {
+        .into_iter();
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -59,42 +102,58 @@ fn walk(dir: &Path, out: &mut Vec<Input>) {
                 continue;
             }
         };
+        if is_hidden(&entry) {
+            let what = if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+                "a hidden folder (its name starts with a dot), not walked"
+            } else {
+                "a hidden file (its name starts with a dot)"
+            };
+            out.push(Input::Skipped {
+                path: entry.into_path(),
+                reason: what.to_string(),
+            });
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
-        let p = entry.into_path();
-        let ext = p
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        if INPUT_EXTENSIONS.contains(&ext.as_str()) {
+        classify(entry.into_path(), out);
+    }
+}
+
+/// A file found in a folder: an input by its extension or its first bytes, or skipped.
+fn classify(p: PathBuf, out: &mut Vec<Input>) {
+    let ext = p
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if INPUT_EXTENSIONS.contains(&ext.as_str()) {
+        out.push(Input::File(p));
+    } else if OTHER_EXTENSIONS.contains(&ext.as_str()) {
+        out.push(Input::Skipped {
+            path: p,
+            reason: format!("not a report file (.{ext})"),
+        });
+    } else {
+        // No telling extension: look at the first bytes. A file that cannot be read is
+        // taken as an input, whose run then fails with the reason.
+        let head = std::fs::File::open(&p).and_then(|f| {
+            let mut buf = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, 65536), &mut buf)?;
+            Ok(buf)
+        });
+        let Ok(head) = head else {
             out.push(Input::File(p));
-        } else if OTHER_EXTENSIONS.contains(&ext.as_str()) {
+            return;
+        };
+        if head.starts_with(b"PK\x03\x04") || ingest::sniff(&head).is_some() {
+            out.push(Input::File(p));
+        } else {
             out.push(Input::Skipped {
                 path: p,
-                reason: format!("not a report file (.{ext})"),
+                reason: "not a report: binary data that is neither PDF, Word nor text".to_string(),
             });
-        } else {
-            // No telling extension: look at the first bytes. A file that cannot be read is
-            // taken as an input, whose run then fails with the reason.
-            let head = std::fs::File::open(&p).and_then(|f| {
-                let mut buf = Vec::new();
-                std::io::Read::read_to_end(&mut std::io::Read::take(f, 65536), &mut buf)?;
-                Ok(buf)
-            });
-            let Ok(head) = head else {
-                out.push(Input::File(p));
-                continue;
-            };
-            if head.starts_with(b"PK\x03\x04") || ingest::sniff(&head).is_some() {
-                out.push(Input::File(p));
-            } else {
-                out.push(Input::Skipped {
-                    path: p,
-                    reason: "not a report: binary data that is neither PDF, Word nor text"
-                        .to_string(),
-                });
-            }
         }
     }
 }

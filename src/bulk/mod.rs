@@ -27,9 +27,12 @@
 //!   actions, actions per objective);
 //! - [`window`](self::window): the reporting window most inputs state, for those that state none.
 
+mod cleanup;
 mod consolidate;
 mod crossfile;
 mod inputs;
+mod lock;
+mod names;
 mod pool;
 mod scheduler;
 mod window;
@@ -45,6 +48,8 @@ use crate::Rules;
 
 pub use consolidate::merge;
 pub use inputs::{collect_inputs, run, Input};
+pub use lock::{OutLock, LOCK_FILE};
+pub use names::RUN_LEVEL_NAMES;
 pub use scheduler::{shard_of, Progress, Silent};
 pub use worker::{in_process, serve_main};
 
@@ -145,7 +150,8 @@ pub fn run_bulk(
     progress: &dyn Progress,
 ) -> Result<RunSummary, OutputError> {
     let out = &opts.out_dir;
-    std::fs::create_dir_all(out).map_err(|source| OutputError::write(out, source))?;
+    let _lock = OutLock::acquire(out)?;
+    cleanup::remove_stale_temporaries(out)?;
     let outcomes = scheduler::process_all(inputs, rules, opts, progress)?;
     consolidate::finish_run(out, outcomes, rules, opts.formats)
 }

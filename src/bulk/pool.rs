@@ -95,7 +95,7 @@ impl<'a> WorkerPool<'a> {
             }
             Ended::TimedOut => {
                 proc.stop();
-                let secs = self.worker.timeout.as_secs();
+                let secs = self.worker.timeout.as_secs_f64();
                 let error = format!("{shown}: no result after {secs} s (the worker was stopped)");
                 Ok(failed("timeout", error))
             }

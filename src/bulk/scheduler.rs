@@ -16,7 +16,6 @@ use super::pool::WorkerPool;
 use super::Input;
 use super::{tool_version, worker, RunOptions};
 use crate::error::OutputError;
-use crate::hash::sha256_hex;
 use crate::output::{self, InputOutcome, Status};
 use crate::Rules;
 
@@ -51,14 +50,12 @@ pub(super) fn process_all(
     let (manifest, previous) = open_manifest(&manifest_path, opts.resume)?;
     let done: HashMap<(String, String), InputOutcome> = previous
         .into_iter()
-        .filter(|o| {
-            o.status != Status::Skipped && o.tool == tool_version() && o.rules == rules.fingerprint
-        })
+        .filter(|o| reusable(o, rules))
         .filter_map(|o| o.sha256.clone().map(|h| ((h, o.file.clone()), o)))
         .collect();
 
-    // Output folder of each input: its stem, or stem + hash prefix when the stem is taken.
-    let names = folder_names(inputs);
+    // Output folder of each input: its stem made safe, with a hash prefix when taken.
+    let names = super::names::folder_names(inputs);
     let manifest = Mutex::new(manifest);
     progress.start(inputs.len());
     let pool = rayon::ThreadPoolBuilder::new()
@@ -140,25 +137,12 @@ fn whole_lines_len(file: &mut File) -> std::io::Result<u64> {
     Ok(0)
 }
 
-fn folder_names(inputs: &[Input]) -> Vec<String> {
-    let mut used = std::collections::HashSet::new();
-    inputs
-        .iter()
-        .map(|i| {
-            let path = match i {
-                Input::File(p) | Input::Skipped { path: p, .. } => p,
-            };
-            let stem = crate::extract::file_stem(&path.display().to_string());
-            if used.insert(stem.clone()) {
-                stem
-            } else {
-                let tag = sha256_hex(path.display().to_string().as_bytes());
-                let name = format!("{stem}-{}", &tag[..8]);
-                used.insert(name.clone());
-                name
-            }
-        })
-        .collect()
+/// Whether an earlier run's outcome can stand for this run's: done (not skipped, not failed:
+/// a failed input is tried again) by this tool with these rules.
+fn reusable(o: &InputOutcome, rules: &Rules) -> bool {
+    !matches!(o.status, Status::Skipped | Status::Failed)
+        && o.tool == tool_version()
+        && o.rules == rules.fingerprint
 }
 
 /// Processes one input, or reuses its earlier result; `None` when it belongs to another shard.
@@ -184,8 +168,8 @@ fn one_input(
     };
     let shown = path.display().to_string();
     let started = Instant::now();
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    let digest = match crate::hash::sha256_file(path) {
+        Ok(d) => d,
         Err(e) => {
             return Ok(Some(InputOutcome {
                 file: shown.clone(),
@@ -198,15 +182,14 @@ fn one_input(
             }))
         }
     };
-    let sha = sha256_hex(&bytes);
+    let sha = digest.sha256;
     if let Some((k, n)) = opts.shard {
         if shard_of(&sha, n) != k {
             return Ok(None);
         }
     }
-    let format = crate::ingest::sniff(&bytes).map(str::to_string);
-    let size = bytes.len() as u64;
-    drop(bytes);
+    let format = crate::ingest::sniff(&digest.head).map(str::to_string);
+    let size = digest.size;
     if let Some(prev) = done.get(&(sha.clone(), shown.clone())) {
         let dir_ok = prev
             .output
@@ -221,6 +204,9 @@ fn one_input(
         Some(pool) => pool.process(path, &dir)?,
         None => worker::in_process(path, &dir, rules, opts.window.as_ref())?,
     };
+    if outcome.status == Status::Failed {
+        super::cleanup::remove_if_empty(&dir)?;
+    }
     outcome.file = shown;
     outcome.sha256 = Some(sha);
     outcome.size = size;

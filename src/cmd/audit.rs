@@ -45,8 +45,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let flags = informe::audit::audit(&ex, &rules, args.period.period.as_ref());
     match args.format {
-        Format::Table => print!("{}", informe::report::flags_table(&ex.source.file, &flags)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&flags)?),
+        Format::Table => super::print_out(&informe::report::flags_table(&ex.source.file, &flags))?,
+        Format::Json => super::print_out(&format!("{}\n", serde_json::to_string_pretty(&flags)?))?,
     }
     Ok(ExitCode::SUCCESS)
 }

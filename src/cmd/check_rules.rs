@@ -13,11 +13,11 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let r = args.rules.load()?;
-    println!(
-        "{}: ok ({} objectives, {} table kinds; every pattern compiled and its examples pass)",
+    super::print_out(&format!(
+        "{}: ok ({} objectives, {} table kinds; every pattern compiled and its examples pass)\n",
         args.rules.dir().display(),
         r.objectives.objectives.len(),
         r.segment.layout.tables.len()
-    );
+    ))?;
     Ok(ExitCode::SUCCESS)
 }

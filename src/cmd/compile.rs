@@ -25,16 +25,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let run = &args.run;
     let (summary, flags) = informe::compile::compile(run, &rules, args.against.as_deref())
         .with_context(|| format!("compiling {}", run.display()))?;
-    println!(
-        "{}: {} actions, {} objectives without actions, {} agencies, {} challenges without a category → resumen.md, resumen.csv, resumen.svg, compendio.docx, compendio.md",
+    super::print_out(&format!(
+        "{}: {} actions\n, {} objectives without actions, {} agencies, {} challenges without a category → resumen.md, resumen.csv, resumen.svg, compendio.docx, compendio.md",
         run.display(),
         summary.total_actions,
         summary.none.len(),
         summary.agencies.len(),
         summary.unmatched.len()
-    );
+    ))?;
     for f in &flags {
-        println!("  {}: {}", f.kind, f.message);
+        super::print_out(&format!("  {}: {}\n", f.kind, f.message))?;
     }
     Ok(ExitCode::SUCCESS)
 }

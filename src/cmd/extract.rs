@@ -35,13 +35,14 @@ pub struct Args {
     #[arg(long, short)]
     quiet: bool,
     /// Inputs processed at once (default: all cores).
-    #[arg(long, short)]
-    jobs: Option<usize>,
-    /// Seconds a worker may spend on one input before it is stopped.
-    #[arg(long, default_value_t = 60)]
-    timeout: u64,
-    /// Memory (address space) a worker may use, e.g. 2G, 512M.
-    #[arg(long, default_value = "2G", value_parser = parse_size)]
+    #[arg(long, short, value_parser = clap::value_parser!(u64).range(1..))]
+    jobs: Option<u64>,
+    /// Seconds a worker may spend on one input before it is stopped (more than 0; decimals
+    /// allowed).
+    #[arg(long, default_value = "60", value_parser = parse_timeout)]
+    timeout: Duration,
+    /// Memory (address space) a worker may use, e.g. 2G, 512M (at least 64M).
+    #[arg(long, default_value = "2G", value_parser = parse_memory_limit)]
     max_memory: u64,
     /// Skip inputs already done in --out with the same content, rules and tool version.
     #[arg(long)]
@@ -74,9 +75,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let out = &args.out.out;
     let mut opts = RunOptions::new(out);
     opts.window = args.period.period;
-    opts.jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    opts.jobs = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |n| usize::try_from(n).unwrap_or(usize::MAX),
+    );
     opts.resume = args.resume;
     opts.shard = args.shard;
     opts.formats = args.format;
@@ -85,7 +87,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             program: std::env::current_exe()
                 .context("finding the informe binary for its workers")?,
             rules_dir: args.rules.dir(),
-            timeout: Duration::from_secs(args.timeout),
+            timeout: args.timeout,
             max_memory: args.max_memory,
         });
     }
@@ -93,8 +95,36 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let run = informe::bulk::run_bulk(&inputs, &rules, &opts, progress.as_ref())
         .with_context(|| format!("writing outputs under {}", out.display()))?;
     let text = informe::report::summary(&run, &rules);
-    super::print_summary(&text, args.quiet);
+    super::print_summary(&text, args.quiet)?;
     Ok(super::run_exit_code(&run))
+}
+
+/// The least memory a worker is given, in bytes: below it a worker cannot even start (its
+/// program, libraries and threads take address space before any input is read).
+const MIN_WORKER_MEMORY_BYTES: u64 = 64 << 20;
+
+/// Reads a worker's memory limit: a size of at least [`MIN_WORKER_MEMORY_BYTES`].
+fn parse_memory_limit(s: &str) -> Result<u64, String> {
+    let bytes = parse_size(s)?;
+    if bytes < MIN_WORKER_MEMORY_BYTES {
+        return Err(format!(
+            "{s:?}: a worker needs at least {} MiB",
+            MIN_WORKER_MEMORY_BYTES >> 20
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Reads a worker's time limit in seconds: a number greater than 0 (`60`, `0.5`).
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?}: expected a number of seconds, e.g. 60"))?;
+    if secs.is_nan() || secs <= 0.0 {
+        return Err(format!("{s:?}: a time limit must be more than 0 seconds"));
+    }
+    Duration::try_from_secs_f64(secs).map_err(|e| format!("{s:?}: {e}"))
 }
 
 /// Reads a size such as `2G`, `512M`, `1048576`.
@@ -108,8 +138,9 @@ fn parse_size(s: &str) -> Result<u64, String> {
     };
     num.trim()
         .parse::<u64>()
-        .map(|n| n * mult)
-        .map_err(|_| format!("{s:?}: expected a size such as 2G, 512M or a number of bytes"))
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .ok_or_else(|| format!("{s:?}: expected a size such as 2G, 512M or a number of bytes"))
 }
 
 /// Parses `K/N` (0 ≤ K < N).
@@ -133,7 +164,7 @@ fn parse_shard(s: &str) -> Result<(u64, u64), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_shard, parse_size};
+    use super::{parse_memory_limit, parse_shard, parse_size, parse_timeout};
 
     #[test]
     fn sizes() {
@@ -143,6 +174,28 @@ mod tests {
         assert_eq!(parse_size("1048576"), Ok(1 << 20));
         assert!(parse_size("2T").unwrap_err().contains("expected a size"));
         assert!(parse_size("").is_err());
+        assert!(parse_size("99999999999999G").is_err());
+    }
+
+    #[test]
+    fn time_limits_must_be_more_than_zero() {
+        assert_eq!(parse_timeout("60"), Ok(std::time::Duration::from_secs(60)));
+        assert_eq!(
+            parse_timeout("0.5"),
+            Ok(std::time::Duration::from_millis(500))
+        );
+        for bad in ["0", "-1", "NaN", "x", "inf"] {
+            assert!(parse_timeout(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn memory_limits_below_what_a_worker_needs_are_refused() {
+        assert!(parse_memory_limit("0")
+            .unwrap_err()
+            .contains("at least 64 MiB"));
+        assert!(parse_memory_limit("1M").is_err());
+        assert_eq!(parse_memory_limit("64M"), Ok(64 << 20));
     }
 
     #[test]

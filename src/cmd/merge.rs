@@ -29,6 +29,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let run = informe::bulk::merge(&args.dirs, out, &rules)
         .with_context(|| format!("writing the merged data set under {}", out.display()))?;
     let text = informe::report::summary(&run, &rules);
-    super::print_summary(&text, args.quiet);
+    super::print_summary(&text, args.quiet)?;
     Ok(super::run_exit_code(&run))
 }

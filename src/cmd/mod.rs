@@ -83,7 +83,7 @@ fn parse_window(s: &str) -> Result<Window, String> {
 }
 
 /// Prints a run's summary: whole, or with `quiet` only its failures and last line (to stderr).
-pub fn print_summary(text: &str, quiet: bool) {
+pub fn print_summary(text: &str, quiet: bool) -> anyhow::Result<()> {
     if quiet {
         for line in text.lines().filter(|l| l.starts_with("FAILED")) {
             eprintln!("{line}");
@@ -91,8 +91,9 @@ pub fn print_summary(text: &str, quiet: bool) {
         if let Some(last) = text.lines().last() {
             eprintln!("{last}");
         }
+        Ok(())
     } else {
-        print!("{text}");
+        print_out(text)
     }
 }
 
@@ -113,6 +114,25 @@ pub fn required(id: &'static str) -> impl FnMut(clap::Arg) -> clap::Arg {
             a
         }
     }
+}
+
+/// Writes `text` to stdout. A reader that goes away (`informe text FILE | head`) makes this a
+/// broken-pipe error, which `main` ends the program on quietly.
+pub fn print_out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// Whether an error is stdout's reader having gone away.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Exit code 1 when some inputs of the run failed or are to review, 0 otherwise.

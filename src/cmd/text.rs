@@ -20,7 +20,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let file = &args.file;
     match informe::ingest::ingest(file, &rules.ingest) {
         Ok(source) => {
-            print!("{}", source.text);
+            super::print_out(&source.text)?;
             if let Some(pdf) = &source.pdf {
                 for p in &pdf.pages {
                     for problem in &p.problems {

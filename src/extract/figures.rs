@@ -340,13 +340,16 @@ impl FigureRules {
                             .next_back()
                             .is_some_and(char::is_alphanumeric))
             });
-            let glued_after = next
-                .is_some_and(|n| n.is_alphabetic() || matches!(n, 'ª' | 'º' | '°'))
-                || (matches!(next, Some('/' | '-' | '–'))
-                    && after_num[1..]
-                        .chars()
-                        .next()
-                        .is_some_and(|d| d.is_ascii_digit()));
+            // (A dash may be several bytes: the digit after it starts past its own length.)
+            let glued_after = next.is_some_and(|n| {
+                n.is_alphabetic()
+                    || matches!(n, 'ª' | 'º' | '°')
+                    || (matches!(n, '/' | '-' | '–')
+                        && after_num[n.len_utf8()..]
+                            .chars()
+                            .next()
+                            .is_some_and(|d| d.is_ascii_digit()))
+            });
             if glued_before || glued_after {
                 continue;
             }
@@ -655,6 +658,15 @@ mod tests {
             .iter()
             .map(|f| f.summary())
             .collect()
+    }
+
+    /// Found by the .docx property test: a number followed by an en dash (three bytes) and the
+    /// end of the text sliced the text inside the dash.
+    #[test]
+    fn a_number_before_a_multibyte_dash_does_not_panic() {
+        let _ = summaries("0–");
+        let _ = summaries("Se realizaron 12– talleres");
+        let _ = summaries("del periodo 2018–2021");
     }
 
     #[test]

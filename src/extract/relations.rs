@@ -119,8 +119,9 @@ impl FigureRules {
             text,
             closes: positions(b')'),
             semicolons: positions(b';'),
-            // Case-folding can change byte lengths; the word-based steps need the same offsets.
-            lower: (lower.len() == text.len()).then_some(lower),
+            // Offsets of the text index the lowercase copy only when every character kept its
+            // length (the same total is not enough: 'Ⱥ' grows a byte where 'Ɦ' loses one).
+            lower: same_offsets(text, &lower).then_some(lower),
             figs,
             sentences: sentence_bounds(text),
         };
@@ -449,6 +450,15 @@ impl Finder<'_> {
             out.push(Relation::new(RelationKind::PercentBreakdown, total, after));
         }
     }
+}
+
+/// Whether every character of `text` starts at the same byte in `lower`.
+fn same_offsets(text: &str, lower: &str) -> bool {
+    lower.len() == text.len()
+        && text
+            .char_indices()
+            .zip(lower.char_indices())
+            .all(|((a, _), (b, _))| a == b)
 }
 
 /// Whether `text[start..end]` stands as whole words.

@@ -10,6 +10,9 @@ use std::io::Read;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use super::limits::{size_text, too_large, MAX_DOCX_PART_BYTES};
+use crate::error::InputError;
+
 /// Whether bytes are a .docx: a zip holding `word/document.xml`.
 pub fn is_docx(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04")
@@ -26,29 +29,61 @@ pub struct DocxText {
     pub heading_lines: Vec<usize>,
 }
 
-/// The text of a .docx, or why it cannot be read.
-pub fn docx_text(bytes: &[u8]) -> Result<DocxText, String> {
+/// The text of a .docx, or why it cannot be read. `path` names the file in errors. Each part
+/// read is checked against [`MAX_DOCX_PART_BYTES`] on the size its zip entry declares, before
+/// inflating, and again on what inflating yields (a declared size can lie).
+pub fn docx_text(path: &str, bytes: &[u8]) -> Result<DocxText, InputError> {
+    let unreadable = |reason: String| InputError::Docx {
+        path: path.to_string(),
+        reason,
+    };
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("not a readable .docx (zip): {e}"))?;
-    let mut xml = String::new();
-    {
-        let mut f = zip
+        .map_err(|e| unreadable(format!("not a readable .docx (zip): {e}")))?;
+    let xml = {
+        let f = zip
             .by_name("word/document.xml")
-            .map_err(|e| format!("no word/document.xml in the .docx: {e}"))?;
-        // A document.xml of more than 256 MiB is not a report.
-        f.by_ref()
-            .take(256 << 20)
-            .read_to_string(&mut xml)
-            .map_err(|e| format!("cannot read word/document.xml: {e}"))?;
+            .map_err(|e| unreadable(format!("no word/document.xml in the .docx: {e}")))?;
+        read_part(path, "word/document.xml", f)?
+    };
+    let styles_xml = match zip.by_name("word/styles.xml") {
+        Ok(f) => read_part(path, "word/styles.xml", f)?,
+        Err(_) => String::new(),
+    };
+    let styles = styles(&styles_xml).map_err(unreadable)?;
+    paragraphs_with(&xml, &styles).map_err(unreadable)
+}
+
+/// A part of the .docx as text, within [`MAX_DOCX_PART_BYTES`].
+fn read_part(
+    path: &str,
+    name: &str,
+    f: zip::read::ZipFile<'_, impl Read>,
+) -> Result<String, InputError> {
+    let over = |size: String| {
+        too_large(
+            path,
+            format!("{name} ({size} uncompressed)"),
+            MAX_DOCX_PART_BYTES,
+            "MAX_DOCX_PART_BYTES",
+        )
+    };
+    if f.size() > MAX_DOCX_PART_BYTES {
+        return Err(over(size_text(f.size())));
     }
-    let mut styles_xml = String::new();
-    if let Ok(f) = zip.by_name("word/styles.xml") {
-        f.take(64 << 20)
-            .read_to_string(&mut styles_xml)
-            .map_err(|e| format!("cannot read word/styles.xml: {e}"))?;
+    let mut text = String::new();
+    f.take(MAX_DOCX_PART_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| InputError::Docx {
+            path: path.to_string(),
+            reason: format!("cannot read {name}: {e}"),
+        })?;
+    if text.len() as u64 > MAX_DOCX_PART_BYTES {
+        return Err(over(format!(
+            "more than {}",
+            size_text(MAX_DOCX_PART_BYTES)
+        )));
     }
-    let styles = styles(&styles_xml)?;
-    paragraphs_with(&xml, &styles)
+    Ok(text)
 }
 
 /// What the styles say: the list level of numbered styles, and which styles are headings.

@@ -10,6 +10,7 @@
 //! Ingest is the only stage that knows about file formats; later stages see a [`Source`].
 
 pub mod docx;
+pub mod limits;
 pub mod pdf;
 
 use std::path::Path;
@@ -129,11 +130,31 @@ impl ByteMap {
 /// Reads and decodes a file. `rules` are the PDF reader's (heading pattern, geometry).
 pub fn ingest(path: &Path, rules: &IngestRules) -> Result<Source, InputError> {
     let shown = path.display().to_string();
+    check_file_size(&shown, path)?;
     let bytes = std::fs::read(path).map_err(|source| InputError::Io {
         path: shown.clone(),
         source,
     })?;
     ingest_bytes(&shown, &bytes, rules)
+}
+
+/// Fails when the file is over [`limits::MAX_INPUT_FILE_BYTES`], before reading it.
+fn check_file_size(shown: &str, path: &Path) -> Result<(), InputError> {
+    let size = std::fs::metadata(path)
+        .map_err(|source| InputError::Io {
+            path: shown.to_string(),
+            source,
+        })?
+        .len();
+    if size > limits::MAX_INPUT_FILE_BYTES {
+        return Err(limits::too_large(
+            shown,
+            format!("the file ({})", limits::size_text(size)),
+            limits::MAX_INPUT_FILE_BYTES,
+            "MAX_INPUT_FILE_BYTES",
+        ));
+    }
+    Ok(())
 }
 
 /// What a file is, from its bytes: `pdf`, `docx`, `text`, or `None` when it is none of them.
@@ -166,6 +187,25 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
 
 /// Decodes bytes already in memory; `file` names them in errors and provenance.
 pub fn ingest_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Source, InputError> {
+    let source = decode_bytes(file, bytes, rules)?;
+    limits::check_text(file, &source.text)?;
+    Ok(source)
+}
+
+/// The text of a text file over [`limits::MAX_TEXT_BYTES`] is not decoded.
+fn check_text_file_size(file: &str, bytes: &[u8]) -> Result<(), InputError> {
+    if bytes.len() > limits::MAX_TEXT_BYTES {
+        return Err(limits::too_large(
+            file,
+            format!("the text file ({})", limits::size_text(bytes.len() as u64)),
+            limits::MAX_TEXT_BYTES as u64,
+            "MAX_TEXT_BYTES",
+        ));
+    }
+    Ok(())
+}
+
+fn decode_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Source, InputError> {
     let path = file.to_string();
     if bytes.is_empty() {
         return Err(InputError::Empty { path });
@@ -176,10 +216,7 @@ pub fn ingest_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Sou
         let docx::DocxText {
             text,
             heading_lines,
-        } = docx::docx_text(bytes).map_err(|reason| InputError::Docx {
-            path: path.clone(),
-            reason,
-        })?;
+        } = docx::docx_text(file, bytes)?;
         if text.trim().is_empty() {
             return Err(InputError::NoText { path });
         }
@@ -212,6 +249,7 @@ pub fn ingest_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Sou
         });
     }
 
+    check_text_file_size(file, bytes)?;
     let (encoding, bom_len) = match Encoding::for_bom(bytes) {
         Some((enc, len)) => (enc, len),
         None => (sniff_without_bom(bytes, &rules.text), 0),

@@ -1,5 +1,7 @@
 //! Test inputs made by code: the malformed-input folder and small Word files.
 
+#![allow(dead_code)] // each test file uses its own part
+
 use std::io::Write;
 use std::path::Path;
 
@@ -38,7 +40,7 @@ pub fn write_docx(path: &Path, paragraphs: &[&str]) {
 }
 
 /// A PDF with the given objects (numbered from 1; object 1 is the catalog) and a correct xref.
-fn pdf_with(objects: &[Vec<u8>]) -> Vec<u8> {
+pub fn pdf_with(objects: &[Vec<u8>]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (i, o) in objects.iter().enumerate() {
@@ -157,4 +159,26 @@ pub fn make_malformed(dir: &Path) -> Vec<(&'static str, &'static str)> {
         ("zero.txt", "empty"),
         ("utf32.txt", "binary"),
     ]
+}
+
+/// Writes a .docx whose `word/document.xml` holds a report's heading and bullet plus `padding`
+/// bytes of text (compressed, the file stays small).
+#[allow(dead_code)]
+pub fn write_docx_with_padding(path: &Path, padding: usize) {
+    let head = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>Objetivo 7. Abordar y reducir las vulnerabilidades en la migración</w:t></w:r></w:p><w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr><w:r><w:t>Se realizaron 12 talleres.</w:t></w:r></w:p><w:p><w:r><w:t>";
+    let f = std::fs::File::create(path).unwrap();
+    let mut z = zip::ZipWriter::new(f);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .large_file(padding > u32::MAX as usize / 2);
+    z.start_file("word/document.xml", opts).unwrap();
+    z.write_all(head.as_bytes()).unwrap();
+    let block = vec![b'a'; 1 << 20];
+    for _ in 0..padding >> 20 {
+        z.write_all(&block).unwrap();
+    }
+    z.write_all(b"</w:t></w:r></w:p></w:body></w:document>")
+        .unwrap();
+    z.finish().unwrap();
 }

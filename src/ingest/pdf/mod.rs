@@ -23,6 +23,7 @@
 //! - encrypted files are tried with the empty password.
 
 mod glyphs;
+mod guard;
 mod layout;
 mod open;
 mod params;
@@ -123,7 +124,7 @@ mod problem {
 pub fn read_pdf(path: &str, bytes: &[u8], layout: &IngestRules) -> Result<PdfText, InputError> {
     match open::open(path, bytes)? {
         Opened::LopdfOnly(m) => open::read_lopdf_only(path, &m),
-        Opened::Glyphs { doc, fallback } => read_glyphs(path, &doc, &fallback, layout),
+        Opened::Glyphs { doc, modern } => read_glyphs(path, &doc, modern.as_ref(), layout),
     }
 }
 
@@ -146,6 +147,8 @@ struct LaidPage {
     problems: Vec<String>,
     /// Whether it has no text.
     empty: bool,
+    /// The page (or a form it draws) has text-showing operators.
+    shows_text: bool,
 }
 
 /// Reads the pages of a file pdf-extract opened, in parallel (rayon): glyphs and pieces of every
@@ -153,7 +156,7 @@ struct LaidPage {
 fn read_glyphs(
     path: &str,
     doc: &pdf_extract::Document,
-    modern: &open::Fallback,
+    modern: Option<&lopdf::Document>,
     layout: &IngestRules,
 ) -> Result<PdfText, InputError> {
     let params = &layout.pdf;
@@ -193,7 +196,7 @@ fn place_page(raw: RawPage, params: &PdfParams) -> PlacedPage {
 /// collapsed onto one baseline, or drawn with operators pdf-extract does not apply).
 fn lay_out(
     page: PlacedPage,
-    modern: &open::Fallback,
+    modern: Option<&lopdf::Document>,
     running: &[String],
     layout: &IngestRules,
 ) -> LaidPage {
@@ -214,7 +217,7 @@ fn lay_out(
         if glyphs.is_empty() && ops.shows {
             problems.push(problem::NO_GLYPHS.to_string());
         }
-        match lopdf_lines(modern.get(), number) {
+        match lopdf_lines(modern, number) {
             Some(lines) => {
                 method = METHOD_LOPDF;
                 lines
@@ -236,6 +239,7 @@ fn lay_out(
         method,
         problems,
         empty,
+        shows_text: ops.shows,
     }
 }
 
@@ -256,10 +260,14 @@ fn lopdf_lines(modern: Option<&lopdf::Document>, number: u32) -> Option<Vec<Line
 fn join_pages(path: &str, laid: Vec<LaidPage>) -> Result<PdfText, InputError> {
     let mut out = PdfText::new();
     let mut empty_pages = Vec::new();
+    let mut unread = UnreadText::default();
     for page in laid {
         let offset = out.begin_page();
         if page.empty {
             empty_pages.push(page.number);
+            if page.shows_text {
+                unread.add(page.number, &page.problems);
+            }
         }
         for line in &page.lines {
             out.push_line(line);
@@ -276,10 +284,36 @@ fn join_pages(path: &str, laid: Vec<LaidPage>) -> Result<PdfText, InputError> {
         });
     }
     if empty_pages.len() == out.pages.len() {
+        if !unread.pages.is_empty() {
+            return Err(InputError::PdfTextUnread {
+                path: path.to_string(),
+                pages: unread.pages,
+                problems: unread.problems.join("; "),
+            });
+        }
         return Err(InputError::PdfNoText {
             path: path.to_string(),
             pages: empty_pages,
         });
     }
     Ok(out)
+}
+
+/// Pages that draw text none of the readers could read, and what went wrong on them (each
+/// problem once).
+#[derive(Default)]
+struct UnreadText {
+    pages: Vec<u32>,
+    problems: Vec<String>,
+}
+
+impl UnreadText {
+    fn add(&mut self, page: u32, problems: &[String]) {
+        self.pages.push(page);
+        for p in problems {
+            if !self.problems.contains(p) {
+                self.problems.push(p.clone());
+            }
+        }
+    }
 }

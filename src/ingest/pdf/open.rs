@@ -9,10 +9,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use pdf_extract::MediaBox;
 
 use super::glyphs::{Collector, RawGlyph};
+use super::guard;
 use super::params::PdfParams;
 use super::{problem, PdfText, METHOD_LOPDF};
 use crate::error::InputError;
 use crate::geometry::PageInfo;
+use crate::ingest::limits::MAX_PDF_STREAM_BYTES;
 
 thread_local! {
     static QUIET: Cell<bool> = const { Cell::new(false) };
@@ -51,51 +53,40 @@ fn needs_password(path: &str) -> InputError {
 }
 
 /// A PDF as opened.
-pub(super) enum Opened<'a> {
-    /// pdf-extract opened it: pages are read from positioned glyphs, and with lopdf 0.47 where
-    /// the glyphs fail (the file is parsed a second time only then).
+pub(super) enum Opened {
+    /// pdf-extract opened it: pages are read from positioned glyphs, and with lopdf 0.47 (when
+    /// it opens the file too) where the glyphs fail.
     Glyphs {
         doc: Box<pdf_extract::Document>,
-        fallback: Fallback<'a>,
+        modern: Option<lopdf::Document>,
     },
     /// Only lopdf 0.47 opened it: every page is read with its text extraction.
     LopdfOnly(lopdf::Document),
 }
 
-/// lopdf 0.47's reading of the file, made the first time a page needs it.
-pub(super) struct Fallback<'a> {
-    bytes: &'a [u8],
-    doc: std::sync::OnceLock<Option<lopdf::Document>>,
-}
-
-impl Fallback<'_> {
-    /// The file as lopdf 0.47 reads it; `None` when it cannot.
-    pub(super) fn get(&self) -> Option<&lopdf::Document> {
-        self.doc
-            .get_or_init(|| open_with_lopdf(self.bytes))
-            .as_ref()
+/// Opens the file with both readers; an error when neither can, or a password is needed.
+pub(super) fn open(path: &str, bytes: &[u8]) -> Result<Opened, InputError> {
+    // lopdf 0.47 first: it loads within the stream limit, and measures the streams that
+    // pdf-extract, which has no limit, would inflate.
+    let modern = open_with_lopdf(path, bytes)?;
+    if let Some(m) = &modern {
+        guard::check_stream_sizes(path, m)?;
     }
-}
-
-/// Opens the file with pdf-extract, else with lopdf 0.47; an error when neither can, or a
-/// password is needed.
-pub(super) fn open<'a>(path: &str, bytes: &'a [u8]) -> Result<Opened<'a>, InputError> {
-    if let Some(doc) = open_with_pdf_extract(path, bytes)? {
-        return Ok(Opened::Glyphs {
+    let doc = open_with_pdf_extract(path, bytes)?.map(|mut d| {
+        guard::blank_images(&mut d);
+        d
+    });
+    match (doc, modern) {
+        (Some(doc), modern) => Ok(Opened::Glyphs {
             doc: Box::new(doc),
-            fallback: Fallback {
-                bytes,
-                doc: std::sync::OnceLock::new(),
-            },
-        });
-    }
-    match open_with_lopdf(bytes) {
-        None => Err(unreadable(
+            modern,
+        }),
+        (None, None) => Err(unreadable(
             path,
             "neither pdf-extract nor lopdf can open it (damaged or not a PDF)",
         )),
-        Some(m) if m.is_encrypted() => Err(needs_password(path)),
-        Some(m) => Ok(Opened::LopdfOnly(m)),
+        (None, Some(m)) if m.is_encrypted() => Err(needs_password(path)),
+        (None, Some(m)) => Ok(Opened::LopdfOnly(m)),
     }
 }
 
@@ -122,17 +113,21 @@ fn open_with_pdf_extract(
     Ok(Some(doc))
 }
 
-/// The newer lopdf, for fallback text and for files the bundled one cannot open.
-fn open_with_lopdf(bytes: &[u8]) -> Option<lopdf::Document> {
-    quietly(|| lopdf::Document::load_mem_with_options(bytes, lopdf::LoadOptions::with_password("")))
-        .ok()
-        .and_then(Result::ok)
-        .map(|mut d| {
-            if d.is_encrypted() {
-                let _ = d.decrypt("");
-            }
-            d
-        })
+/// The newer lopdf, for fallback text and for files the bundled one cannot open; loaded with
+/// the stream limit, which is an error of the file when a stream goes past it.
+fn open_with_lopdf(path: &str, bytes: &[u8]) -> Result<Option<lopdf::Document>, InputError> {
+    let mut options = lopdf::LoadOptions::with_password("");
+    options.max_decompressed_size = Some(MAX_PDF_STREAM_BYTES);
+    let loaded = match quietly(|| lopdf::Document::load_mem_with_options(bytes, options)) {
+        Ok(Ok(d)) => d,
+        Ok(Err(e)) if guard::is_limit_error(&e) => return Err(guard::stream_too_large(path, None)),
+        _ => return Ok(None),
+    };
+    let mut d = loaded;
+    if d.is_encrypted() {
+        let _ = d.decrypt("");
+    }
+    Ok(Some(d))
 }
 
 fn is_password_error(msg: &str) -> bool {
@@ -161,6 +156,9 @@ pub(super) fn read_lopdf_only(path: &str, m: &lopdf::Document) -> Result<PdfText
             problems: vec![problem::LOPDF_ONLY.to_string()],
         });
     }
+    if out.pages.is_empty() {
+        return Err(unreadable(path, "the document has no pages"));
+    }
     if empty.len() == out.pages.len() {
         return Err(InputError::PdfNoText {
             path: path.to_string(),
@@ -172,7 +170,7 @@ pub(super) fn read_lopdf_only(path: &str, m: &lopdf::Document) -> Result<PdfText
 
 /// lopdf 0.47's text of one page (no positions).
 pub(super) fn lopdf_page_text(m: &lopdf::Document, page: u32) -> Option<String> {
-    quietly(|| m.extract_text(&[page]))
+    quietly(|| m.extract_text_with_limit(&[page], MAX_PDF_STREAM_BYTES))
         .ok()
         .and_then(Result::ok)
 }
@@ -317,12 +315,80 @@ fn media_box(arr: &[pdf_extract::Object]) -> Option<Media> {
 /// Whether the page's content shows text, and with which operators. A small scan of the content
 /// stream that skips strings and comments, cheaper than decoding it again.
 fn page_text_operators(doc: &pdf_extract::Document, id: pdf_extract::ObjectId) -> TextOps {
-    match quietly(|| doc.get_page_content(id))
+    let mut ops = match quietly(|| doc.get_page_content(id))
         .ok()
         .and_then(Result::ok)
     {
         Some(content) => scan_text_operators(&content),
         None => TextOps::default(),
+    };
+    // Text drawn by the page's form XObjects is text of the page too.
+    if !ops.shows {
+        ops.shows = quietly(|| forms_show_text(doc, id)).unwrap_or(false);
+    }
+    ops
+}
+
+/// How deep form XObjects (forms drawing forms) are followed when looking for text.
+const MAX_FORM_DEPTH: usize = 8;
+
+/// Whether a form XObject the page uses (or one of theirs, each followed once, to
+/// [`MAX_FORM_DEPTH`]) has text-showing operators.
+fn forms_show_text(doc: &pdf_extract::Document, page: pdf_extract::ObjectId) -> bool {
+    let Ok((direct, inherited)) = doc.get_page_resources(page) else {
+        return false;
+    };
+    let mut pending: Vec<(pdf_extract::ObjectId, usize)> = Vec::new();
+    let resources = direct.into_iter().chain(
+        inherited
+            .iter()
+            .filter_map(|id| doc.get_dictionary(*id).ok()),
+    );
+    for r in resources {
+        pending.extend(form_ids(doc, r).into_iter().map(|id| (id, 1)));
+    }
+    let mut seen = std::collections::HashSet::new();
+    while let Some((id, depth)) = pending.pop() {
+        if depth > MAX_FORM_DEPTH || !seen.insert(id) {
+            continue;
+        }
+        let Ok(pdf_extract::Object::Stream(form)) = doc.get_object(id) else {
+            continue;
+        };
+        if form.dict.get(b"Subtype").and_then(|o| o.as_name()).ok() != Some(b"Form".as_slice()) {
+            continue;
+        }
+        let content = form
+            .decompressed_content()
+            .unwrap_or_else(|_| form.content.clone());
+        if scan_text_operators(&content).shows {
+            return true;
+        }
+        if let Ok(r) = form.dict.get(b"Resources").and_then(|o| match o {
+            pdf_extract::Object::Reference(id) => doc.get_dictionary(*id),
+            o => o.as_dict(),
+        }) {
+            pending.extend(form_ids(doc, r).into_iter().map(|id| (id, depth + 1)));
+        }
+    }
+    false
+}
+
+/// The objects a resource dictionary's `/XObject` entry names.
+fn form_ids(
+    doc: &pdf_extract::Document,
+    resources: &pdf_extract::Dictionary,
+) -> Vec<pdf_extract::ObjectId> {
+    let xobjects = resources.get(b"XObject").and_then(|o| match o {
+        pdf_extract::Object::Reference(id) => doc.get_dictionary(*id),
+        o => o.as_dict(),
+    });
+    match xobjects {
+        Ok(d) => d
+            .iter()
+            .filter_map(|(_, v)| v.as_reference().ok())
+            .collect(),
+        Err(_) => Vec::new(),
     }
 }
 

@@ -19,6 +19,8 @@ mod columns;
 mod lines;
 mod pieces;
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;
