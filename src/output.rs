@@ -290,7 +290,8 @@ pub fn actions_csv(ex: &Extracted) -> Vec<u8> {
     out
 }
 
-/// The CSV of figures: one row per figure, with its action, unit, period and source.
+/// The CSV of figures: one row per figure, with its action, unit, period (`period_start` and
+/// `period_end` as full ISO dates, `period_precision` as printed: day, month or year) and source.
 pub fn figures_csv(ex: &Extracted) -> Vec<u8> {
     let mut out = "\u{FEFF}".as_bytes().to_vec();
     {
@@ -308,6 +309,7 @@ pub fn figures_csv(ex: &Extracted) -> Vec<u8> {
             "notes",
             "period_start",
             "period_end",
+            "period_precision",
             "period_raw",
             "period_from",
             "page",
@@ -330,8 +332,11 @@ pub fn figures_csv(ex: &Extracted) -> Vec<u8> {
                     &*csv_text(f.qualifier.as_deref().unwrap_or("")),
                     &*csv_text(&f.raw),
                     &*csv_text(&crate::extract::figures::notes_text(&f.notes)),
-                    &*csv_text(period.and_then(|p| p.start.as_deref()).unwrap_or("")),
-                    &*csv_text(period.and_then(|p| p.end.as_deref()).unwrap_or("")),
+                    // Full ISO dates (first day of the start, last day of the end), so that
+                    // DuckDB or Excel read the columns as dates; the precision printed apart.
+                    period.and_then(|p| p.start_date.as_deref()).unwrap_or(""),
+                    period.and_then(|p| p.end_date.as_deref()).unwrap_or(""),
+                    period.map_or("", |p| p.precision.as_str()),
                     &*csv_text(period.map_or("", |p| p.raw.as_str())),
                     &*csv_text(f.period_from.as_deref().unwrap_or("")),
                     &p.page.map_or(String::new(), |n| n.to_string()),

@@ -890,3 +890,59 @@ fn agencies_by_acronym_name_and_variant() {
     assert_eq!(lead(1554).as_deref(), Some("INM"));
     assert_eq!(lead(863), None); // only the OIM, an international body, is named
 }
+
+/// Issue 16: figures.csv gives a figure's period as full ISO dates (DuckDB reads them as DATE)
+/// and the precision printed: "de octubre de 2020 a junio de 2021" is 2020-10-01 to 2021-06-30,
+/// month; the action's JSON keeps both the printed and the full dates.
+#[test]
+fn figure_periods_are_full_dates_with_their_precision() {
+    let ex = run();
+    let csv = informe::output::figures_csv(&ex);
+    let text = String::from_utf8(csv).unwrap();
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (start, end, precision) = (
+        col("period_start"),
+        col("period_end"),
+        col("period_precision"),
+    );
+    let full_date = |s: &str| {
+        s.is_empty()
+            || (s.len() == 10
+                && s.chars().enumerate().all(|(i, c)| {
+                    if i == 4 || i == 7 {
+                        c == '-'
+                    } else {
+                        c.is_ascii_digit()
+                    }
+                }))
+    };
+    let mut found = false;
+    for row in reader.records() {
+        let row = row.unwrap();
+        assert!(full_date(&row[start]) && full_date(&row[end]), "{row:?}");
+        if &row[start] == "2020-10-01" && &row[end] == "2021-06-30" {
+            assert_eq!(&row[precision], "month", "{row:?}");
+            found = true;
+        }
+    }
+    assert!(
+        found,
+        "no figure governed by octubre de 2020 a junio de 2021"
+    );
+    let p = ex
+        .actions
+        .iter()
+        .flat_map(|a| &a.periods)
+        .find(|p| p.raw == "de octubre de 2020 a junio de 2021")
+        .unwrap();
+    assert_eq!(
+        (p.start.as_deref(), p.end.as_deref()),
+        (Some("2020-10"), Some("2021-06"))
+    );
+    assert_eq!(
+        (p.start_date.as_deref(), p.end_date.as_deref()),
+        (Some("2020-10-01"), Some("2021-06-30"))
+    );
+}
