@@ -488,6 +488,22 @@ fn schema_ordered(docx: &[u8]) -> Result<Vec<u8>, std::io::Error> {
     Ok(out.finish().map_err(std::io::Error::other)?.into_inner())
 }
 
+/// Rewrites the run's review page and workbook (where the run has them) so that they show the
+/// comparison with the published report.
+fn show_comparison(run_dir: &Path, rules: &Rules) -> Result<(), OutputError> {
+    if run_dir.join("informe.xlsx").exists() {
+        crate::workbook::write_workbook(run_dir)?;
+    }
+    let run_json = run_dir.join("run.json");
+    if run_dir.join("review.html").exists() {
+        let bytes = std::fs::read(&run_json).map_err(|e| OutputError::read(&run_json, e))?;
+        let run: crate::output::RunSummary = serde_json::from_slice(&bytes)
+            .map_err(|e| OutputError::read(&run_json, std::io::Error::other(e)))?;
+        crate::review::write_review(run_dir, &run, rules)?;
+    }
+    Ok(())
+}
+
 /// What a published report declares: per objective, total, participants, per challenge category.
 fn declared(report: &crate::Extracted, rules: &Rules) -> Vec<(String, u64, Provenance, String)> {
     let mut out = Vec::new();
@@ -614,6 +630,7 @@ pub fn compile(
                 .and_then(|id| s.challenges.iter().find(|c| c.0 == id))
                 .map(|c| c.2 as u64)
         };
+        let mut rows = Vec::new();
         let mut decl = declared(&report, rules);
         // Participating agencies, as the report states them.
         for (n, evidence, prov) in crate::audit::stated_participants(&report, &rules.audit) {
@@ -626,6 +643,13 @@ pub fn compile(
                 have(&key)
             };
             let Some(ours) = ours else { continue };
+            rows.push(crate::output::ComparisonRow {
+                what: key.clone(),
+                published: n,
+                submissions: ours,
+                report_file: prov.file.clone(),
+                report_line: prov.line,
+            });
             if ours != n {
                 flags.push(Flag {
                     kind: "published_vs_submissions".into(),
@@ -649,6 +673,11 @@ pub fn compile(
             &run_dir.join("compile_flags.jsonl"),
             &crate::output::jsonl(&flags),
         )?;
+        let comparison = run_dir.join(crate::output::COMPARISON_FILE);
+        let json = serde_json::to_vec_pretty(&rows)
+            .map_err(|e| OutputError::write(&comparison, e.into()))?;
+        write_atomic(&comparison, &json)?;
+        show_comparison(run_dir, rules)?;
     }
     Ok((s, flags))
 }

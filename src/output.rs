@@ -123,6 +123,33 @@ impl InputOutcome {
     }
 }
 
+/// One count a published report declares, next to what the submissions of a run hold
+/// (`informe compile --against`), as `comparacion.json` keeps them for review.html and the
+/// workbook.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ComparisonRow {
+    /// What is counted, in Spanish ("objetivo 7", "total de programas y acciones").
+    pub what: String,
+    /// The count the published report declares.
+    pub published: u64,
+    /// The count the submissions hold.
+    pub submissions: u64,
+    /// The report's file and line where it declares the count.
+    pub report_file: String,
+    pub report_line: u32,
+}
+
+/// The file `informe compile --against` writes its comparison rows into, in the run folder.
+pub const COMPARISON_FILE: &str = "comparacion.json";
+
+/// The comparison rows of a run folder; none when it has no comparison (or it cannot be read).
+pub fn read_comparison(dir: &Path) -> Vec<ComparisonRow> {
+    std::fs::read(dir.join(COMPARISON_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
 /// The run: its inputs, in the order given.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RunSummary {

@@ -134,6 +134,25 @@ pub fn write_review(out: &Path, run: &RunSummary, rules: &Rules) -> Result<(), O
         }
         put("</ul>\n").map_err(err)?;
     }
+    let comparison = crate::output::read_comparison(out);
+    if !comparison.is_empty() {
+        put("<h2>Comparación con el informe publicado</h2>\n<table id=\"comparison\">\n<tr><th>Qué se cuenta</th><th>Informe publicado</th><th>Entregas</th><th>¿Coincide?</th><th>Dónde lo declara el informe</th></tr>\n").map_err(err)?;
+        for row in &comparison {
+            let agrees = row.published == row.submissions;
+            put(&format!(
+                "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}, línea {}</td></tr>\n",
+                if agrees { "agrees" } else { "differs" },
+                esc(&row.what),
+                row.published,
+                row.submissions,
+                if agrees { "sí" } else { "no" },
+                esc(&row.report_file),
+                row.report_line
+            ))
+            .map_err(err)?;
+        }
+        put("</table>\n").map_err(err)?;
+    }
     // The chart: actions listed vs declared, per objective.
     let n = rules.objectives.objectives.len();
     let max = rules
@@ -286,6 +305,7 @@ rect.listed,.k.listed{fill:#3b7dd8;background:#3b7dd8}rect.declared,.k.declared{
 .group{margin-top:1rem;font-weight:600}
 .flag{border-left:4px solid #ccc;padding:.3rem .6rem;margin:.4rem 0;background:#fafafa}
 .flag.error{border-color:#b00020}.flag.warning{border-color:#e09000}.flag.info{border-color:#3b7dd8}
+#comparison tr.differs td{color:#b00020;font-weight:600}
 .flag .src{color:#555;font-size:.85rem}.flag blockquote{margin:.3rem 0;padding:.3rem .5rem;background:#fff;border:1px solid #eee;font-size:.9rem;white-space:pre-line}
 mark{background:#ffe066}
 table{border-collapse:collapse;width:100%;font-size:.85rem}td,th{border:1px solid #e3e3e3;padding:.25rem .4rem;vertical-align:top}

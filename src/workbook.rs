@@ -328,6 +328,41 @@ pub fn write_workbook(out: &Path) -> Result<(), OutputError> {
             })?;
             s.finish()?;
         }
+        let comparison = crate::output::read_comparison(out);
+        if !comparison.is_empty() {
+            // `informe compile --against`: the published report's counts, row by row.
+            let ws = wb.add_worksheet_with_constant_memory();
+            let mut s = Sheet::new(
+                ws,
+                "Informe publicado",
+                &[
+                    ("qué se cuenta", 36.0),
+                    ("informe publicado", 12.0),
+                    ("entregas", 10.0),
+                    ("coincide", 9.0),
+                    ("archivo del informe", 30.0),
+                    ("página", 8.0),
+                    ("línea del informe", 10.0),
+                ],
+                &bold,
+            )?;
+            for row in &comparison {
+                s.next();
+                s.text(0, &row.what)?;
+                s.num(1, row.published as f64)?;
+                s.num(2, row.submissions as f64)?;
+                s.text(
+                    3,
+                    if row.published == row.submissions {
+                        "sí"
+                    } else {
+                        "no"
+                    },
+                )?;
+                s.source(4, &row.report_file, None, row.report_line)?;
+            }
+            s.finish()?;
+        }
         wb.save(&tmp)
     })();
     result.map_err(|e| OutputError::write(&target, std::io::Error::other(e.to_string())))?;

@@ -527,3 +527,35 @@ fn compendium_paragraph_properties_are_in_schema_order() {
     }
     assert!(checked > 20, "only {checked} paragraph properties seen");
 }
+
+/// Issue 16: `compile --against` shows its comparison where analysts look: review.html has a
+/// table of every count the published report declares next to the submissions' (the report's
+/// line beside it), and the workbook a sheet of the same rows. Counted by hand: objective 7 is
+/// declared 9 (line 8) and the submissions hold 7; objective 15, 5 and 5.
+#[test]
+fn the_comparison_with_the_published_report_is_on_the_page_and_in_the_workbook() {
+    use calamine::Reader;
+    let (work, _) = compiled(true);
+    let run = work.path().join("run");
+    let html = std::fs::read_to_string(run.join("review.html")).unwrap();
+    assert!(html.contains("<h2>Comparación con el informe publicado</h2>"));
+    assert!(html.contains(
+        "<tr class=\"differs\"><td>objetivo 7</td><td>9</td><td>7</td><td>no</td><td>fixtures/compile-published-report.txt, línea 8</td></tr>"
+    ), "{html}");
+    assert!(
+        html.contains("<tr class=\"agrees\"><td>objetivo 15</td><td>5</td><td>5</td><td>sí</td>")
+    );
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(run.join("informe.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Informe publicado").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0][0], "qué se cuenta");
+    let seven = rows.iter().find(|r| r[0] == "objetivo 7").unwrap();
+    assert_eq!(&seven[1..4], ["9", "7", "no"]);
+    assert!(
+        seven[4].contains("compile-published-report.txt"),
+        "{seven:?}"
+    );
+}
