@@ -66,6 +66,8 @@ struct ActionRow<'a> {
 #[derive(Serialize, schemars::JsonSchema)]
 struct FlagRow<'a> {
     kind: &'a str,
+    /// The kind in Spanish, as headings and the filter show it.
+    label: String,
     sev: &'a str,
     o: Option<u32>,
     msg: &'a str,
@@ -269,6 +271,7 @@ pub fn write_review(out: &Path, run: &RunSummary, rules: &Rules) -> Result<(), O
             };
             let row = FlagRow {
                 kind: &fl.kind,
+                label: crate::audit::kind_label_es(&fl.kind),
                 sev: fl.severity.as_str(),
                 o: fl.objective,
                 msg: &fl.message,
@@ -326,10 +329,10 @@ const JS: &str = r##"
   function agencyOf(f){ var a = f.action && byId[f.action]; return a && a.agency ? a.agency : ''; }
   function fill(sel, values){ values.forEach(function(v){ var o = document.createElement('option'); o.value = v[0]; o.textContent = v[1]; sel.appendChild(o); }); }
   var objs = {}, ags = {}, kinds = {};
-  flags.forEach(function(f){ if (f.o) objs[f.o] = 1; var g = agencyOf(f); if (g) ags[g] = 1; kinds[f.kind] = 1; });
+  flags.forEach(function(f){ if (f.o) objs[f.o] = 1; var g = agencyOf(f); if (g) ags[g] = 1; kinds[f.kind] = f.label; });
   fill(document.getElementById('f-objective'), Object.keys(objs).sort(function(a,b){return a-b;}).map(function(k){ return [k, 'Objetivo ' + k]; }));
   fill(document.getElementById('f-agency'), Object.keys(ags).sort().map(function(k){ return [k, k]; }));
-  fill(document.getElementById('f-kind'), Object.keys(kinds).sort().map(function(k){ return [k, k]; }));
+  fill(document.getElementById('f-kind'), Object.keys(kinds).sort().map(function(k){ return [k, kinds[k]]; }));
   var filter = {objective:'', agency:'', severity:'', kind:'', q:''};
   location.hash.replace(/^#/, '').split('&').forEach(function(p){ var kv = p.split('='); if (kv[0] in filter) filter[kv[0]] = decodeURIComponent(kv[1] || ''); });
   ['objective','agency','severity','kind'].forEach(function(k){ var el = document.getElementById('f-' + k); el.value = filter[k]; el.addEventListener('change', function(){ filter[k] = el.value; page = 0; render(); }); });
@@ -360,7 +363,7 @@ const JS: &str = r##"
     var html = [], last = '';
     shown.slice(page * per, page * per + per).forEach(function(f){
       var g = f.sev + '/' + f.kind;
-      if (g !== last){ html.push('<div class="group sev-' + f.sev + '">' + names[f.sev] + ' · ' + esc(f.kind) + '</div>'); last = g; }
+      if (g !== last){ html.push('<div class="group sev-' + f.sev + '">' + names[f.sev] + ' · ' + esc(f.label) + '</div>'); last = g; }
       var a = f.action && byId[f.action];
       var src = (f.file ? esc(f.file) : '') + (f.page ? ', página ' + f.page : '') + (f.line ? ', línea ' + f.line : '');
       html.push('<div class="flag ' + f.sev + '" data-kind="' + esc(f.kind) + '"><div>' + esc(f.msg) + '</div>' +

@@ -43,6 +43,16 @@ fn date(iso: &str) -> Option<(ExcelDateTime, &'static str)> {
     ExcelDateTime::from_ymd(y, m, d).ok().map(|dt| (dt, fmt))
 }
 
+/// A period's printed precision in Spanish.
+fn precision_es(code: &str) -> &str {
+    match code {
+        "day" => "día",
+        "month" => "mes",
+        "year" => "año",
+        other => other,
+    }
+}
+
 struct Sheet<'a> {
     ws: &'a mut Worksheet,
     row: u32,
@@ -254,7 +264,7 @@ pub fn write_workbook(out: &Path) -> Result<(), OutputError> {
                     s.text(2, &p.raw)?;
                     s.period_date(3, p.start_date.as_deref(), p.start.as_deref())?;
                     s.period_date(4, p.end_date.as_deref(), p.end.as_deref())?;
-                    s.text(5, &p.precision)?;
+                    s.text(5, precision_es(&p.precision))?;
                     s.text(6, &crate::extract::figures::notes_text(&p.notes))?;
                     s.source(7, &p.provenance.file, p.provenance.page, p.provenance.line)?;
                 }
@@ -299,8 +309,8 @@ pub fn write_workbook(out: &Path) -> Result<(), OutputError> {
                 ws,
                 "Alertas",
                 &[
-                    ("gravedad", 10.0),
-                    ("tipo", 24.0),
+                    ("gravedad", 12.0),
+                    ("tipo", 36.0),
                     ("objetivo", 9.0),
                     ("mensaje", 80.0),
                     ("evidencia", 40.0),
@@ -308,13 +318,16 @@ pub fn write_workbook(out: &Path) -> Result<(), OutputError> {
                     ("archivo", 30.0),
                     ("página", 8.0),
                     ("línea", 8.0),
+                    ("código", 24.0),
                 ],
                 &bold,
             )?;
             each_line(&flags, |f: Flag| {
                 s.next();
-                s.text(0, f.severity.as_str())?;
-                s.text(1, &f.kind)?;
+                s.text(0, f.severity.label_es())?;
+                s.text(1, &crate::audit::kind_label_es(&f.kind))?;
+                // The machine code in its own column, last.
+                s.text(9, &f.kind)?;
                 if let Some(o) = f.objective {
                     s.num(2, f64::from(o))?;
                 }

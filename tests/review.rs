@@ -128,3 +128,47 @@ fn format_chooses_the_outputs() {
         assert_eq!(out.path().join(name).exists(), present, "{name}");
     }
 }
+
+/// Issue 16 (in part): the workbook's sheet of flags speaks Spanish in every column an analyst
+/// reads — severity, kind, precision — with the machine code of the kind kept in its own last
+/// column (`código`); review.html's flags carry the Spanish label its headings and filter show.
+#[test]
+fn flags_are_labelled_in_spanish_with_the_code_in_its_own_column() {
+    let (out, _) = run_fixture();
+    let mut wb: Xlsx<_> = open_workbook(out.path().join("informe.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Alertas").unwrap();
+    let mut rows = sheet.rows();
+    let header: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(header.last().map(String::as_str), Some("código"));
+    let codes: Vec<&str> = informe::audit::CheckId::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    let mut seen = 0;
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| c.to_string()).collect();
+        assert!(
+            ["error", "advertencia", "información"].contains(&cells[0].as_str()),
+            "{cells:?}"
+        );
+        assert!(
+            codes.contains(&cells[cells.len() - 1].as_str()),
+            "{cells:?}"
+        );
+        for cell in &cells[..cells.len() - 1] {
+            assert!(
+                !codes.contains(&cell.as_str()),
+                "a code shown to analysts: {cells:?}"
+            );
+        }
+        seen += 1;
+    }
+    assert!(seen >= 20, "{seen} flags");
+    let periods = wb.worksheet_range("Periodos").unwrap();
+    for row in periods.rows().skip(1) {
+        let p = row[5].to_string();
+        assert!(["día", "mes", "año"].contains(&p.as_str()), "{p}");
+    }
+    let html = std::fs::read_to_string(out.path().join("review.html")).unwrap();
+    assert!(html.contains("\"label\":\"Partes que no suman el total\""));
+}

@@ -48,6 +48,15 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// In Spanish, for people.
+    pub fn label_es(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "advertencia",
+            Severity::Info => "información",
+        }
+    }
+
     pub fn as_str(&self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -227,6 +236,38 @@ impl CheckId {
             CheckId::ReadingSuspectHeadings => "reading_suspect_headings",
             CheckId::ReadingMergedLines => "reading_merged_lines",
             CheckId::ReadingItemsAfterLead => "reading_items_after_lead",
+        }
+    }
+
+    /// What the check finds, in Spanish, as review.html and the workbook show it (the id stays
+    /// the machine code).
+    pub fn label_es(self) -> &'static str {
+        match self {
+            CheckId::BreakdownSum => "Partes que no suman el total",
+            CheckId::SubsetExceedsTotal => "Subconjunto mayor que su total",
+            CheckId::ShareMismatch => "Porcentaje que no corresponde",
+            CheckId::PercentSum => "Porcentajes que no suman 100",
+            CheckId::CountExceedsDeclared => "Más acciones que las declaradas",
+            CheckId::CountDeclaredNone => "Acciones donde se declaran ninguna",
+            CheckId::CountFewerThanDeclared => "Menos acciones que las declaradas",
+            CheckId::CountDisagreement => "Conteo declarado dos veces con valores distintos",
+            CheckId::TotalPrograms => "Total de programas declarado",
+            CheckId::TitleMismatch => "Título de objetivo distinto del catálogo",
+            CheckId::PeriodOutsideWindow => "Periodo fuera del periodo del informe",
+            CheckId::MalformedPeriod => "Periodo mal escrito",
+            CheckId::IrregularNumber => "Cifra mal escrita",
+            CheckId::UnknownAgency => "Dependencia desconocida",
+            CheckId::NearDuplicate => "Acción casi duplicada",
+            CheckId::ParticipantsCount => "Número de participantes",
+            CheckId::QuantityDisagreement => "Misma cantidad con dos valores",
+            CheckId::ReadingUnassignedText => "Lectura: texto sin acción",
+            CheckId::ReadingStrayBullets => "Lectura: viñetas fuera de objetivo",
+            CheckId::ReadingHeadingOrder => "Lectura: objetivos fuera de orden",
+            CheckId::ReadingMissingHeadings => "Lectura: faltan objetivos",
+            CheckId::ReadingNoActions => "Lectura: sin acciones",
+            CheckId::ReadingSuspectHeadings => "Lectura: encabezados dudosos",
+            CheckId::ReadingMergedLines => "Lectura: líneas fundidas",
+            CheckId::ReadingItemsAfterLead => "Lectura: incisos tras una introducción",
         }
     }
 
@@ -458,6 +499,18 @@ pub struct Declared {
     pub title: Option<String>,
     pub evidence: String,
     pub provenance: Provenance,
+}
+
+/// A flag kind in Spanish, for people: a check's label, the comparison with a published
+/// report, else the kind itself.
+pub fn kind_label_es(kind: &str) -> String {
+    match CheckId::parse(kind) {
+        Some(c) => c.label_es().to_string(),
+        None if kind == "published_vs_submissions" => {
+            "Informe publicado distinto de las entregas".to_string()
+        }
+        None => kind.to_string(),
+    }
 }
 
 /// Runs every enabled check. The reporting window is `window` (the command line's `--period`),
