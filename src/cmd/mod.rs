@@ -37,7 +37,7 @@ Examples:
 Exit codes:
   0  every input was processed
   1  some inputs failed (the others were processed; see <out>/run.json)
-  2  usage error, unusable rules, or outputs that cannot be written";
+  2  usage error, nothing to do, unusable rules, or outputs that cannot be written";
 
 // The shared options below have plain comments, not doc comments: clap would take a flattened
 // struct's doc comment for the subcommand's description.
