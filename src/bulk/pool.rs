@@ -24,6 +24,10 @@ use crate::output::{InputOutcome, Status};
 /// What a worker says when it is done with its `n`th input.
 pub(super) const DONE: &str = "informe-worker-done";
 
+/// The size of a memory page in `/proc/PID/statm` (bytes; 4 KiB on the Linux machines informe
+/// runs on).
+const PAGE_BYTES: u64 = 4096;
+
 /// Largest part of a dead worker's stderr kept for the reason (bytes).
 const STDERR_KEPT: u64 = 4096;
 
@@ -84,7 +88,16 @@ impl<'a> WorkerPool<'a> {
         };
         match proc.run(path, dir, self.worker.timeout) {
             Ended::Done(json) => {
-                self.put_back(proc);
+                // A worker whose address space grew past half its limit (a big input before)
+                // is retired: the next input must not fail for the memory an earlier one left.
+                if proc
+                    .address_space()
+                    .is_some_and(|b| b > self.worker.max_memory / 2)
+                {
+                    proc.stop();
+                } else {
+                    self.put_back(proc);
+                }
                 match serde_json::from_str(&json) {
                     Ok(o) => Ok(o),
                     Err(e) => Ok(failed(
@@ -223,6 +236,13 @@ impl WorkerProc {
             said.extend_from_slice(format!("(its stderr cannot be read: {e})").as_bytes());
         }
         String::from_utf8_lossy(&said).into_owned()
+    }
+
+    /// The worker's address space in bytes (`/proc/PID/statm`), where the system tells it.
+    fn address_space(&self) -> Option<u64> {
+        let statm = std::fs::read_to_string(format!("/proc/{}/statm", self.child.id())).ok()?;
+        let pages: u64 = statm.split_whitespace().next()?.parse().ok()?;
+        Some(pages * PAGE_BYTES)
     }
 
     /// Kills and reaps the worker; says how it ended ("exit code 101", "signal 9").
