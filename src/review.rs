@@ -83,15 +83,20 @@ pub fn write_review(out: &Path, run: &RunSummary, rules: &Rules) -> Result<(), O
     let target = out.join("review.html");
     let err = |source| OutputError::write(&target, source);
     let mut tmp = tempfile::NamedTempFile::new_in(out).map_err(err)?;
+    // Listed actions across all inputs; declared counts summed over the inputs that declare
+    // them, next to the actions those same inputs list (in a run of a report and submissions,
+    // the report's 27 for objective 7 is compared with the report's own 12, not with all 112).
     let mut listed: BTreeMap<u32, usize> = BTreeMap::new();
     let mut declared: BTreeMap<u32, u64> = BTreeMap::new();
+    let mut listed_where_declared: BTreeMap<u32, usize> = BTreeMap::new();
     for i in &run.inputs {
         for (n, c) in &i.per_objective {
             *listed.entry(*n).or_insert(0) += c;
         }
         for (n, c) in &i.declared {
-            let e = declared.entry(*n).or_insert(0);
-            *e = (*e).max(*c);
+            *declared.entry(*n).or_insert(0) += c;
+            *listed_where_declared.entry(*n).or_insert(0) +=
+                i.per_objective.get(n).copied().unwrap_or(0);
         }
     }
     let (mut sev, mut figures, mut actions) = (BTreeMap::new(), 0usize, 0usize);
@@ -203,7 +208,13 @@ pub fn write_review(out: &Path, run: &RunSummary, rules: &Rules) -> Result<(), O
             "<text class=\"n\" x=\"{:.1}\" y=\"{}\">{l}{}</text></g>\n",
             left + width * (l as f64).max(d.unwrap_or(0) as f64) / max + 6.0,
             y + 11.0,
-            d.map_or(String::new(), |d| format!(" / {d}"))
+            match (d, listed_where_declared.get(&o.number).copied()) {
+                (Some(d), Some(ld)) if ld != l => {
+                    format!(" (en los informes que declaran: {ld} / {d})")
+                }
+                (Some(d), _) => format!(" / {d}"),
+                (None, _) => String::new(),
+            }
         ))
         .map_err(err)?;
     }

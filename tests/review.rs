@@ -172,3 +172,24 @@ fn flags_are_labelled_in_spanish_with_the_code_in_its_own_column() {
     let html = std::fs::read_to_string(out.path().join("review.html")).unwrap();
     assert!(html.contains("\"label\":\"Partes que no suman el total\""));
 }
+
+/// Issue 16: in a run of the report and submissions, the chart compares what the report
+/// declares with the actions the report itself lists (objective 7: the report lists 12 and
+/// declares 27; the submissions add actions of their own), not with every input's actions.
+#[test]
+fn the_chart_compares_declared_counts_with_the_declaring_inputs_actions() {
+    let out = tempfile::tempdir().unwrap();
+    let rules = Rules::load(Path::new("rules/gcm")).unwrap();
+    let inputs = collect_inputs(&[
+        "fixtures/informe-ejecutivo-2021.txt".into(),
+        "fixtures/compile".into(),
+    ]);
+    run(&inputs, &rules, out.path(), None).unwrap();
+    let html = std::fs::read_to_string(out.path().join("review.html")).unwrap();
+    let seven = &html[html.find("data-objective=\"7\"").unwrap()..];
+    let text = after(seven, "<text class=\"n\"");
+    assert!(
+        text.ends_with("(en los informes que declaran: 12 / 27)"),
+        "{text}"
+    );
+}
