@@ -106,23 +106,21 @@ impl<'a> Sheet<'a> {
         let (Some((dt, _)), Some((_, fmt))) = (full.and_then(date), printed.and_then(date)) else {
             return self.date(col, printed);
         };
+        self.date_cell(col, &dt, fmt)
+    }
+    fn date(&mut self, col: u16, iso: Option<&str>) -> Result<(), XlsxError> {
+        match iso.and_then(date) {
+            Some((dt, fmt)) => self.date_cell(col, &dt, fmt),
+            None => Ok(()),
+        }
+    }
+    fn date_cell(&mut self, col: u16, dt: &ExcelDateTime, fmt: &str) -> Result<(), XlsxError> {
         self.ws.write_datetime_with_format(
             self.row,
             col,
-            &dt,
+            dt,
             &Format::new().set_num_format(fmt),
         )?;
-        Ok(())
-    }
-    fn date(&mut self, col: u16, iso: Option<&str>) -> Result<(), XlsxError> {
-        if let Some((dt, fmt)) = iso.and_then(date) {
-            self.ws.write_datetime_with_format(
-                self.row,
-                col,
-                &dt,
-                &Format::new().set_num_format(fmt),
-            )?;
-        }
         Ok(())
     }
     fn source(

@@ -197,7 +197,8 @@ fn summary_tables_match_the_hand_count() {
 }
 
 /// word/document.xml's paragraphs as (style, text).
-fn docx_paragraphs(path: &Path) -> Vec<(String, String)> {
+/// The `word/document.xml` of a .docx.
+fn document_xml(path: &Path) -> String {
     let f = std::fs::File::open(path).unwrap();
     let mut z = zip::ZipArchive::new(f).unwrap();
     let mut xml = String::new();
@@ -205,6 +206,11 @@ fn docx_paragraphs(path: &Path) -> Vec<(String, String)> {
         .unwrap()
         .read_to_string(&mut xml)
         .unwrap();
+    xml
+}
+
+fn docx_paragraphs(path: &Path) -> Vec<(String, String)> {
+    let xml = document_xml(path);
     // Every paragraph ends with `</w:p>`; what follows the last one holds no text.
     xml.split("</w:p>")
         .filter(|p| p.contains("<w:t"))
@@ -465,13 +471,7 @@ const PPR_ORDER: [&str; 36] = [
 #[test]
 fn compendium_paragraph_properties_are_in_schema_order() {
     let (work, _) = compiled(false);
-    let f = std::fs::File::open(work.path().join("run/compendio.docx")).unwrap();
-    let mut z = zip::ZipArchive::new(f).unwrap();
-    let mut xml = String::new();
-    z.by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
+    let xml = document_xml(&work.path().join("run/compendio.docx"));
     let mut reader = quick_xml::Reader::from_str(&xml);
     let (mut in_ppr, mut depth, mut checked) = (false, 0usize, 0);
     let mut children: Vec<String> = Vec::new();

@@ -171,7 +171,7 @@ fn window_in(
     // A dash between the ends reads as "a" ("julio 2021 – junio 2022").
     let stated = stated
         .as_str()
-        .replace([' ', '\u{a0}'], " ")
+        .replace('\u{a0}', " ")
         .replace(" – ", " a ")
         .replace(" — ", " a ")
         .replace(" - ", " a ");

@@ -62,7 +62,7 @@ pub struct FigureRules {
     decimal: String,
     scales: Vec<(String, f64)>,
     words: BTreeMap<String, f64>,
-    pub(super) qualifiers: Vec<String>,
+    qualifiers: Vec<String>,
     identifier_words: Vec<String>,
     codes: Vec<String>,
     /// The words relations between figures are written with.
@@ -526,7 +526,7 @@ impl FigureRules {
         (None, None, at)
     }
 
-    fn qualifier_before(&self, before: &str) -> Option<String> {
+    pub(super) fn qualifier_before(&self, before: &str) -> Option<String> {
         let b = suffix_of(before.trim_end(), self.longest_qualifier + 8).to_lowercase();
         self.qualifiers
             .iter()

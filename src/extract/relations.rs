@@ -390,13 +390,8 @@ impl Finder<'_> {
         for (words, numerator, denominator) in &self.rules.relation_words.fractions {
             for (p, _) in lower.match_indices(words.as_str()) {
                 let end = p + words.len();
-                let before = lower[..p].trim_end();
                 if !word_boundary(lower, p, end)
-                    || self
-                        .rules
-                        .qualifiers
-                        .iter()
-                        .any(|q| before.ends_with(q.as_str()))
+                    || self.rules.qualifier_before(&lower[..p]).is_some()
                 {
                     continue;
                 }
