@@ -491,15 +491,17 @@ fn schema_ordered(docx: &[u8]) -> Result<Vec<u8>, std::io::Error> {
 /// Rewrites the run's review page and workbook (where the run has them) so that they show the
 /// comparison with the published report.
 fn show_comparison(run_dir: &Path, rules: &Rules) -> Result<(), OutputError> {
-    if run_dir.join("informe.xlsx").exists() {
-        crate::workbook::write_workbook(run_dir)?;
-    }
     let run_json = run_dir.join("run.json");
-    if run_dir.join("review.html").exists() {
+    if run_dir.join("informe.xlsx").exists() || run_dir.join("review.html").exists() {
         let bytes = std::fs::read(&run_json).map_err(|e| OutputError::read(&run_json, e))?;
         let run: crate::output::RunSummary = serde_json::from_slice(&bytes)
             .map_err(|e| OutputError::read(&run_json, std::io::Error::other(e)))?;
-        crate::review::write_review(run_dir, &run, rules)?;
+        if run_dir.join("informe.xlsx").exists() {
+            crate::workbook::write_workbook(run_dir, &run)?;
+        }
+        if run_dir.join("review.html").exists() {
+            crate::review::write_review(run_dir, &run, rules)?;
+        }
     }
     Ok(())
 }
@@ -568,6 +570,19 @@ fn declared(report: &crate::Extracted, rules: &Rules) -> Vec<(String, u64, Prove
         }
     }
     out
+}
+
+/// What a comparison key counts, in Spanish for people: a challenge category by its name
+/// (`reto capacidad_institucional` → `retos de «Capacidades institucionales: …»`).
+fn comparison_label(key: &str, rules: &Rules) -> String {
+    let category = key.strip_prefix("reto ").and_then(|id| {
+        let categories = &rules.extract.challenges.categories;
+        categories.iter().find(|c| c.id == id)
+    });
+    match category {
+        Some(c) => format!("retos de «{}»", c.name),
+        None => key.to_string(),
+    }
 }
 
 /// Runs `informe compile`: writes the tables and the compendium into `run_dir`; with `against`,
@@ -643,8 +658,9 @@ pub fn compile(
                 have(&key)
             };
             let Some(ours) = ours else { continue };
+            let what = comparison_label(&key, rules);
             rows.push(crate::output::ComparisonRow {
-                what: key.clone(),
+                what: what.clone(),
                 published: n,
                 submissions: ours,
                 report_file: prov.file.clone(),
@@ -656,7 +672,7 @@ pub fn compile(
                     severity: Severity::Warning,
                     objective: key.strip_prefix("objetivo ").and_then(|n| n.parse().ok()),
                     message: format!(
-                        "El informe publicado ({}, línea {}) declara {n} para {key}; las entregas de la corrida ({}) contienen {ours}.",
+                        "El informe publicado ({}, línea {}) declara {n} para {what}; las entregas de la corrida ({}) contienen {ours}.",
                         prov.file,
                         prov.line,
                         run_dir.display()

@@ -90,6 +90,86 @@ impl InputError {
             InputError::TooLarge { .. } => "too_large",
         }
     }
+
+    /// The message in Spanish, for analysts (review.html, the workbook, the terminal under a
+    /// Spanish locale). What a library reported in English is kept as a technical detail.
+    pub fn es(&self) -> String {
+        let pages_list = |pages: &[u32]| {
+            pages
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            InputError::Io { path, source } => {
+                format!("{path}: no se puede leer: {}", crate::locale::io_error_es(source))
+            }
+            InputError::Empty { path } => format!("{path}: el archivo está vacío"),
+            InputError::NoText { path } => {
+                format!("{path}: no contiene texto (solo líneas en blanco)")
+            }
+            InputError::Binary { path, reason } => format!(
+                "{path}: parece un archivo binario, no de texto (detalle técnico: {reason}); informe lee archivos PDF, Word (.docx) y de texto"
+            ),
+            InputError::PdfPassword { path } => format!(
+                "{path}: el PDF pide contraseña (solo se leen los que tienen contraseña de usuario vacía); pida al remitente una copia sin protección"
+            ),
+            InputError::PdfNoText { path, pages } => format!(
+                "{path}: no hay capa de texto en las páginas {} (¿un documento escaneado?); aplíquele OCR primero",
+                pages_list(pages)
+            ),
+            InputError::PdfTextUnread {
+                path,
+                pages,
+                problems,
+            } => format!(
+                "{path}: las páginas {} dibujan texto, pero no se pudo leer nada de ellas ({}); el archivo está dañado o usa lo que los lectores de PDF no admiten",
+                pages_list(pages),
+                if problems.is_empty() {
+                    "ningún lector encontró texto".to_string()
+                } else {
+                    format!("detalle técnico: {problems}")
+                }
+            ),
+            InputError::Docx { path, reason } => format!(
+                "{path}: no se puede leer el documento de Word (detalle técnico: {reason})"
+            ),
+            InputError::PdfUnreadable { path, reason } => match reason.as_str() {
+                PDF_NO_PAGES => format!("{path}: no se puede leer el PDF: no tiene páginas"),
+                PDF_UNOPENABLE => format!(
+                    "{path}: no se puede leer el PDF: ningún lector lo puede abrir (está dañado o no es un PDF)"
+                ),
+                _ => format!("{path}: no se puede leer el PDF (detalle técnico: {reason})"),
+            },
+            InputError::TooLarge {
+                path, limit, name, ..
+            } => format!(
+                "{path}: {} supera el límite de {limit} ({name} de informe); no se leyó",
+                limit_subject_es(name)
+            ),
+            InputError::NoObjectives { path, lines, rules } => format!(
+                "{path}: no se encontraron encabezados de objetivo (se revisaron {lines} líneas contra el catálogo de objetivos, {rules}); ¿es un informe de esta familia?"
+            ),
+        }
+    }
+}
+
+/// The reason of a PDF without pages ([`InputError::PdfUnreadable`]).
+pub const PDF_NO_PAGES: &str = "the document has no pages";
+/// The reason of a PDF that no reader opens ([`InputError::PdfUnreadable`]).
+pub const PDF_UNOPENABLE: &str = "neither pdf-extract nor lopdf can open it (damaged or not a PDF)";
+
+/// What a limit of `limits.rs` bounds, in Spanish, by the limit's name.
+fn limit_subject_es(name: &str) -> &'static str {
+    match name {
+        "MAX_INPUT_FILE_BYTES" => "el tamaño del archivo",
+        "MAX_TEXT_BYTES" => "el tamaño de su texto",
+        "MAX_TEXT_LINES" => "el número de líneas de su texto",
+        "MAX_DOCX_PART_BYTES" => "una parte del documento de Word",
+        "MAX_PDF_STREAM_BYTES" => "un flujo del PDF, descomprimido,",
+        _ => "el archivo",
+    }
 }
 
 /// Writing outputs, or reading back the files of a run (its manifest, its per-input files),
@@ -141,6 +221,35 @@ impl OutputError {
         }
     }
 
+    /// The message in Spanish, for the terminal under a Spanish locale.
+    pub fn es(&self) -> String {
+        match self {
+            OutputError::Write { path, source } => format!(
+                "{}: no se puede escribir la salida: {}",
+                path.display(),
+                crate::locale::io_error_es(source)
+            ),
+            OutputError::Read { path, source } => format!(
+                "{}: no se puede leer: {}",
+                path.display(),
+                crate::locale::io_error_es(source)
+            ),
+            OutputError::Locked { path, holder } => format!(
+                "{}: otra corrida de informe (proceso {holder}) está escribiendo en esta carpeta; espere a que termine (el candado que deja una corrida que murió lo toma la siguiente)",
+                path.display()
+            ),
+            OutputError::Jsonl {
+                path,
+                line,
+                column,
+                reason,
+            } => format!(
+                "{}: línea {line}, columna {column}: no es un registro válido (detalle técnico: {reason})",
+                path.display()
+            ),
+        }
+    }
+
     /// Line `line` of the JSONL file `path` did not parse as a record.
     pub fn jsonl(path: &Path, line: usize, e: &serde_json::Error) -> OutputError {
         // serde_json places the error within the one line it was given ("… at line 1 column
@@ -168,4 +277,21 @@ pub enum CompileError {
     Report { path: PathBuf, message: String },
     #[error(transparent)]
     Output(#[from] OutputError),
+}
+
+impl CompileError {
+    /// The message in Spanish, for the terminal under a Spanish locale.
+    pub fn es(&self) -> String {
+        match self {
+            CompileError::NotARun(path) => format!(
+                "{}: no es la carpeta de una corrida (no tiene actions.jsonl); ejecute primero `informe extract ENTRADAS --out CARPETA` y luego compile CARPETA",
+                path.display()
+            ),
+            CompileError::Report { path, message } => format!(
+                "{}: no se puede leer el informe publicado (detalle técnico: {message})",
+                path.display()
+            ),
+            CompileError::Output(e) => e.es(),
+        }
+    }
 }

@@ -29,6 +29,7 @@ pub mod catalog;
 pub mod error;
 pub mod geometry;
 pub mod hash;
+pub mod locale;
 pub mod patterns;
 pub mod textkey;
 

@@ -5,7 +5,8 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use informe::locale::Lang;
 
 #[derive(Parser)]
 #[command(name = "informe", version, about = "Turns government progress reports into auditable records", after_help = cmd::AFTER_HELP)]
@@ -28,7 +29,11 @@ enum Command {
 
 fn main() -> ExitCode {
     informe::ingest::pdf::install_quiet_panic_hook();
-    let result = match Cli::parse().command {
+    let cli = match parse_args() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
+    let result = match cli.command {
         Command::Extract(args) => cmd::extract::run(args),
         Command::Merge(args) => cmd::merge::run(args),
         Command::Compile(args) => cmd::compile::run(args),
@@ -43,10 +48,37 @@ fn main() -> ExitCode {
         // The reader of stdout stopped reading (`| head`): what it read is what it wanted.
         Err(e) if cmd::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("informe: error: {e:#}");
+            match cmd::lang() {
+                Lang::En => eprintln!("informe: error: {e:#}"),
+                Lang::Es => eprintln!("informe: error: {}", cmd::error_es(&e)),
+            }
             ExitCode::from(2)
         }
     }
+}
+
+/// The command line, parsed; or, for `--help`, `--version` and usage errors, what clap says
+/// (in Spanish under a Spanish locale) and the exit code.
+fn parse_args() -> Result<Cli, ExitCode> {
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let e = match parsed {
+        Ok(cli) => return Ok(cli),
+        Err(e) => e,
+    };
+    if cmd::lang() == Lang::En {
+        e.exit();
+    }
+    let text = cmd::es::translate(&e.render().to_string());
+    let code = if e.use_stderr() {
+        eprint!("{text}");
+        2
+    } else {
+        let _ = cmd::print_out(&text);
+        0
+    };
+    Err(ExitCode::from(code))
 }
 
 #[cfg(test)]

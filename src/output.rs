@@ -53,6 +53,9 @@ pub struct InputOutcome {
     pub reason: Option<String>,
     /// The full error message, naming the file.
     pub error: Option<String>,
+    /// The same message in Spanish, for analysts (review.html, the workbook).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_es: Option<String>,
     /// Folder holding this input's outputs.
     pub output: Option<String>,
     pub actions: usize,
@@ -67,6 +70,9 @@ pub struct InputOutcome {
     pub missing_headings: Vec<u32>,
     /// Segmentation warnings, each naming its line.
     pub warnings: Vec<String>,
+    /// The same warnings in Spanish, for analysts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings_es: Vec<String>,
     /// Audit flags counted by "severity/kind".
     pub flags: std::collections::BTreeMap<String, usize>,
     /// The agency that submitted the input, from its title lines or its file name.
@@ -102,6 +108,7 @@ impl InputOutcome {
             status: Status::Skipped,
             reason: None,
             error: None,
+            error_es: None,
             output: None,
             actions: 0,
             figures: 0,
@@ -111,6 +118,7 @@ impl InputOutcome {
             no_activities: Vec::new(),
             missing_headings: Vec::new(),
             warnings: Vec::new(),
+            warnings_es: Vec::new(),
             flags: Default::default(),
             submitter: None,
             declared: Default::default(),
@@ -522,6 +530,14 @@ pub fn outcome_of(ex: &Extracted, dir: &Path) -> InputOutcome {
             .map(|w| match w.line {
                 Some(l) => format!("line {l}: {}", w.message),
                 None => w.message.clone(),
+            })
+            .collect(),
+        warnings_es: ex
+            .warnings
+            .iter()
+            .map(|w| match w.line {
+                Some(l) => format!("línea {l}: {}", w.message_es),
+                None => w.message_es.clone(),
             })
             .collect(),
         ..InputOutcome::empty()

@@ -3,102 +3,57 @@
 
 use std::fmt::Write;
 
-use crate::audit::{Flag, Severity};
-use crate::output::{RunSummary, Status};
+use crate::audit::{kind_label_es, Flag, Severity};
+use crate::locale::Lang;
+use crate::output::{InputOutcome, RunSummary, Status};
 use crate::Rules;
 
-/// Renders the run summary: per input, actions per objective, objectives with none, warnings;
-/// then the failures and a closing count.
-pub fn summary(run: &RunSummary, rules: &Rules) -> String {
+/// Renders the run summary in `lang`: per input, actions per objective, objectives with none,
+/// warnings; then the failures and a closing count.
+pub fn summary(run: &RunSummary, rules: &Rules, lang: Lang) -> String {
+    let t = |en: &'static str, es: &'static str| lang.pick(en, es);
     let mut s = String::new();
     // Many inputs: one line each, then the objectives across all of them.
     let compact = run.inputs.len() > 5;
     for input in &run.inputs {
+        let error = error_in(input, lang);
         if input.status == Status::Review {
-            let _ = writeln!(
-                s,
-                "REVIEW {}: {}",
-                input.file,
-                input.error.as_deref().unwrap_or("")
-            );
+            let _ = writeln!(s, "{} {}: {error}", t("REVIEW", "REVISAR"), input.file);
         }
         match input.status {
             Status::Ok | Status::Review if compact => {
                 let _ = writeln!(
                     s,
-                    "{}: {} actions, {} figures{}",
+                    "{}: {} {}, {} {}{}",
                     input.file,
                     input.actions,
+                    t("actions", "acciones"),
                     input.figures,
+                    t("figures", "cifras"),
                     input
                         .submitter
                         .as_deref()
                         .map_or(String::new(), |a| format!(" ({a})"))
                 );
             }
-            Status::Ok | Status::Review => {
-                let _ = writeln!(
-                    s,
-                    "{}: {} actions, {} figures, {} periods, {} agency mentions → {}",
-                    input.file,
-                    input.actions,
-                    input.figures,
-                    input.periods,
-                    input.agencies,
-                    input.output.as_deref().unwrap_or("")
-                );
-                let _ = writeln!(s, "  obj  actions  title");
-                for o in &rules.objectives.objectives {
-                    let n = input.per_objective.get(&o.number).copied().unwrap_or(0);
-                    let mark = if input.no_activities.contains(&o.number) {
-                        "  (no activities reported)"
-                    } else if input.missing_headings.contains(&o.number) {
-                        "  (no heading in file)"
-                    } else {
-                        ""
-                    };
-                    let _ = writeln!(s, "  {:>3}  {:>7}  {}{mark}", o.number, n, short(&o.es, 60));
-                }
-                let none: Vec<String> = input
-                    .per_objective
-                    .iter()
-                    .filter(|(_, &n)| n == 0)
-                    .map(|(k, _)| k.to_string())
-                    .collect();
-                if !none.is_empty() {
-                    let _ = writeln!(s, "  objectives with no actions: {}", none.join(", "));
-                }
-                if !input.flags.is_empty() {
-                    let total: usize = input.flags.values().sum();
-                    let _ = writeln!(s, "  {total} audit flags (flags.jsonl, flags.csv):");
-                    for (kind, n) in &input.flags {
-                        let _ = writeln!(s, "    {n:>4}  {kind}");
-                    }
-                }
-                if !input.warnings.is_empty() {
-                    let _ = writeln!(s, "  {} warnings:", input.warnings.len());
-                    for w in input.warnings.iter().take(WARNINGS_SHOWN) {
-                        let _ = writeln!(s, "    {w}");
-                    }
-                    if input.warnings.len() > WARNINGS_SHOWN {
-                        let _ = writeln!(
-                            s,
-                            "    … and {} more (elements.json)",
-                            input.warnings.len() - WARNINGS_SHOWN
-                        );
-                    }
-                }
-            }
+            Status::Ok | Status::Review => input_details(&mut s, input, rules, lang),
             Status::Failed => {
-                let _ = writeln!(s, "FAILED {}", input.error.as_deref().unwrap_or(""));
+                let _ = writeln!(s, "{} {error}", t("FAILED", "FALLÓ"));
             }
             Status::Skipped => {
-                let _ = writeln!(s, "skipped {}", input.error.as_deref().unwrap_or(""));
+                let _ = writeln!(s, "{} {error}", t("skipped", "omitido"));
             }
         }
     }
     if compact {
-        let _ = writeln!(s, "  obj  actions  title (all inputs)");
+        let _ = writeln!(
+            s,
+            "  obj  {}",
+            t(
+                "actions  title (all inputs)",
+                "acciones  título (todas las entradas)"
+            )
+        );
         for o in &rules.objectives.objectives {
             let n: usize = run
                 .inputs
@@ -108,28 +63,143 @@ pub fn summary(run: &RunSummary, rules: &Rules) -> String {
             let _ = writeln!(s, "  {:>3}  {:>7}  {}", o.number, n, short(&o.es, 60));
         }
     }
-    let ok = run.inputs.iter().filter(|i| i.status == Status::Ok).count();
-    let skipped = run
-        .inputs
-        .iter()
-        .filter(|i| i.status == Status::Skipped)
-        .count();
+    let count = |status: Status| run.inputs.iter().filter(|i| i.status == status).count();
+    let (ok, skipped) = (count(Status::Ok), count(Status::Skipped));
     let actions: usize = run.inputs.iter().map(|i| i.actions).sum();
     let figures: usize = run.inputs.iter().map(|i| i.figures).sum();
-    let review = run.to_review();
-    let to_review = if review > 0 {
-        format!(", {review} to review")
-    } else {
-        String::new()
-    };
-    let _ = writeln!(
-        s,
-        "{} inputs: {ok} ok{to_review}, {} failed, {skipped} skipped; {actions} actions, {figures} figures; run written to {}/run.json",
+    let (inputs, failed, review, out) = (
         run.inputs.len(),
         run.failed(),
-        run.out_dir
+        run.to_review(),
+        &run.out_dir,
     );
+    let _ = match lang {
+        Lang::En => {
+            let to_review = if review > 0 {
+                format!(", {review} to review")
+            } else {
+                String::new()
+            };
+            writeln!(
+                s,
+                "{inputs} inputs: {ok} ok{to_review}, {failed} failed, {skipped} skipped; {actions} actions, {figures} figures; run written to {out}/run.json"
+            )
+        }
+        Lang::Es => {
+            let to_review = if review > 0 {
+                format!(", {review} por revisar")
+            } else {
+                String::new()
+            };
+            writeln!(
+                s,
+                "{inputs} entradas: {ok} bien{to_review}, {failed} fallidas, {skipped} omitidas; {actions} acciones, {figures} cifras; corrida escrita en {out}/run.json"
+            )
+        }
+    };
     s
+}
+
+/// An input's failure, skip or review reason in `lang` (the English one where an older run
+/// has no Spanish).
+fn error_in(input: &InputOutcome, lang: Lang) -> &str {
+    let es = input.error_es.as_deref().filter(|_| lang == Lang::Es);
+    es.or(input.error.as_deref()).unwrap_or("")
+}
+
+/// A key of an outcome's flag counts (`warning/irregular_number`) in Spanish
+/// (`advertencia · Número irregular`).
+fn flag_key_es(key: &str) -> String {
+    let (severity, kind) = key.split_once('/').unwrap_or(("", key));
+    let severity = match severity {
+        "error" => Severity::Error.label_es(),
+        "warning" => Severity::Warning.label_es(),
+        "info" => Severity::Info.label_es(),
+        other => other,
+    };
+    format!("{severity} · {}", kind_label_es(kind))
+}
+
+/// One input read, in full: its counts, actions per objective, flags and warnings.
+fn input_details(s: &mut String, input: &InputOutcome, rules: &Rules, lang: Lang) {
+    let t = |en: &'static str, es: &'static str| lang.pick(en, es);
+    let _ = writeln!(
+        s,
+        "{}: {} {}, {} {}, {} {}, {} {} → {}",
+        input.file,
+        input.actions,
+        t("actions", "acciones"),
+        input.figures,
+        t("figures", "cifras"),
+        input.periods,
+        t("periods", "periodos"),
+        input.agencies,
+        t("agency mentions", "menciones de dependencias"),
+        input.output.as_deref().unwrap_or("")
+    );
+    let _ = writeln!(s, "  obj  {}", t("actions  title", "acciones  título"));
+    for o in &rules.objectives.objectives {
+        let n = input.per_objective.get(&o.number).copied().unwrap_or(0);
+        let mark = if input.no_activities.contains(&o.number) {
+            t(
+                "  (no activities reported)",
+                "  (sin actividades reportadas)",
+            )
+        } else if input.missing_headings.contains(&o.number) {
+            t("  (no heading in file)", "  (sin encabezado en el archivo)")
+        } else {
+            ""
+        };
+        let _ = writeln!(s, "  {:>3}  {:>7}  {}{mark}", o.number, n, short(&o.es, 60));
+    }
+    let none: Vec<String> = input
+        .per_objective
+        .iter()
+        .filter(|(_, &n)| n == 0)
+        .map(|(k, _)| k.to_string())
+        .collect();
+    if !none.is_empty() {
+        let _ = writeln!(
+            s,
+            "  {}: {}",
+            t("objectives with no actions", "objetivos sin acciones"),
+            none.join(", ")
+        );
+    }
+    if !input.flags.is_empty() {
+        let total: usize = input.flags.values().sum();
+        let _ = writeln!(
+            s,
+            "  {total} {} (flags.jsonl, flags.csv):",
+            t("audit flags", "alertas de auditoría")
+        );
+        for (kind, n) in &input.flags {
+            match lang {
+                Lang::En => writeln!(s, "    {n:>4}  {kind}"),
+                Lang::Es => writeln!(s, "    {n:>4}  {}", flag_key_es(kind)),
+            }
+            .unwrap_or(());
+        }
+    }
+    let warnings = match lang {
+        Lang::Es if input.warnings_es.len() == input.warnings.len() => &input.warnings_es,
+        _ => &input.warnings,
+    };
+    if !warnings.is_empty() {
+        let _ = writeln!(s, "  {} {}:", warnings.len(), t("warnings", "avisos"));
+        for w in warnings.iter().take(WARNINGS_SHOWN) {
+            let _ = writeln!(s, "    {w}");
+        }
+        if warnings.len() > WARNINGS_SHOWN {
+            let more = warnings.len() - WARNINGS_SHOWN;
+            let _ = writeln!(
+                s,
+                "    … {} {more} {} (elements.json)",
+                t("and", "y"),
+                t("more", "más")
+            );
+        }
+    }
 }
 
 /// Warnings of an input shown on the terminal; the rest are in its elements.json.
@@ -145,22 +215,27 @@ fn short(s: &str, n: usize) -> String {
     }
 }
 
-/// The flags of one file, grouped by severity, as a terminal table.
-pub fn flags_table(file: &str, flags: &[Flag]) -> String {
+/// The flags of one file, grouped by severity, as a terminal table in `lang` (the kind column
+/// keeps the machine code, the message is Spanish in both).
+pub fn flags_table(file: &str, flags: &[Flag], lang: Lang) -> String {
+    let t = |en: &'static str, es: &'static str| lang.pick(en, es);
     let mut s = String::new();
-    let _ = writeln!(s, "{file}: {} flags", flags.len());
+    let _ = writeln!(s, "{file}: {} {}", flags.len(), t("flags", "alertas"));
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
         let group: Vec<&Flag> = flags.iter().filter(|f| f.severity == severity).collect();
         if group.is_empty() {
             continue;
         }
+        let name = lang.pick(severity.as_str(), severity.label_es());
+        let _ = writeln!(s, "\n{} ({})", name.to_uppercase(), group.len());
         let _ = writeln!(
             s,
-            "\n{} ({})",
-            severity.as_str().to_uppercase(),
-            group.len()
+            "  {:<26} {:>3} {:>6}  {}",
+            t("kind", "tipo"),
+            "obj",
+            t("line", "línea"),
+            t("message", "mensaje")
         );
-        let _ = writeln!(s, "  {:<26} {:>3} {:>6}  message", "kind", "obj", "line");
         for f in group {
             let obj = f.objective.map_or("-".to_string(), |n| n.to_string());
             let line = f
@@ -175,35 +250,50 @@ pub fn flags_table(file: &str, flags: &[Flag]) -> String {
 
 /// Progress for the terminal: a bar (files done/total, pages, rate, ETA, failures) when stderr is
 /// a terminal; otherwise a line every 50 files; nothing when `quiet`.
-pub fn progress(quiet: bool) -> Box<dyn crate::bulk::Progress> {
+pub fn progress(quiet: bool, lang: Lang) -> Box<dyn crate::bulk::Progress> {
     use std::io::IsTerminal;
     if quiet {
         Box::new(crate::bulk::Silent)
     } else if std::io::stderr().is_terminal() {
-        Box::new(Bar::default())
+        Box::new(Bar {
+            lang: Some(lang),
+            ..Bar::default()
+        })
     } else {
-        Box::new(Lines::default())
+        Box::new(Lines {
+            lang: Some(lang),
+            ..Lines::default()
+        })
     }
 }
 
 #[derive(Default)]
 struct Bar {
+    lang: Option<Lang>,
     bar: std::sync::OnceLock<indicatif::ProgressBar>,
     pages: std::sync::atomic::AtomicUsize,
     failed: std::sync::atomic::AtomicUsize,
 }
 
+impl Bar {
+    fn lang(&self) -> Lang {
+        self.lang.unwrap_or(Lang::En)
+    }
+}
+
 impl crate::bulk::Progress for Bar {
     fn start(&self, total: usize) {
         let bar = indicatif::ProgressBar::new(total as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
+        if let Ok(style) = indicatif::ProgressStyle::with_template(self.lang().pick(
             "{bar:30} {pos}/{len} files  {msg}  {rate}  ETA {eta}",
-        ) {
+            "{bar:30} {pos}/{len} archivos  {msg}  {rate}  faltan {eta}",
+        )) {
+            let per_second = self.lang().pick("files/s", "archivos/s");
             // One decimal ("14.6 files/s"), where indicatif's {per_sec} prints "14.6371/s".
             bar.set_style(style.with_key(
                 "rate",
-                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                    let _ = write!(w, "{:.1} files/s", state.per_sec());
+                move |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.1} {per_second}", state.per_sec());
                 },
             ));
         }
@@ -217,7 +307,10 @@ impl crate::bulk::Progress for Bar {
             .fetch_add(usize::from(o.status == Status::Failed), Relaxed)
             + usize::from(o.status == Status::Failed);
         if let Some(b) = self.bar.get() {
-            b.set_message(format!("{pages} pages, {failed} failed"));
+            b.set_message(match self.lang() {
+                Lang::En => format!("{pages} pages, {failed} failed"),
+                Lang::Es => format!("{pages} páginas, {failed} fallidos"),
+            });
             b.inc(1);
         }
     }
@@ -230,6 +323,7 @@ impl crate::bulk::Progress for Bar {
 
 #[derive(Default)]
 struct Lines {
+    lang: Option<Lang>,
     total: std::sync::atomic::AtomicUsize,
     done: std::sync::atomic::AtomicUsize,
     failed: std::sync::atomic::AtomicUsize,
@@ -248,10 +342,11 @@ impl crate::bulk::Progress for Lines {
             .fetch_add(usize::from(o.status == Status::Failed), Relaxed)
             + usize::from(o.status == Status::Failed);
         if done.is_multiple_of(50) {
-            eprintln!(
-                "informe: {done}/{} files, {failed} failed",
-                self.total.load(Relaxed)
-            );
+            let total = self.total.load(Relaxed);
+            match self.lang.unwrap_or(Lang::En) {
+                Lang::En => eprintln!("informe: {done}/{total} files, {failed} failed"),
+                Lang::Es => eprintln!("informe: {done}/{total} archivos, {failed} fallidos"),
+            }
         }
     }
 }

@@ -135,7 +135,11 @@ pub fn write_review(out: &Path, run: &RunSummary, rules: &Rules) -> Result<(), O
         for i in run.inputs.iter().filter(|i| i.status == Status::Failed) {
             put(&format!(
                 "<li>{}</li>\n",
-                esc(i.error.as_deref().unwrap_or(&i.file))
+                esc(i
+                    .error_es
+                    .as_deref()
+                    .or(i.error.as_deref())
+                    .unwrap_or(&i.file))
             ))
             .map_err(err)?;
         }

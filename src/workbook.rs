@@ -1,6 +1,7 @@
 //! `informe.xlsx`: the run's records as a workbook analysts open in Excel (output stage).
 //!
-//! Sheets Acciones, Cifras, Periodos, Dependencias and Alertas, written row by row from the run's
+//! Sheets Acciones, Cifras, Periodos, Dependencias, Alertas and Entradas (every input, its
+//! status and reason in Spanish; and, after `compile --against`, Informe publicado), written row by row from the run's
 //! `actions.jsonl` and `flags.jsonl` with `rust_xlsxwriter` in constant-memory mode: numbers are
 //! numbers, dates are dates (at their precision), the header row is bold, frozen and filtered,
 //! and every row names its source (file, page, line).
@@ -12,7 +13,9 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use crate::audit::Flag;
 use crate::error::OutputError;
+use crate::extract::agencies::Form;
 use crate::extract::ActionRecord;
+use crate::output::{RunSummary, Status};
 
 fn each_line<T: serde::de::DeserializeOwned>(
     path: &Path,
@@ -41,6 +44,25 @@ fn date(iso: &str) -> Option<(ExcelDateTime, &'static str)> {
         _ => "yyyy-mm-dd",
     };
     ExcelDateTime::from_ymd(y, m, d).ok().map(|dt| (dt, fmt))
+}
+
+/// An input's status in Spanish.
+fn status_es(status: &Status) -> &'static str {
+    match status {
+        Status::Ok => "leída",
+        Status::Review => "revisar",
+        Status::Failed => "fallida",
+        Status::Skipped => "omitida",
+    }
+}
+
+/// How an agency is named, in Spanish.
+fn form_es(form: &Form) -> &'static str {
+    match form {
+        Form::Acronym => "siglas",
+        Form::Name => "nombre",
+        Form::Variant => "variante",
+    }
 }
 
 /// A period's printed precision in Spanish.
@@ -143,7 +165,7 @@ impl<'a> Sheet<'a> {
 }
 
 /// Writes `informe.xlsx` into `out` from the run's `actions.jsonl` and `flags.jsonl`.
-pub fn write_workbook(out: &Path) -> Result<(), OutputError> {
+pub fn write_workbook(out: &Path, run: &RunSummary) -> Result<(), OutputError> {
     let actions = out.join("actions.jsonl");
     let flags = out.join("flags.jsonl");
     let target = out.join("informe.xlsx");
@@ -218,7 +240,8 @@ pub fn write_workbook(out: &Path) -> Result<(), OutputError> {
                     s.text(4, f.unit.as_deref().unwrap_or(""))?;
                     s.text(5, &f.raw)?;
                     s.text(6, f.qualifier.as_deref().unwrap_or(""))?;
-                    s.text(7, &crate::extract::figures::notes_text(&f.notes))?;
+                    let notes: Vec<&str> = f.notes.iter().map(|n| n.label_es()).collect();
+                    s.text(7, &notes.join(", "))?;
                     s.period_date(
                         8,
                         p.and_then(|p| p.start_date.as_deref()),
@@ -263,7 +286,8 @@ pub fn write_workbook(out: &Path) -> Result<(), OutputError> {
                     s.period_date(3, p.start_date.as_deref(), p.start.as_deref())?;
                     s.period_date(4, p.end_date.as_deref(), p.end.as_deref())?;
                     s.text(5, precision_es(&p.precision))?;
-                    s.text(6, &crate::extract::figures::notes_text(&p.notes))?;
+                    let notes: Vec<&str> = p.notes.iter().map(|n| n.label_es()).collect();
+                    s.text(6, &notes.join(", "))?;
                     s.source(7, &p.provenance.file, p.provenance.page, p.provenance.line)?;
                 }
                 Ok(())
@@ -294,7 +318,7 @@ pub fn write_workbook(out: &Path) -> Result<(), OutputError> {
                     s.num(1, f64::from(a.objective))?;
                     s.text(2, &m.acronym)?;
                     s.text(3, &m.raw)?;
-                    s.text(4, &format!("{:?}", m.form).to_lowercase())?;
+                    s.text(4, form_es(&m.form))?;
                     s.source(5, &m.provenance.file, m.provenance.page, m.provenance.line)?;
                 }
                 Ok(())
@@ -337,6 +361,42 @@ pub fn write_workbook(out: &Path) -> Result<(), OutputError> {
                 }
                 Ok(())
             })?;
+            s.finish()?;
+        }
+        {
+            // Every input of the run: how it went, and why, in Spanish.
+            let ws = wb.add_worksheet_with_constant_memory();
+            let mut s = Sheet::new(
+                ws,
+                "Entradas",
+                &[
+                    ("archivo", 40.0),
+                    ("estado", 10.0),
+                    ("motivo", 80.0),
+                    ("acciones", 9.0),
+                    ("cifras", 8.0),
+                    ("páginas", 8.0),
+                    ("dependencia que reporta", 14.0),
+                    ("código", 18.0),
+                ],
+                &bold,
+            )?;
+            for i in &run.inputs {
+                s.next();
+                s.text(0, &i.file)?;
+                s.text(1, status_es(&i.status))?;
+                s.text(
+                    2,
+                    i.error_es.as_deref().or(i.error.as_deref()).unwrap_or(""),
+                )?;
+                s.num(3, i.actions as f64)?;
+                s.num(4, i.figures as f64)?;
+                if let Some(p) = i.pages {
+                    s.num(5, p as f64)?;
+                }
+                s.text(6, i.submitter.as_deref().unwrap_or(""))?;
+                s.text(7, i.reason.as_deref().unwrap_or(""))?;
+            }
             s.finish()?;
         }
         let comparison = crate::output::read_comparison(out);

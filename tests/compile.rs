@@ -308,7 +308,11 @@ fn published_report_is_checked_against_the_submissions() {
         ("9", "7", "objetivo 7"),
         ("30", "26", "total de programas y acciones"),
         ("9", "8", "dependencias participantes"),
-        ("3", "1", "reto capacidad_institucional"),
+        (
+            "3",
+            "1",
+            "retos de «Capacidades institucionales: recursos financieros, materiales, humanos y tecnológicos»",
+        ),
     ] {
         assert!(
             messages

@@ -73,7 +73,14 @@ fn the_workbook_has_typed_sheets_with_sources() {
     let mut wb: Xlsx<_> = open_workbook(out.path().join("informe.xlsx")).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        ["Acciones", "Cifras", "Periodos", "Dependencias", "Alertas"]
+        [
+            "Acciones",
+            "Cifras",
+            "Periodos",
+            "Dependencias",
+            "Alertas",
+            "Entradas"
+        ]
     );
     let acciones = wb.worksheet_range("Acciones").unwrap();
     assert_eq!(acciones.height(), 103);

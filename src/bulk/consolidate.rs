@@ -151,7 +151,7 @@ fn review_outputs(
     f: Formats,
 ) -> Result<(), OutputError> {
     if f.xlsx {
-        crate::workbook::write_workbook(out)?;
+        crate::workbook::write_workbook(out, run)?;
     }
     if f.html {
         crate::review::write_review(out, run, rules)?;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::audit::Window;
 use crate::error::OutputError;
 use crate::ingest;
+use crate::locale::Said;
 use crate::output::RunSummary;
 use crate::profile::Profile;
 
@@ -14,7 +15,7 @@ use crate::profile::Profile;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     File(PathBuf),
-    Skipped { path: PathBuf, reason: String },
+    Skipped { path: PathBuf, reason: Said },
 }
 
 /// Extensions taken from folders as reports (their content decides how they are read).
@@ -69,7 +70,13 @@ fn dedupe_by_canonical_path(inputs: Vec<Input>) -> Vec<Input> {
         match first_path.get(&canonical) {
             Some(first) => out.push(Input::Skipped {
                 path: p.clone(),
-                reason: format!("the same file as {}, already an input", first.display()),
+                reason: Said::new(
+                    format!("the same file as {}, already an input", first.display()),
+                    format!(
+                        "el mismo archivo que {}, ya es una entrada",
+                        first.display()
+                    ),
+                ),
             }),
             None => {
                 first_path.insert(canonical, p.clone());
@@ -78,6 +85,31 @@ fn dedupe_by_canonical_path(inputs: Vec<Input>) -> Vec<Input> {
         }
     }
     out
+}
+
+/// Why an entry of a folder could not be listed: a symbolic link that loops back to a folder
+/// holding it, one that leads nowhere, or another error of the file system.
+fn walk_error(e: &walkdir::Error) -> Said {
+    if let Some(ancestor) = e.loop_ancestor() {
+        return Said::new(
+            format!(
+                "cannot list: a link back to {}, which holds it (a loop)",
+                ancestor.display()
+            ),
+            format!(
+                "no se puede recorrer: un enlace de vuelta a {}, que lo contiene (un ciclo)",
+                ancestor.display()
+            ),
+        );
+    }
+    let es = match e.io_error() {
+        Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
+            "no se puede recorrer: un enlace simbólico que no lleva a ningún archivo".to_string()
+        }
+        Some(io) => format!("no se puede recorrer: {}", crate::locale::io_error_es(io)),
+        None => format!("no se puede recorrer (detalle técnico: {e})"),
+    };
+    Said::new(format!("cannot list: {e}"), es)
 }
 
 fn is_hidden(e: &walkdir::DirEntry) -> bool {
@@ -97,21 +129,27 @@ fn walk(dir: &Path, out: &mut Vec<Input>) {
                     path: e
                         .path()
                         .map_or_else(|| dir.to_path_buf(), Path::to_path_buf),
-                    reason: format!("cannot list: {e}"),
+                    reason: walk_error(&e),
                 });
                 continue;
             }
         };
         if is_hidden(&entry) {
-            let what = if entry.file_type().is_dir() {
+            let reason = if entry.file_type().is_dir() {
                 walker.skip_current_dir();
-                "a hidden folder (its name starts with a dot), not walked"
+                Said::new(
+                    "a hidden folder (its name starts with a dot), not walked",
+                    "una carpeta oculta (su nombre empieza con punto), no se recorrió",
+                )
             } else {
-                "a hidden file (its name starts with a dot)"
+                Said::new(
+                    "a hidden file (its name starts with a dot)",
+                    "un archivo oculto (su nombre empieza con punto)",
+                )
             };
             out.push(Input::Skipped {
                 path: entry.into_path(),
-                reason: what.to_string(),
+                reason,
             });
             continue;
         }
@@ -133,7 +171,10 @@ fn classify(p: PathBuf, out: &mut Vec<Input>) {
     } else if OTHER_EXTENSIONS.contains(&ext.as_str()) {
         out.push(Input::Skipped {
             path: p,
-            reason: format!("not a report file (.{ext})"),
+            reason: Said::new(
+                format!("not a report file (.{ext})"),
+                format!("no es un archivo de informe (.{ext})"),
+            ),
         });
     } else {
         // No telling extension: look at the first bytes. A file that cannot be read is
@@ -152,7 +193,10 @@ fn classify(p: PathBuf, out: &mut Vec<Input>) {
         } else {
             out.push(Input::Skipped {
                 path: p,
-                reason: "not a report: binary data that is neither PDF, Word nor text".to_string(),
+                reason: Said::new(
+                    "not a report: binary data that is neither PDF, Word nor text",
+                    "no es un informe: datos binarios que no son PDF, Word ni texto",
+                ),
             });
         }
     }

@@ -19,6 +19,7 @@ use std::sync::{Mutex, PoisonError};
 use super::Worker;
 use crate::audit::Window;
 use crate::error::OutputError;
+use crate::locale::Said;
 use crate::output::{InputOutcome, Status};
 
 /// What a worker says when it is done with its `n`th input.
@@ -71,18 +72,25 @@ impl<'a> WorkerPool<'a> {
     /// fails the input (and the worker is replaced).
     pub(super) fn process(&self, path: &Path, dir: &Path) -> Result<InputOutcome, OutputError> {
         let shown = path.display().to_string();
-        let failed = |reason: &str, error: String| InputOutcome {
+        let failed = |reason: &str, error: Said| InputOutcome {
             file: shown.clone(),
             status: Status::Failed,
             reason: Some(reason.to_string()),
-            error: Some(error),
+            error: Some(error.en),
+            error_es: Some(error.es),
             ..InputOutcome::empty()
         };
         let mut proc = match self.take() {
             Ok(p) => p,
             Err(e) => {
                 let program = self.worker.program.display();
-                let error = format!("{shown}: cannot start a worker ({program}): {e}");
+                let error = Said::new(
+                    format!("{shown}: cannot start a worker ({program}): {e}"),
+                    format!(
+                        "{shown}: no se pudo iniciar un proceso de trabajo ({program}): {}",
+                        crate::locale::io_error_es(&e)
+                    ),
+                );
                 return Ok(failed("worker", error));
             }
         };
@@ -102,14 +110,22 @@ impl<'a> WorkerPool<'a> {
                     Ok(o) => Ok(o),
                     Err(e) => Ok(failed(
                         "worker",
-                        format!("{shown}: the worker finished without a usable outcome: {e}"),
+                        Said::new(
+                            format!("{shown}: the worker finished without a usable outcome: {e}"),
+                            format!(
+                                "{shown}: el proceso de trabajo terminó sin un resultado utilizable (detalle técnico: {e})"
+                            ),
+                        ),
                     )),
                 }
             }
             Ended::TimedOut => {
                 proc.stop();
                 let secs = self.worker.timeout.as_secs_f64();
-                let error = format!("{shown}: no result after {secs} s (the worker was stopped)");
+                let error = Said::new(
+                    format!("{shown}: no result after {secs} s (the worker was stopped)"),
+                    format!("{shown}: sin resultado después de {secs} s (se detuvo el proceso de trabajo)"),
+                );
                 Ok(failed("timeout", error))
             }
             Ended::Died(said) => {
@@ -326,17 +342,21 @@ fn exit_how(status: &std::process::ExitStatus) -> String {
 
 /// The reason and message of an input whose worker died: out of memory, or crashed (with the
 /// first line it said).
-fn death_reason(shown: &str, how: &str, said: &str, max_memory: u64) -> (&'static str, String) {
+fn death_reason(shown: &str, how: &str, said: &str, max_memory: u64) -> (&'static str, Said) {
     let memory = said.contains("memory allocation") || said.contains("capacity overflow");
     let first = said
         .lines()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("")
         .trim();
-    let limit = if memory {
-        format!(", out of memory (limit {} MiB)", max_memory >> 20)
+    let (limit, limit_es) = if memory {
+        let mib = max_memory >> 20;
+        (
+            format!(", out of memory (limit {mib} MiB)"),
+            format!(", sin memoria (límite {mib} MiB)"),
+        )
     } else {
-        String::new()
+        (String::new(), String::new())
     };
     let first = if first.is_empty() {
         String::new()
@@ -345,7 +365,16 @@ fn death_reason(shown: &str, how: &str, said: &str, max_memory: u64) -> (&'stati
     };
     (
         if memory { "memory" } else { "crashed" },
-        format!("{shown}: the worker died ({how}){limit}{first}"),
+        Said::new(
+            format!("{shown}: the worker died ({how}){limit}{first}"),
+            format!(
+                "{shown}: el proceso de trabajo murió ({}){limit_es}{}",
+                how.replace("exit code", "código de salida")
+                    .replace("signal", "señal"),
+                first.replacen(": ", " (detalle técnico: ", 1)
+                    + if first.is_empty() { "" } else { ")" }
+            ),
+        ),
     )
 }
 

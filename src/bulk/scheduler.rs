@@ -158,7 +158,8 @@ fn one_input(
                 file: path.display().to_string(),
                 status: Status::Skipped,
                 reason: Some("not_report".to_string()),
-                error: Some(format!("{}: {reason}", path.display())),
+                error: Some(format!("{}: {}", path.display(), reason.en)),
+                error_es: Some(format!("{}: {}", path.display(), reason.es)),
                 tool: tool_version(),
                 rules: rules.fingerprint.clone(),
                 ..InputOutcome::empty()
@@ -176,6 +177,10 @@ fn one_input(
                 status: Status::Failed,
                 reason: Some("io".to_string()),
                 error: Some(format!("{shown}: cannot read: {e}")),
+                error_es: Some(format!(
+                    "{shown}: no se puede leer: {}",
+                    crate::locale::io_error_es(&e)
+                )),
                 tool: tool_version(),
                 rules: rules.fingerprint.clone(),
                 ..InputOutcome::empty()

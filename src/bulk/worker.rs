@@ -32,6 +32,7 @@ pub fn in_process(
                 o.status = Status::Review;
                 o.reason = Some(f.kind.clone());
                 o.error = Some(f.message.clone());
+                o.error_es = Some(f.message.clone());
             }
             // What the input declares per objective (the first statement of each).
             for d in crate::audit::declared_counts(&ex, &rules.audit) {
@@ -46,6 +47,7 @@ pub fn in_process(
             status: Status::Failed,
             reason: Some(e.kind().to_string()),
             error: Some(e.to_string()),
+            error_es: Some(e.es()),
             ..InputOutcome::empty()
         },
     })

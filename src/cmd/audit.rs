@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use informe::locale::Lang;
+
 use super::{PeriodArg, RulesArg};
 
 /// Extract and audit one report; print the flags grouped by severity.
@@ -39,13 +41,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let ex = match informe::process_file(&args.file, &rules) {
         Ok(ex) => ex,
         Err(e) => {
-            eprintln!("informe: {e}");
+            match super::lang() {
+                Lang::En => eprintln!("informe: {e}"),
+                Lang::Es => eprintln!("informe: {}", e.es()),
+            }
             return Ok(ExitCode::from(1));
         }
     };
     let flags = informe::audit::audit(&ex, &rules, args.period.period.as_ref());
     match args.format {
-        Format::Table => super::print_out(&informe::report::flags_table(&ex.source.file, &flags))?,
+        Format::Table => super::print_out(&informe::report::flags_table(
+            &ex.source.file,
+            &flags,
+            super::lang(),
+        ))?,
         Format::Json => super::print_out(&format!("{}\n", serde_json::to_string_pretty(&flags)?))?,
     }
     Ok(ExitCode::SUCCESS)

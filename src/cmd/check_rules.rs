@@ -13,11 +13,20 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let r = args.rules.load()?;
-    super::print_out(&format!(
-        "{}: ok ({} objectives, {} table kinds; every pattern compiled and its examples pass)\n",
-        args.rules.dir().display(),
+    let (dir, objectives, tables) = (
+        args.rules.dir(),
         r.objectives.objectives.len(),
-        r.segment.layout.tables.len()
-    ))?;
+        r.segment.layout.tables.len(),
+    );
+    super::print_out(&match super::lang() {
+        informe::locale::Lang::En => format!(
+            "{}: ok ({objectives} objectives, {tables} table kinds; every pattern compiled and its examples pass)\n",
+            dir.display()
+        ),
+        informe::locale::Lang::Es => format!(
+            "{}: bien ({objectives} objetivos, {tables} tipos de cuadro; cada patrón compila y sus ejemplos pasan)\n",
+            dir.display()
+        ),
+    })?;
     Ok(ExitCode::SUCCESS)
 }

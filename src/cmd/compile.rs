@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use informe::locale::Lang;
+
 use super::RulesArg;
 
 /// Compile the cycle's summary tables (resumen.md/.csv/.svg) and compendium
@@ -24,17 +26,29 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rules = args.rules.load()?;
     let run = &args.run;
     let (summary, flags) = informe::compile::compile(run, &rules, args.against.as_deref())
-        .with_context(|| format!("compiling {}", run.display()))?;
-    super::print_out(&format!(
-        "{}: {} actions\n, {} objectives without actions, {} agencies, {} challenges without a category → resumen.md, resumen.csv, resumen.svg, compendio.docx, compendio.md",
+        .with_context(|| format!("{} {}", super::tr("compiling", "compilando"), run.display()))?;
+    let (shown, actions, none, agencies, unmatched) = (
         run.display(),
         summary.total_actions,
         summary.none.len(),
         summary.agencies.len(),
-        summary.unmatched.len()
-    ))?;
+        summary.unmatched.len(),
+    );
+    let files = "resumen.md, resumen.csv, resumen.svg, compendio.docx, compendio.md";
+    super::print_out(&match super::lang() {
+        Lang::En => format!(
+            "{shown}: {actions} actions, {none} objectives without actions, {agencies} agencies, {unmatched} challenges without a category → {files}\n"
+        ),
+        Lang::Es => format!(
+            "{shown}: {actions} acciones, {none} objetivos sin acciones, {agencies} dependencias, {unmatched} retos sin categoría → {files}\n"
+        ),
+    })?;
     for f in &flags {
-        super::print_out(&format!("  {}: {}\n", f.kind, f.message))?;
+        let kind = match super::lang() {
+            Lang::En => f.kind.clone(),
+            Lang::Es => informe::audit::kind_label_es(&f.kind),
+        };
+        super::print_out(&format!("  {kind}: {}\n", f.message))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@ use anyhow::Context;
 
 use super::{OutArg, PeriodArg, RulesArg};
 use informe::bulk::{Formats, RunOptions, Worker};
+use informe::locale::Lang;
 
 /// Extract actions per objective from report files (PDF or text exports) into JSONL and CSV.
 #[derive(clap::Args)]
@@ -63,14 +64,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rules = args.rules.load()?;
     let inputs = informe::collect_inputs(&args.inputs);
     if inputs.is_empty() {
-        anyhow::bail!(
-            "nothing to do: no file in {} (informe reads .txt, .pdf and .docx files, and files whose bytes are a PDF, a Word file or text)",
-            args.inputs
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        let given = args
+            .inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        anyhow::bail!(match super::lang() {
+            Lang::En => format!("nothing to do: no file in {given} (informe reads .txt, .pdf and .docx files, and files whose bytes are a PDF, a Word file or text)"),
+            Lang::Es => format!("nada que hacer: no hay archivos en {given} (informe lee archivos .txt, .pdf y .docx, y los que por su contenido son PDF, Word o texto)"),
+        });
     }
     let out = &args.out.out;
     let mut opts = RunOptions::new(out);
@@ -84,17 +87,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     opts.formats = args.format;
     if !args.in_process {
         opts.worker = Some(Worker {
-            program: std::env::current_exe()
-                .context("finding the informe binary for its workers")?,
+            program: std::env::current_exe().context(super::tr(
+                "finding the informe binary for its workers",
+                "buscando el programa informe para sus procesos de trabajo",
+            ))?,
             rules_dir: args.rules.dir(),
             timeout: args.timeout,
             max_memory: args.max_memory,
         });
     }
-    let progress = informe::report::progress(args.quiet);
-    let run = informe::bulk::run_bulk(&inputs, &rules, &opts, progress.as_ref())
-        .with_context(|| format!("writing outputs under {}", out.display()))?;
-    let text = informe::report::summary(&run, &rules);
+    let progress = informe::report::progress(args.quiet, super::lang());
+    let run =
+        informe::bulk::run_bulk(&inputs, &rules, &opts, progress.as_ref()).with_context(|| {
+            let doing = super::tr("writing outputs under", "escribiendo las salidas en");
+            format!("{doing} {}", out.display())
+        })?;
+    let text = informe::report::summary(&run, &rules, super::lang());
     super::print_summary(&text, args.quiet)?;
     Ok(super::run_exit_code(&run))
 }
@@ -107,22 +115,30 @@ const MIN_WORKER_MEMORY_BYTES: u64 = 64 << 20;
 fn parse_memory_limit(s: &str) -> Result<u64, String> {
     let bytes = parse_size(s)?;
     if bytes < MIN_WORKER_MEMORY_BYTES {
-        return Err(format!(
-            "{s:?}: a worker needs at least {} MiB",
-            MIN_WORKER_MEMORY_BYTES >> 20
-        ));
+        let mib = MIN_WORKER_MEMORY_BYTES >> 20;
+        return Err(match super::lang() {
+            Lang::En => format!("{s:?}: a worker needs at least {mib} MiB"),
+            Lang::Es => format!("{s:?}: un proceso de trabajo necesita al menos {mib} MiB"),
+        });
     }
     Ok(bytes)
 }
 
 /// Reads a worker's time limit in seconds: a number greater than 0 (`60`, `0.5`).
 fn parse_timeout(s: &str) -> Result<Duration, String> {
-    let secs: f64 = s
-        .trim()
-        .parse()
-        .map_err(|_| format!("{s:?}: expected a number of seconds, e.g. 60"))?;
+    let secs: f64 = s.trim().parse().map_err(|_| {
+        let expected = super::tr(
+            "expected a number of seconds, e.g. 60",
+            "se esperaba un número de segundos, p. ej. 60",
+        );
+        format!("{s:?}: {expected}")
+    })?;
     if secs.is_nan() || secs <= 0.0 {
-        return Err(format!("{s:?}: a time limit must be more than 0 seconds"));
+        let more = super::tr(
+            "a time limit must be more than 0 seconds",
+            "un límite de tiempo debe ser de más de 0 segundos",
+        );
+        return Err(format!("{s:?}: {more}"));
     }
     Duration::try_from_secs_f64(secs).map_err(|e| format!("{s:?}: {e}"))
 }
@@ -140,24 +156,41 @@ fn parse_size(s: &str) -> Result<u64, String> {
         .parse::<u64>()
         .ok()
         .and_then(|n| n.checked_mul(mult))
-        .ok_or_else(|| format!("{s:?}: expected a size such as 2G, 512M or a number of bytes"))
+        .ok_or_else(|| {
+            let expected = super::tr(
+                "expected a size such as 2G, 512M or a number of bytes",
+                "se esperaba un tamaño como 2G, 512M o un número de bytes",
+            );
+            format!("{s:?}: {expected}")
+        })
 }
 
 /// Parses `K/N` (0 ≤ K < N).
 fn parse_shard(s: &str) -> Result<(u64, u64), String> {
-    let (k, n) = s
-        .split_once('/')
-        .ok_or_else(|| format!("{s:?}: expected K/N, e.g. 0/4 (shards count from 0)"))?;
-    let k: u64 = k
-        .trim()
-        .parse()
-        .map_err(|_| format!("{s:?}: K is not a number"))?;
-    let n: u64 = n
-        .trim()
-        .parse()
-        .map_err(|_| format!("{s:?}: N is not a number"))?;
+    let (k, n) = s.split_once('/').ok_or_else(|| {
+        let expected = super::tr(
+            "expected K/N, e.g. 0/4 (shards count from 0)",
+            "se esperaba K/N, p. ej. 0/4 (los fragmentos se cuentan desde 0)",
+        );
+        format!("{s:?}: {expected}")
+    })?;
+    let k: u64 = k.trim().parse().map_err(|_| {
+        format!(
+            "{s:?}: {}",
+            super::tr("K is not a number", "K no es un número")
+        )
+    })?;
+    let n: u64 = n.trim().parse().map_err(|_| {
+        format!(
+            "{s:?}: {}",
+            super::tr("N is not a number", "N no es un número")
+        )
+    })?;
     if n == 0 || k >= n {
-        return Err(format!("{s:?}: need 0 ≤ K < N"));
+        return Err(format!(
+            "{s:?}: {}",
+            super::tr("need 0 ≤ K < N", "debe ser 0 ≤ K < N")
+        ));
     }
     Ok((k, n))
 }

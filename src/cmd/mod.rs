@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod check_rules;
 pub mod compile;
+pub mod es;
 pub mod extract;
 pub mod merge;
 pub mod rules;
@@ -18,8 +19,46 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use informe::audit::Window;
+use informe::locale::Lang;
 use informe::output::RunSummary;
 use informe::Rules;
+
+/// The language of messages, from the locale (`LANG=es_MX.UTF-8`: Spanish), read once.
+pub fn lang() -> Lang {
+    static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+    *LANG.get_or_init(Lang::from_env)
+}
+
+/// `en` or `es`, in the locale's language.
+pub fn tr<'a>(en: &'a str, es: &'a str) -> &'a str {
+    lang().pick(en, es)
+}
+
+/// An error of a subcommand in Spanish: informe's own errors by their Spanish text, a file
+/// error by its kind, the rest (rule files' messages, which quote keys and patterns) as they
+/// are, with clap's and informe's known texts translated.
+pub fn error_es(e: &anyhow::Error) -> String {
+    use informe::error::{CompileError, InputError, OutputError};
+    let mut parts = Vec::new();
+    for cause in e.chain() {
+        let whole = if let Some(x) = cause.downcast_ref::<InputError>() {
+            x.es()
+        } else if let Some(x) = cause.downcast_ref::<OutputError>() {
+            x.es()
+        } else if let Some(x) = cause.downcast_ref::<CompileError>() {
+            x.es()
+        } else if let Some(x) = cause.downcast_ref::<std::io::Error>() {
+            informe::locale::io_error_es(x)
+        } else {
+            parts.push(es::translate(&cause.to_string()));
+            continue;
+        };
+        // These say their cause themselves.
+        parts.push(whole);
+        break;
+    }
+    parts.join(": ")
+}
 
 /// Examples and exit codes, after the help of `informe`, `extract` and `audit`.
 pub const AFTER_HELP: &str = "\
@@ -79,7 +118,19 @@ pub struct PeriodArg {
 }
 
 fn parse_window(s: &str) -> Result<Window, String> {
-    Window::parse(s)
+    Window::parse(s).map_err(|e| match lang() {
+        Lang::En => e,
+        Lang::Es => e
+            .replace(
+                "expected START..END, e.g.",
+                "se esperaba INICIO..FIN, p. ej.",
+            )
+            .replace("dates must be YYYY-MM-DD", "las fechas van como AAAA-MM-DD")
+            .replace(
+                "the window ends before it starts",
+                "el periodo termina antes de empezar",
+            ),
+    })
 }
 
 /// Prints a run's summary: whole, or with `quiet` only its failures and last line (to stderr).

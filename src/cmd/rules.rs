@@ -39,21 +39,34 @@ fn export(dir: &Path, force: bool) -> anyhow::Result<()> {
             .find(|(name, _)| dir.join(name).exists())
         {
             bail!(
-                "{} already exists; nothing was written (pass --force to replace the rule files)",
-                dir.join(name).display()
+                "{} {}",
+                dir.join(name).display(),
+                super::tr(
+                    "already exists; nothing was written (pass --force to replace the rule files)",
+                    "ya existe; no se escribió nada (pase --force para reemplazar los archivos de reglas)"
+                )
             );
         }
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| {
+        let cannot = super::tr("cannot create", "no se puede crear");
+        format!("{cannot} {}", dir.display())
+    })?;
     for (name, text) in informe::builtin::FILES {
         let path = dir.join(name);
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, text).with_context(|| {
+            let cannot = super::tr("cannot write", "no se puede escribir");
+            format!("{cannot} {}", path.display())
+        })?;
     }
-    println!(
-        "{}: the built-in gcm profile ({} files); use it with --rules {}",
-        dir.display(),
-        informe::builtin::FILES.len(),
-        dir.display()
-    );
+    let (shown, files) = (dir.display(), informe::builtin::FILES.len());
+    super::print_out(&match super::lang() {
+        informe::locale::Lang::En => format!(
+            "{shown}: the built-in gcm profile ({files} files); use it with --rules {shown}\n"
+        ),
+        informe::locale::Lang::Es => format!(
+            "{shown}: el perfil integrado gcm ({files} archivos); úselo con --rules {shown}\n"
+        ),
+    })?;
     Ok(())
 }

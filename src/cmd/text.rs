@@ -24,14 +24,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             if let Some(pdf) = &source.pdf {
                 for p in &pdf.pages {
                     for problem in &p.problems {
-                        eprintln!("{}: page {}: {problem}", file.display(), p.page);
+                        let page = super::tr("page", "página");
+                        eprintln!("{}: {page} {}: {problem}", file.display(), p.page);
                     }
                 }
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("informe: {e}");
+            match super::lang() {
+                informe::locale::Lang::En => eprintln!("informe: {e}"),
+                informe::locale::Lang::Es => eprintln!("informe: {}", e.es()),
+            }
             Ok(ExitCode::from(1))
         }
     }

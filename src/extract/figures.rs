@@ -129,6 +129,15 @@ impl FigureNote {
             FigureNote::InWords => "in_words",
         }
     }
+
+    /// In Spanish, for people (the workbook).
+    pub fn label_es(self) -> &'static str {
+        match self {
+            FigureNote::IrregularSeparator => "separador irregular",
+            FigureNote::Decimal => "cantidad con decimales",
+            FigureNote::InWords => "escrita con palabras",
+        }
+    }
 }
 
 impl PartialEq<&str> for FigureNote {

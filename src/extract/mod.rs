@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
 use crate::error::RulesError;
+use crate::locale::Said;
 use crate::normalize::{Document, LineIndex, SourceInfo};
 use crate::segment::rules::Placement;
 use crate::segment::{Footnote, Paragraph, Place, Section, Segmented, Table, Warning};
@@ -338,17 +339,23 @@ pub fn extract(doc: &Document, seg: &Segmented, rules: &ExtractRules) -> Extract
         warnings: {
             let mut w = seg.warnings.clone();
             for message in &doc.warnings {
-                w.push(Warning {
-                    line: None,
-                    message: message.clone(),
-                });
+                w.push(Warning::new(
+                    None,
+                    Said::new(
+                        message.clone(),
+                        format!("aviso de lectura (detalle técnico: {message})"),
+                    ),
+                ));
             }
             for p in doc.pdf.iter().flat_map(|pdf| pdf.pages.iter()) {
                 for problem in &p.problems {
-                    w.push(Warning {
-                        line: None,
-                        message: format!("page {}: {problem}", p.page),
-                    });
+                    w.push(Warning::new(
+                        None,
+                        Said::new(
+                            format!("page {}: {problem}", p.page),
+                            format!("página {} (detalle técnico: {problem})", p.page),
+                        ),
+                    ));
                 }
             }
             w

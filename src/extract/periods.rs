@@ -95,6 +95,14 @@ impl PeriodNote {
             PeriodNote::EndBeforeStart => "end_before_start",
         }
     }
+
+    /// In Spanish, for people (the workbook).
+    pub fn label_es(self) -> &'static str {
+        match self {
+            PeriodNote::RepeatedWords => "palabras repetidas",
+            PeriodNote::EndBeforeStart => "termina antes de empezar",
+        }
+    }
 }
 
 impl PartialEq<&str> for PeriodNote {

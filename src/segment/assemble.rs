@@ -16,6 +16,7 @@ use super::{
     TableLine, Warning,
 };
 use crate::catalog::Catalog;
+use crate::locale::Said;
 use crate::normalize::{Joiner, Line};
 
 /// What the assembler builds: every part of the segmented document but its source and placement.
@@ -338,10 +339,13 @@ impl<'a> Assembler<'a> {
             self.reading
                 .unassigned
                 .note(lines[u.first].number, u.last - u.first + 1);
-            self.warnings.push(Warning {
-                line: Some(lines[u.first].number),
-                message: "sub-item with no action above it; ignored".to_string(),
-            });
+            self.warnings.push(Warning::new(
+                Some(lines[u.first].number),
+                Said::new(
+                    "sub-item with no action above it; ignored",
+                    "subinciso sin una acción arriba; se ignora",
+                ),
+            ));
         }
         self.prev_content = Some(ui);
     }
@@ -361,13 +365,16 @@ impl<'a> Assembler<'a> {
                 .unassigned
                 .note(lines[u.first].number, u.last - u.first + 1);
             let line = &lines[u.first];
-            self.warnings.push(Warning {
-                line: Some(line.number),
-                message: format!(
-                    "text under objective {n} that belongs to no action: {:?}",
-                    truncate(line.text.trim(), 60)
+            let quoted = truncate(line.text.trim(), 60);
+            self.warnings.push(Warning::new(
+                Some(line.number),
+                Said::new(
+                    format!("text under objective {n} that belongs to no action: {quoted:?}"),
+                    format!(
+                        "texto bajo el objetivo {n} que no pertenece a ninguna acción: {quoted:?}"
+                    ),
                 ),
-            });
+            ));
         }
         self.prev_content = Some(ui);
     }
@@ -529,11 +536,14 @@ fn unplaced_warnings(lines: &[Line], units: &[Unit], anchors: &Anchors) -> Vec<W
     anchors
         .unplaced
         .iter()
-        .map(|&(n, at)| Warning {
-            line: Some(lines[units[at].first].number),
-            message: format!(
-                "objective {n}: no block of bullets found before its heading; taking what follows the heading"
-            ),
+        .map(|&(n, at)| {
+            Warning::new(
+                Some(lines[units[at].first].number),
+                Said::new(
+                    format!("objective {n}: no block of bullets found before its heading; taking what follows the heading"),
+                    format!("objetivo {n}: no se halló un bloque de viñetas antes de su encabezado; se toma lo que le sigue"),
+                ),
+            )
         })
         .collect()
 }
@@ -559,17 +569,21 @@ fn headings(
             }),
             Kind::ObjectiveHeading { number, title } => {
                 if catalog.resolve(*number).is_none() {
-                    warnings.push(Warning {
-                        line: Some(lines[u.first].number),
-                        message: format!(
-                            "objective {number} is not in the catalog of {profile}; its heading is ignored"
+                    warnings.push(Warning::new(
+                        Some(lines[u.first].number),
+                        Said::new(
+                            format!("objective {number} is not in the catalog of {profile}; its heading is ignored"),
+                            format!("el objetivo {number} no está en el catálogo de {profile}; se ignora su encabezado"),
                         ),
-                    });
+                    ));
                 } else if objectives.iter().any(|o| o.number == *number) {
-                    warnings.push(Warning {
-                        line: Some(lines[u.first].number),
-                        message: format!("objective {number} has a second heading; its content is merged with the first"),
-                    });
+                    warnings.push(Warning::new(
+                        Some(lines[u.first].number),
+                        Said::new(
+                            format!("objective {number} has a second heading; its content is merged with the first"),
+                            format!("el objetivo {number} tiene un segundo encabezado; su contenido se une al del primero"),
+                        ),
+                    ));
                 } else {
                     objectives.push(ObjectiveBlock {
                         number: *number,
@@ -588,13 +602,15 @@ fn headings(
 
 /// A warning for an objective that says it has no activities but lists actions.
 fn contradiction(o: &ObjectiveBlock) -> Option<Warning> {
-    (o.no_activities.is_some() && !o.actions.is_empty()).then(|| Warning {
-        line: o.no_activities.map(|p| p.line),
-        message: format!(
-            "objective {} says it has no activities but lists {} actions",
-            o.number,
-            o.actions.len()
-        ),
+    (o.no_activities.is_some() && !o.actions.is_empty()).then(|| {
+        let (n, count) = (o.number, o.actions.len());
+        Warning::new(
+            o.no_activities.map(|p| p.line),
+            Said::new(
+                format!("objective {n} says it has no activities but lists {count} actions"),
+                format!("el objetivo {n} dice no tener actividades pero enumera {count} acciones"),
+            ),
+        )
     })
 }
 

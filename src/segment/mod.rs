@@ -212,6 +212,20 @@ pub struct Footnote {
 pub struct Warning {
     pub line: Option<u32>,
     pub message: String,
+    /// The same in Spanish, for analysts.
+    #[serde(default)]
+    pub message_es: String,
+}
+
+impl Warning {
+    /// A warning about `line` (where known), in English and Spanish.
+    pub fn new(line: Option<u32>, said: crate::locale::Said) -> Warning {
+        Warning {
+            line,
+            message: said.en,
+            message_es: said.es,
+        }
+    }
 }
 
 mod anchor;

@@ -162,7 +162,7 @@ fn read_glyphs(
     let params = &layout.pdf;
     let page_ids: Vec<(u32, pdf_extract::ObjectId)> = doc.get_pages().into_iter().collect();
     if page_ids.is_empty() {
-        return Err(open::unreadable(path, "the document has no pages"));
+        return Err(open::unreadable(path, crate::error::PDF_NO_PAGES));
     }
     let placed: Vec<PlacedPage> = page_ids
         .par_iter()

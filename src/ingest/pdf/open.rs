@@ -81,10 +81,7 @@ pub(super) fn open(path: &str, bytes: &[u8]) -> Result<Opened, InputError> {
             doc: Box::new(doc),
             modern,
         }),
-        (None, None) => Err(unreadable(
-            path,
-            "neither pdf-extract nor lopdf can open it (damaged or not a PDF)",
-        )),
+        (None, None) => Err(unreadable(path, crate::error::PDF_UNOPENABLE)),
         (None, Some(m)) if m.is_encrypted() => Err(needs_password(path)),
         (None, Some(m)) => Ok(Opened::LopdfOnly(m)),
     }
@@ -157,7 +154,7 @@ pub(super) fn read_lopdf_only(path: &str, m: &lopdf::Document) -> Result<PdfText
         });
     }
     if out.pages.is_empty() {
-        return Err(unreadable(path, "the document has no pages"));
+        return Err(unreadable(path, crate::error::PDF_NO_PAGES));
     }
     if empty.len() == out.pages.len() {
         return Err(InputError::PdfNoText {
