@@ -1,5 +1,6 @@
-//! informe runs from any folder (issue 16): the `gcm` rules are built into the binary, so a run
-//! from a folder with no `rules/` beside it gives the same records as one from the repository
+//! informe runs from any folder (issue 16): the `gcm` rules are built into the binary, so the
+//! binary installed with `cargo install --path .`, run from a folder with no `rules/` beside it,
+//! gives the same records as one from the repository
 //! with `--rules rules/gcm`; `informe rules export DIR` writes an editable copy.
 
 use std::path::Path;
@@ -11,8 +12,35 @@ fn informe() -> Command {
     Command::cargo_bin("informe").unwrap()
 }
 
+/// `cargo install --path .` into `root` (the test's own profile and target folder, so that it
+/// reuses what `cargo test` built); returns the installed binary.
+fn install(root: &Path) -> std::path::PathBuf {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["install", "--path", ".", "--locked", "--offline", "--quiet"])
+        .arg("--root")
+        .arg(root)
+        .arg("--target-dir")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    if cfg!(debug_assertions) {
+        cmd.arg("--debug");
+    }
+    let done = cmd.output().unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let bin = root.join("bin").join("informe");
+    assert!(bin.is_file(), "{}", bin.display());
+    bin
+}
+
 fn extract(cwd: &Path, inputs: &Path, out: &Path, rules: Option<&str>) {
-    let mut cmd = informe();
+    extract_with(informe(), cwd, inputs, out, rules);
+}
+
+fn extract_with(mut cmd: Command, cwd: &Path, inputs: &Path, out: &Path, rules: Option<&str>) {
     cmd.current_dir(cwd).args(["extract", "--quiet"]);
     if let Some(r) = rules {
         cmd.arg("--rules").arg(r);
@@ -41,7 +69,15 @@ fn a_run_from_another_folder_uses_the_built_in_rules_and_gives_the_same_records(
     std::fs::create_dir_all(&elsewhere).unwrap();
     assert!(!elsewhere.join("rules").exists());
     let (built_in, from_repo) = (work.path().join("a"), work.path().join("b"));
-    extract(&elsewhere, &inputs, &built_in, None);
+    // The binary as a user installs it, run from a folder with no rules beside it.
+    let installed = install(&work.path().join("root"));
+    extract_with(
+        Command::new(installed),
+        &elsewhere,
+        &inputs,
+        &built_in,
+        None,
+    );
     let repo = std::env::current_dir().unwrap();
     extract(&repo, &inputs, &from_repo, Some("rules/gcm"));
     for file in ["actions.jsonl", "figures.csv", "flags.jsonl"] {
