@@ -432,3 +432,94 @@ fn text_into_a_pipe_closed_early_ends_cleanly() {
     assert_eq!(status.code(), Some(0), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// A page object, its font and a content stream, as `pdf_with` objects 1..: catalog, pages,
+/// page (with `media` and the extra `resources`), font, then `more`.
+fn one_page_pdf(media: &str, resources: &str, content: &[u8], more: &[Vec<u8>]) -> Vec<u8> {
+    let stream = |body: &[u8]| {
+        let mut s = format!("<< /Length {} >>\nstream\n", body.len()).into_bytes();
+        s.extend_from_slice(body);
+        s.extend_from_slice(b"\nendstream");
+        s
+    };
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!("<< /Type /Page /Parent 2 0 R /MediaBox [{media}] /Contents 5 0 R /Resources << /Font << /F1 4 0 R >> {resources} >> >>").into_bytes(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
+        stream(content),
+    ];
+    objects.extend(more.iter().map(|m| {
+        // A form: its dictionary entries before `stream`, its content after.
+        let (dict, body) = m.split_at(m.iter().position(|&b| b == b'|').unwrap());
+        let mut s = format!(
+            "<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] {} /Length {} >>\nstream\n",
+            String::from_utf8_lossy(dict),
+            body.len() - 1
+        )
+        .into_bytes();
+        s.extend_from_slice(&body[1..]);
+        s.extend_from_slice(b"\nendstream");
+        s
+    }));
+    common::pdf_with(&objects)
+}
+
+fn text_of(pdf: &[u8], name: &str) -> (Option<i32>, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, pdf).unwrap();
+    let out = informe().arg("text").arg(&path).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Issue 15, item 10 (as pdfminer's issue-1113-evil-xobjects): the text sits in two form
+/// XObjects that draw each other. Each is read once; the loop ends; it is not "no text layer".
+#[test]
+fn text_in_two_forms_that_draw_each_other_is_read_once_each() {
+    let forms = "/XObject << /X1 6 0 R /X2 7 0 R >>";
+    let pdf = one_page_pdf(
+        "0 0 612 792",
+        forms,
+        b"/X1 Do",
+        &[
+            format!("/Resources << /Font << /F1 4 0 R >> {forms} >>|BT /F1 12 Tf 72 700 Td (Objetivo 1 hola) Tj ET /X2 Do").into_bytes(),
+            format!("/Resources << /Font << /F1 4 0 R >> {forms} >>|BT /F1 12 Tf 72 680 Td (y adios) Tj ET /X1 Do").into_bytes(),
+        ],
+    );
+    let (code, text, stderr) = text_of(&pdf, "formas.pdf");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(text.matches("Objetivo 1 hola").count(), 1, "{text:?}");
+    assert_eq!(text.matches("y adios").count(), 1, "{text:?}");
+    assert!(!stderr.contains("no text layer"), "{stderr}");
+}
+
+/// Issue 15, item 10 (as pdfplumber's malformed-from-issue-932): glyphs that the layout places
+/// nowhere (a MediaBox upside down) are read without positions, not lost.
+#[test]
+fn text_a_page_box_upside_down_hides_from_the_layout_is_still_read() {
+    let pdf = one_page_pdf(
+        "0 792 612 0",
+        "",
+        b"BT /F1 12 Tf 1 0 0 1 384 342 Tm [(2021)] TJ ET BT /F1 12 Tf 1 0 0 1 437 342 Tm [(3)] TJ ET",
+        &[],
+    );
+    let (code, text, stderr) = text_of(&pdf, "caja.pdf");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(text.contains("2021"), "{text:?} {stderr}");
+    assert!(!stderr.contains("no text layer"), "{stderr}");
+}
+
+/// Issue 15, item 10: a page whose only drawing is an image-free, text-free form says "no text
+/// layer" with the page named, never an empty list.
+#[test]
+fn a_pdf_without_text_names_its_pages() {
+    let pdf = one_page_pdf("0 0 612 792", "", b"0 0 m 100 100 l S", &[]);
+    let (code, _, stderr) = text_of(&pdf, "vacio.pdf");
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("no text layer on pages 1 "), "{stderr}");
+}

@@ -27,6 +27,7 @@ mod guard;
 mod layout;
 mod open;
 mod params;
+mod salvage;
 
 use rayon::prelude::*;
 
@@ -104,6 +105,8 @@ impl PdfText {
 const METHOD_POSITIONS: &str = "positions";
 /// `PageInfo::method` of a page read with lopdf's text extraction, without positions.
 const METHOD_LOPDF: &str = "lopdf-text";
+/// A page read by walking its drawing operations ([`salvage`]), without positions.
+const METHOD_OPERATIONS: &str = "operations";
 
 /// The problems a page can have, as the sentences written to `pages.jsonl`.
 mod problem {
@@ -115,6 +118,9 @@ mod problem {
     pub(super) const COLLAPSED_BASELINE: &str = "the glyphs of this page fall on one baseline (text operators pdf-extract does not apply); read with lopdf without positions";
     pub(super) const NO_GLYPHS: &str = "this page has text operators but pdf-extract found no text (fonts without a Unicode map?); read with lopdf";
     pub(super) const NO_TEXT_LAYER: &str = "no text layer (an image-only page?)";
+    pub(super) const FORMS_RECURSE: &str = "the forms this page draws draw each other (or nest too deep); pdf-extract is not run on it, the page is read without positions";
+    pub(super) const LAID_OUT_NOTHING: &str = "the page has glyphs but none of them falls in a line of its layout (outside the page box?); read without positions";
+    pub(super) const SALVAGED: &str = "neither reader's text extraction read this page; its text was read by walking its drawing operations (forms included), without positions: check it";
     pub(super) const LOPDF_ONLY: &str =
         "pdf-extract cannot open this file; read with lopdf's text extraction, without positions";
 }
@@ -213,22 +219,30 @@ fn lay_out(
         problems.push(problem::COLLAPSED_BASELINE.to_string());
     }
     let mut method = METHOD_POSITIONS;
-    let lines = if glyphs.is_empty() || collapsed || ops.quotes {
-        if glyphs.is_empty() && ops.shows {
-            problems.push(problem::NO_GLYPHS.to_string());
-        }
-        match lopdf_lines(modern, number) {
-            Some(lines) => {
-                method = METHOD_LOPDF;
-                lines
-            }
-            None => Vec::new(),
-        }
-    } else {
+    let positioned = !(glyphs.is_empty() || collapsed || ops.quotes);
+    if glyphs.is_empty() && ops.shows {
+        problems.push(problem::NO_GLYPHS.to_string());
+    }
+    let mut lines = if positioned {
         layout::layout_page(pieces, running, layout)
+    } else {
+        Vec::new()
     };
-    let empty = lines.iter().all(|l| l.text.trim().is_empty());
-    if empty && !ops.shows {
+    let laid_out_nothing = positioned && !glyphs.is_empty() && no_text(&lines);
+    if laid_out_nothing {
+        problems.push(problem::LAID_OUT_NOTHING.to_string());
+    }
+    if !positioned || laid_out_nothing {
+        if let Some((read, how)) = fallback_lines(modern, number) {
+            method = how;
+            if how == METHOD_OPERATIONS {
+                problems.push(problem::SALVAGED.to_string());
+            }
+            lines = read;
+        }
+    }
+    let empty = no_text(&lines);
+    if empty && !ops.shows && glyphs.is_empty() {
         problems.push(problem::NO_TEXT_LAYER.to_string());
     }
     LaidPage {
@@ -239,21 +253,26 @@ fn lay_out(
         method,
         problems,
         empty,
-        shows_text: ops.shows,
+        shows_text: ops.shows || !glyphs.is_empty(),
     }
 }
 
-/// lopdf's text of a page as lines without positions, when it has any text.
-fn lopdf_lines(modern: Option<&lopdf::Document>, number: u32) -> Option<Vec<Line>> {
-    let text = open::lopdf_page_text(modern?, number)?;
-    if text.trim().is_empty() {
-        return None;
-    }
+fn no_text(lines: &[Line]) -> bool {
+    lines.iter().all(|l| l.text.trim().is_empty())
+}
+
+/// A page's text without positions, when it has any: lopdf's text extraction, else the walk
+/// of its operations; with the method that read it.
+fn fallback_lines(
+    modern: Option<&lopdf::Document>,
+    number: u32,
+) -> Option<(Vec<Line>, &'static str)> {
+    let (text, method) = open::fallback_page_text(modern?, number)?;
     let lines = text.lines().map(|l| Line {
         text: l.trim_end().to_string(),
         boxes: Vec::new(),
     });
-    Some(lines.collect())
+    Some((lines.collect(), method))
 }
 
 /// The pages in order, separated by form feeds; an error when no page has text.

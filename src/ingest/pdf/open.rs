@@ -11,7 +11,7 @@ use pdf_extract::MediaBox;
 use super::glyphs::{Collector, RawGlyph};
 use super::guard;
 use super::params::PdfParams;
-use super::{problem, PdfText, METHOD_LOPDF};
+use super::{problem, PdfText, METHOD_LOPDF, METHOD_OPERATIONS};
 use crate::error::InputError;
 use crate::geometry::PageInfo;
 use crate::ingest::limits::MAX_PDF_STREAM_BYTES;
@@ -138,9 +138,13 @@ pub(super) fn read_lopdf_only(path: &str, m: &lopdf::Document) -> Result<PdfText
     let mut empty = Vec::new();
     for n in m.get_pages().keys().copied() {
         let offset = out.begin_page();
-        let text = lopdf_page_text(m, n).unwrap_or_default();
+        let (text, method) = fallback_page_text(m, n).unwrap_or((String::new(), METHOD_LOPDF));
         if text.trim().is_empty() {
             empty.push(n);
+        }
+        let mut problems = vec![problem::LOPDF_ONLY.to_string()];
+        if method == METHOD_OPERATIONS {
+            problems.push(problem::SALVAGED.to_string());
         }
         out.push_unplaced(&text);
         out.pages.push(PageInfo {
@@ -149,8 +153,8 @@ pub(super) fn read_lopdf_only(path: &str, m: &lopdf::Document) -> Result<PdfText
             height: 0.0,
             offset,
             text,
-            method: METHOD_LOPDF.to_string(),
-            problems: vec![problem::LOPDF_ONLY.to_string()],
+            method: method.to_string(),
+            problems,
         });
     }
     if out.pages.is_empty() {
@@ -170,6 +174,18 @@ pub(super) fn lopdf_page_text(m: &lopdf::Document, page: u32) -> Option<String> 
     quietly(|| m.extract_text_with_limit(&[page], MAX_PDF_STREAM_BYTES))
         .ok()
         .and_then(Result::ok)
+}
+
+/// A page's text without positions, with the method that read it: lopdf's text extraction,
+/// else the walk of its operations ([`super::salvage`]); `None` when neither reads any.
+pub(super) fn fallback_page_text(m: &lopdf::Document, page: u32) -> Option<(String, &'static str)> {
+    if let Some(text) = lopdf_page_text(m, page).filter(|t| !t.trim().is_empty()) {
+        return Some((text, METHOD_LOPDF));
+    }
+    let salvaged = quietly(|| super::salvage::page_text(m, page))
+        .ok()
+        .flatten()?;
+    Some((salvaged, METHOD_OPERATIONS))
 }
 
 /// A page's MediaBox, in unrotated user space.
@@ -229,15 +245,24 @@ pub(super) fn read_page(
     let mut problems = Vec::new();
     let mut geometry = page_geometry(doc, id, params);
     let mut dev = Collector::default();
-    match quietly(|| pdf_extract::output_doc_page(doc, &mut dev, number)) {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => problems.push(problem::extract_failed(&e)),
-        Err(_) => problems.push(problem::EXTRACT_PANICKED.to_string()),
+    let content = quietly(|| doc.get_page_content(id))
+        .ok()
+        .and_then(Result::ok);
+    if quietly(|| forms_recurse(doc, id, content.as_deref())).unwrap_or(true) {
+        // pdf-extract would follow the forms until its stack overflows, which aborts the
+        // process: the page is read without it.
+        problems.push(problem::FORMS_RECURSE.to_string());
+    } else {
+        match quietly(|| pdf_extract::output_doc_page(doc, &mut dev, number)) {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => problems.push(problem::extract_failed(&e)),
+            Err(_) => problems.push(problem::EXTRACT_PANICKED.to_string()),
+        }
     }
     if let Some(m) = dev.media {
         geometry.media = Media::from(m);
     }
-    let ops = page_text_operators(doc, id);
+    let ops = page_text_operators(doc, id, content.as_deref());
     if ops.quotes {
         problems.push(problem::QUOTE_OPERATORS.to_string());
     }
@@ -311,14 +336,12 @@ fn media_box(arr: &[pdf_extract::Object]) -> Option<Media> {
 
 /// Whether the page's content shows text, and with which operators. A small scan of the content
 /// stream that skips strings and comments, cheaper than decoding it again.
-fn page_text_operators(doc: &pdf_extract::Document, id: pdf_extract::ObjectId) -> TextOps {
-    let mut ops = match quietly(|| doc.get_page_content(id))
-        .ok()
-        .and_then(Result::ok)
-    {
-        Some(content) => scan_text_operators(&content),
-        None => TextOps::default(),
-    };
+fn page_text_operators(
+    doc: &pdf_extract::Document,
+    id: pdf_extract::ObjectId,
+    content: Option<&[u8]>,
+) -> TextOps {
+    let mut ops = content.map_or_else(TextOps::default, scan_text_operators);
     // Text drawn by the page's form XObjects is text of the page too.
     if !ops.shows {
         ops.shows = quietly(|| forms_show_text(doc, id)).unwrap_or(false);
@@ -369,6 +392,116 @@ fn forms_show_text(doc: &pdf_extract::Document, page: pdf_extract::ObjectId) -> 
         }
     }
     false
+}
+
+/// Whether the page's forms draw each other (a form that draws itself through the forms it
+/// draws) or nest deeper than [`MAX_FORM_DEPTH`].
+fn forms_recurse(
+    doc: &pdf_extract::Document,
+    page: pdf_extract::ObjectId,
+    content: Option<&[u8]>,
+) -> bool {
+    let Some(content) = content.filter(|c| c.windows(2).any(|w| w == b"Do")) else {
+        return false;
+    };
+    let Ok((direct, inherited)) = doc.get_page_resources(page) else {
+        return false;
+    };
+    let resources: Vec<&pdf_extract::Dictionary> = direct
+        .into_iter()
+        .chain(
+            inherited
+                .iter()
+                .filter_map(|id| doc.get_dictionary(*id).ok()),
+        )
+        .collect();
+    let mut walk = FormWalk {
+        doc,
+        stack: Vec::new(),
+        done: std::collections::HashSet::new(),
+    };
+    walk.recurses(content, &resources)
+}
+
+/// A depth-first walk of the forms a content stream draws (`/Name Do`).
+struct FormWalk<'a> {
+    doc: &'a pdf_extract::Document,
+    /// The forms being drawn, outermost first.
+    stack: Vec<pdf_extract::ObjectId>,
+    /// Forms already walked to the end without a loop.
+    done: std::collections::HashSet<pdf_extract::ObjectId>,
+}
+
+impl<'a> FormWalk<'a> {
+    fn recurses(&mut self, content: &[u8], resources: &[&'a pdf_extract::Dictionary]) -> bool {
+        for name in drawn_names(content) {
+            let Some(id) = resources
+                .iter()
+                .find_map(|r| xobject_id(self.doc, r, &name))
+            else {
+                continue;
+            };
+            if self.stack.contains(&id) || self.stack.len() >= MAX_FORM_DEPTH {
+                return true;
+            }
+            if self.done.contains(&id) {
+                continue;
+            }
+            let Ok(pdf_extract::Object::Stream(form)) = self.doc.get_object(id) else {
+                continue;
+            };
+            let inner_content = form
+                .decompressed_content()
+                .unwrap_or_else(|_| form.content.clone());
+            // A form without resources of its own uses those of what draws it.
+            let own = form.dict.get(b"Resources").and_then(|o| match o {
+                pdf_extract::Object::Reference(r) => self.doc.get_dictionary(*r),
+                o => o.as_dict(),
+            });
+            let inner: Vec<&pdf_extract::Dictionary> = match own {
+                Ok(d) => vec![d],
+                Err(_) => resources.to_vec(),
+            };
+            self.stack.push(id);
+            if self.recurses(&inner_content, &inner) {
+                return true;
+            }
+            self.stack.pop();
+            self.done.insert(id);
+        }
+        false
+    }
+}
+
+/// The names a content stream draws with `Do` (`/X1 Do` → `X1`), each once.
+fn drawn_names(content: &[u8]) -> Vec<Vec<u8>> {
+    let mut names: Vec<Vec<u8>> = Vec::new();
+    let tokens: Vec<&[u8]> = content
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|t| !t.is_empty())
+        .collect();
+    for pair in tokens.windows(2) {
+        if pair[1] == b"Do" && pair[0].len() > 1 && pair[0][0] == b'/' {
+            let name = pair[0][1..].to_vec();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// The object a resource dictionary's `/XObject` entry names `name`.
+fn xobject_id(
+    doc: &pdf_extract::Document,
+    resources: &pdf_extract::Dictionary,
+    name: &[u8],
+) -> Option<pdf_extract::ObjectId> {
+    let xobjects = resources.get(b"XObject").ok().and_then(|o| match o {
+        pdf_extract::Object::Reference(id) => doc.get_dictionary(*id).ok(),
+        o => o.as_dict().ok(),
+    })?;
+    xobjects.get(name).ok()?.as_reference().ok()
 }
 
 /// The objects a resource dictionary's `/XObject` entry names.
