@@ -3,8 +3,7 @@
 //! A bottom module shared by the stages that compare names (the objectives catalog, challenge
 //! categories, the audit's title and near-duplicate checks, the cross-file audit).
 
-use unicode_normalization::char::canonical_combining_class;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::{canonical_combining_class, decompose_canonical};
 
 /// An accent-, case- and punctuation-insensitive key for matching names and titles:
 /// `"Utilizar la detención … sólo,"` and `"utilizar la detencion … solo"` have the same key.
@@ -16,10 +15,7 @@ use unicode_normalization::UnicodeNormalization;
 pub fn fold_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = true;
-    for c in s.nfd() {
-        if canonical_combining_class(c) != 0 {
-            continue;
-        }
+    let mut take = |c: char, out: &mut String| {
         if c.is_alphanumeric() {
             for l in c.to_lowercase() {
                 out.push(l);
@@ -28,6 +24,20 @@ pub fn fold_key(s: &str) -> String {
         } else if !space {
             out.push(' ');
             space = true;
+        }
+    };
+    for c in s.chars() {
+        if c.is_ascii() {
+            // Most of a Spanish text: no decomposition to look up.
+            take(c, &mut out);
+        } else {
+            // Accents are dropped, so each character decomposes on its own (the canonical
+            // reordering of a sequence of marks does not matter).
+            decompose_canonical(c, |d| {
+                if canonical_combining_class(d) == 0 {
+                    take(d, &mut out);
+                }
+            });
         }
     }
     while out.ends_with(' ') {
@@ -47,5 +57,44 @@ mod tests {
             fold_key("Proporcionar a los migrantes acceso a servicios basicos")
         );
         assert_ne!(fold_key("datos exactos"), fold_key("datos exacto"));
+    }
+
+    /// The key as the whole string's NFD gives it (the definition), for comparison.
+    fn by_nfd(s: &str) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        let mut out = String::new();
+        let mut space = true;
+        for c in s.nfd() {
+            if canonical_combining_class(c) != 0 {
+                continue;
+            }
+            if c.is_alphanumeric() {
+                out.extend(c.to_lowercase());
+                space = false;
+            } else if !space {
+                out.push(' ');
+                space = true;
+            }
+        }
+        out.trim_end_matches(' ').to_string()
+    }
+
+    #[test]
+    fn the_per_character_key_is_the_key_of_the_whole_decomposition() {
+        let alphabet: Vec<char> =
+            "aáÁeéÉiíoóöuúüÜnñÑcçÇ AZ09,.;:–—“”'\u{301}\u{308}\u{303}ǅǄﬁ²½ⅣΩωἀ한글ÅåØ\t\n"
+                .chars()
+                .collect();
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 24) as usize;
+            let s: String = (0..len)
+                .map(|k| alphabet[((x >> (k % 50)) as usize + k * 7) % alphabet.len()])
+                .collect();
+            assert_eq!(fold_key(&s), by_nfd(&s), "{s:?}");
+        }
     }
 }

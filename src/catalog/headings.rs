@@ -114,6 +114,21 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The first `n` of `words(text)`, folding only the whitespace-separated pieces they come from
+/// (whitespace separates words, and every character folds on its own).
+fn first_words(text: &str, n: usize) -> Vec<String> {
+    let mut out = Vec::with_capacity(n);
+    for piece in text.split_whitespace() {
+        for w in words(piece) {
+            if out.len() == n {
+                return out;
+            }
+            out.push(w);
+        }
+    }
+    out
+}
+
 /// How far printed words follow a title: words matched in order (each within a few words of the
 /// previous match), and the title position after the last match.
 fn follow(printed: &[String], title: &[String], from: usize) -> (usize, usize) {
@@ -306,9 +321,17 @@ impl Catalog {
 
     fn title_only(&self, lines: &[&str], i: usize) -> Option<HeadingMatch> {
         let rules = &self.headings;
-        let first = words(lines[i]);
         let open = rules.title_opening_words;
-        if first.len() < open || first.len() > rules.max_words {
+        // Most lines open no title: fold only their first words to tell.
+        let opening = first_words(lines[i], open);
+        let opens_a_title = |t: &TitleWords| {
+            t.words.len() >= open && (0..open).all(|k| same_word(&opening[k], &t.words[k]))
+        };
+        if opening.len() < open || !self.title_words.iter().any(opens_a_title) {
+            return None;
+        }
+        let first = words(lines[i]);
+        if first.len() > rules.max_words {
             return None;
         }
         let mut best: Option<(u32, f64, Followed)> = None;
@@ -428,6 +451,23 @@ fn clean_title(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn first_words_are_the_first_of_all_the_words() {
+        for text in [
+            "OBJETIVO 7.— Abordar y reducir, las vulnerabilidades",
+            "  ●  Se atendieron 129,441 casos ",
+            "— – —",
+            "Migración Segura,Ordenada y Regular",
+            "",
+        ] {
+            let all = super::words(text);
+            for n in 0..6 {
+                let first = super::first_words(text, n);
+                assert_eq!(first[..], all[..n.min(all.len())], "{text:?} {n}");
+            }
+        }
+    }
+
     use super::*;
     use std::path::Path;
 

@@ -641,6 +641,12 @@ fn fold(text: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(text.len());
     let mut map = Vec::with_capacity(text.len());
     for (at, c) in text.char_indices() {
+        if c.is_ascii() {
+            // Most of a Spanish text: no decomposition or mark to look up.
+            out.push(c.to_ascii_lowercase());
+            map.push(at);
+            continue;
+        }
         decompose_canonical(c, |d| {
             if is_combining_mark(d) {
                 return;
