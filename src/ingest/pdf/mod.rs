@@ -170,9 +170,22 @@ fn read_glyphs(
     if page_ids.is_empty() {
         return Err(open::unreadable(path, crate::error::PDF_NO_PAGES));
     }
+    // The pages in one run of consecutive pages per thread, each read by one reader: the fonts
+    // it builds for a page serve the next ones.
+    let per_thread = page_ids.len().div_ceil(rayon::current_num_threads().max(1));
     let placed: Vec<PlacedPage> = page_ids
-        .par_iter()
-        .map(|&(number, id)| place_page(open::read_page(doc, number, id, params), params))
+        .par_chunks(per_thread.max(1))
+        .flat_map_iter(|run| {
+            let mut reader = pdf_extract::PageReader::new(doc);
+            run.iter()
+                .map(|&(number, id)| {
+                    place_page(
+                        open::read_page(doc, &mut reader, number, id, params),
+                        params,
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
         .collect();
     let running = layout::repeated_bands(placed.iter().map(|p| &p.pieces), params);
     let laid: Vec<LaidPage> = placed

@@ -236,8 +236,9 @@ pub(super) struct RawPage {
 
 /// Reads one page's glyphs with pdf-extract, under `catch_unwind`: a failure or panic is a
 /// problem of the page, not of the file.
-pub(super) fn read_page(
-    doc: &pdf_extract::Document,
+pub(super) fn read_page<'a>(
+    doc: &'a pdf_extract::Document,
+    reader: &mut pdf_extract::PageReader<'a>,
     number: u32,
     id: pdf_extract::ObjectId,
     params: &PdfParams,
@@ -253,7 +254,7 @@ pub(super) fn read_page(
         // process: the page is read without it.
         problems.push(problem::FORMS_RECURSE.to_string());
     } else {
-        match quietly(|| pdf_extract::output_doc_page(doc, &mut dev, number)) {
+        match quietly(|| reader.output_page(&mut dev, number)) {
             Ok(Ok(())) => {}
             Ok(Err(e)) => problems.push(problem::extract_failed(&e)),
             Err(_) => problems.push(problem::EXTRACT_PANICKED.to_string()),
