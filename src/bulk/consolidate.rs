@@ -64,11 +64,14 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
     let mut challenges = temp()?;
     let mut figures_header = false;
     let mut per_objective = ObjectiveCounts::default();
-    let mut duplicates = NearDuplicates::new(rules);
-    for o in outcomes
-        .iter()
-        .filter(|o| matches!(o.status, Status::Ok | Status::Review))
-    {
+    let read = || {
+        outcomes
+            .iter()
+            .filter(|o| matches!(o.status, Status::Ok | Status::Review))
+    };
+    // Copies across files need two files read (each action's line is parsed for it).
+    let mut duplicates = NearDuplicates::new(rules).filter(|_| read().nth(1).is_some());
+    for o in read() {
         let Some(dir) = o.output.as_deref().map(Path::new) else {
             continue;
         };
