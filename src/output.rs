@@ -524,24 +524,23 @@ pub fn outcome_of(ex: &Extracted, dir: &Path) -> InputOutcome {
             .filter(|o| o.heading.is_none())
             .map(|o| o.number)
             .collect(),
-        warnings: ex
-            .warnings
-            .iter()
-            .map(|w| match w.line {
-                Some(l) => format!("line {l}: {}", w.message),
-                None => w.message.clone(),
-            })
-            .collect(),
-        warnings_es: ex
-            .warnings
-            .iter()
-            .map(|w| match w.line {
-                Some(l) => format!("línea {l}: {}", w.message_es),
-                None => w.message_es.clone(),
-            })
-            .collect(),
+        warnings: warning_lines(ex, "line", |w| &w.message),
+        warnings_es: warning_lines(ex, "línea", |w| &w.message_es),
         ..InputOutcome::empty()
     }
+}
+
+/// The warnings of an input as the manifest lists them, each after its line ("line 12: …").
+fn warning_lines(
+    ex: &Extracted,
+    line_word: &str,
+    message: impl Fn(&crate::segment::Warning) -> &String,
+) -> Vec<String> {
+    let shown = |w: &crate::segment::Warning| match w.line {
+        Some(l) => format!("{line_word} {l}: {}", message(w)),
+        None => message(w).clone(),
+    };
+    ex.warnings.iter().map(shown).collect()
 }
 
 /// The JSON Schema of the records of each JSONL file informe writes (`<name>.jsonl`, per input

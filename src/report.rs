@@ -74,30 +74,27 @@ pub fn summary(run: &RunSummary, rules: &Rules, lang: Lang) -> String {
         &run.out_dir,
     );
     let _ = match lang {
-        Lang::En => {
-            let to_review = if review > 0 {
-                format!(", {review} to review")
-            } else {
-                String::new()
-            };
-            writeln!(
-                s,
-                "{inputs} inputs: {ok} ok{to_review}, {failed} failed, {skipped} skipped; {actions} actions, {figures} figures; run written to {out}/run.json"
-            )
-        }
-        Lang::Es => {
-            let to_review = if review > 0 {
-                format!(", {review} por revisar")
-            } else {
-                String::new()
-            };
-            writeln!(
-                s,
-                "{inputs} entradas: {ok} bien{to_review}, {failed} fallidas, {skipped} omitidas; {actions} acciones, {figures} cifras; corrida escrita en {out}/run.json"
-            )
-        }
+        Lang::En => writeln!(
+            s,
+            "{inputs} inputs: {ok} ok{}, {failed} failed, {skipped} skipped; {actions} actions, {figures} figures; run written to {out}/run.json",
+            to_review(review, "to review")
+        ),
+        Lang::Es => writeln!(
+            s,
+            "{inputs} entradas: {ok} bien{}, {failed} fallidas, {skipped} omitidas; {actions} acciones, {figures} cifras; corrida escrita en {out}/run.json",
+            to_review(review, "por revisar")
+        ),
     };
     s
+}
+
+/// ", 3 to review" when some inputs are to review, else nothing.
+fn to_review(review: usize, words: &str) -> String {
+    if review > 0 {
+        format!(", {review} {words}")
+    } else {
+        String::new()
+    }
 }
 
 /// An input's failure, skip or review reason in `lang` (the English one where an older run
