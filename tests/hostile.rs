@@ -523,3 +523,49 @@ fn a_pdf_without_text_names_its_pages() {
     assert_eq!(code, Some(1));
     assert!(stderr.contains("no text layer on pages 1 "), "{stderr}");
 }
+
+/// Issue 15, item 10 (as pdf.js's poppler-90-0-fuzzed): a content stream damaged halfway
+/// inflates to nothing for lopdf and pdf-extract; the text drawn before the damage is read.
+#[test]
+fn text_before_the_damage_in_a_compressed_stream_is_read() {
+    use std::io::Write as _;
+    let mut content = b"BT /F1 12 Tf 72 700 Td (Objetivo 1 antes del dano) Tj ET\n".to_vec();
+    for k in 0..4000 {
+        // Below the first line, well apart from it (fillers may overlap each other).
+        let (y, n) = (20 + (k % 50) * 12, k * 7919 % 10007);
+        content.extend(format!("BT /F1 9 Tf 72 {y} Td (relleno {k} {n}) Tj ET\n").bytes());
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(&content).unwrap();
+    let mut packed = z.finish().unwrap();
+    // Early in the stream, so that the readers that keep what inflates (pdf-extract's) get
+    // nothing either; past the first block's code tables, so that the first line inflates.
+    for b in &mut packed[200..264] {
+        *b ^= 0x5a;
+    }
+    let mut stream = format!(
+        "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+        packed.len()
+    )
+    .into_bytes();
+    stream.extend_from_slice(&packed);
+    stream.extend_from_slice(b"\nendstream");
+    let pdf = common::pdf_with(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources << /Font << /F1 4 0 R >> >> >>".to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
+        stream,
+    ]);
+    let (code, text, stderr) = text_of(&pdf, "danado.pdf");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        text.contains("Objetivo 1 antes del dano"),
+        "{text:?} {stderr}"
+    );
+    assert!(
+        stderr.contains("walking its drawing operations"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("no text layer"), "{stderr}");
+}

@@ -20,9 +20,7 @@ const MAX_OPERATIONS: usize = 2_000_000;
 /// The text of page `number` of `doc`, or `None` when nothing readable is drawn.
 pub(super) fn page_text(doc: &Document, number: u32) -> Option<String> {
     let page = *doc.get_pages().get(&number)?;
-    let content = doc
-        .get_page_content_with_limit(page, MAX_PDF_STREAM_BYTES)
-        .ok()?;
+    let content = page_content(doc, page);
     let resources = page_resources(doc, page);
     let mut walk = Walk {
         doc,
@@ -33,6 +31,74 @@ pub(super) fn page_text(doc: &Document, number: u32) -> Option<String> {
     walk.content(&content, &resources);
     let text = walk.text.trim();
     (text.chars().any(char::is_alphanumeric)).then(|| text.to_string())
+}
+
+/// The page's content streams, decoded, one after another. A stream that does not inflate to
+/// its end (a damaged file) gives what inflates before the damage, as poppler keeps it.
+fn page_content(doc: &Document, page: ObjectId) -> Vec<u8> {
+    let ids = doc.get_page_contents(page);
+    let mut out = Vec::new();
+    for stream in ids
+        .iter()
+        .filter_map(|id| doc.get_object(*id).ok()?.as_stream().ok())
+    {
+        // lopdf gives nothing (an error, or no bytes) for a stream that breaks midway.
+        let decoded = stream.decompressed_content_with_limit(MAX_PDF_STREAM_BYTES);
+        match decoded {
+            Ok(bytes) if !bytes.is_empty() => out.extend_from_slice(&bytes),
+            _ if only_flate(stream) => out.extend(inflate_what_can_be(&stream.content)),
+            _ => {}
+        }
+        out.push(b'\n');
+    }
+    out
+}
+
+/// Whether a stream's one filter is FlateDecode.
+fn only_flate(stream: &lopdf::Stream) -> bool {
+    let filter = stream.dict.get(b"Filter");
+    let name = match filter {
+        Ok(Object::Name(n)) => Some(n.as_slice()),
+        Ok(Object::Array(a)) if a.len() == 1 => a[0].as_name().ok(),
+        _ => None,
+    };
+    name == Some(b"FlateDecode".as_slice())
+}
+
+/// The bytes a zlib stream inflates to before it ends or breaks (at most the stream limit), in
+/// steps of [`INFLATE_STEP_BYTES`], so that what comes before the damage is kept.
+fn inflate_what_can_be(raw: &[u8]) -> Vec<u8> {
+    let mut inflater = flate2::Decompress::new(true);
+    let mut out = Vec::new();
+    loop {
+        let (read, written) = (inflater.total_in(), inflater.total_out());
+        let at = usize::try_from(read).unwrap_or(raw.len()).min(raw.len());
+        out.reserve(INFLATE_STEP_BYTES);
+        let status = inflater.decompress_vec(&raw[at..], &mut out, flate2::FlushDecompress::None);
+        let progressed = inflater.total_in() > read || inflater.total_out() > written;
+        match status {
+            Ok(flate2::Status::Ok) if progressed && out.len() < MAX_PDF_STREAM_BYTES => {}
+            _ => break,
+        }
+    }
+    out.truncate(MAX_PDF_STREAM_BYTES);
+    out
+}
+
+/// Bytes inflated at a time by [`inflate_what_can_be`].
+const INFLATE_STEP_BYTES: usize = 8 << 10;
+
+/// The operations of a content stream; when it does not parse whole (a damaged file), those of
+/// each line that parses on its own.
+fn operations(bytes: &[u8]) -> Vec<lopdf::content::Operation> {
+    if let Ok(content) = Content::decode(bytes) {
+        return content.operations;
+    }
+    bytes
+        .split(|&b| b == b'\n' || b == b'\r')
+        .filter_map(|line| Content::decode(line).ok())
+        .flat_map(|c| c.operations)
+        .collect()
 }
 
 /// A page's resources: the nearest dictionary, then those it refers to (lopdf's order).
@@ -55,11 +121,8 @@ struct Walk<'a> {
 impl<'a> Walk<'a> {
     /// Walks one content stream with its resources.
     fn content(&mut self, bytes: &[u8], resources: &[&'a Dictionary]) {
-        let Ok(content) = Content::decode(bytes) else {
-            return;
-        };
         let mut font: Option<Encoding> = None;
-        for op in &content.operations {
+        for op in &operations(bytes) {
             self.operations += 1;
             if self.operations > MAX_OPERATIONS {
                 return;
