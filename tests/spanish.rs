@@ -310,6 +310,17 @@ fn the_command_line_speaks_spanish_under_a_spanish_locale_and_english_otherwise(
         "{err}"
     );
 
+    // A page's problems, as `informe text` reports them.
+    let text = informe(
+        "es_MX.UTF-8",
+        &["text", "fixtures/pdf/quote-operator-lines.pdf"],
+    );
+    let err = String::from_utf8(text.stderr).unwrap();
+    assert!(
+        err.contains(": página 1: la página dibuja texto con los operadores"),
+        "{err}"
+    );
+
     // The same under an English locale, and when no locale is set.
     for lang in ["en_US.UTF-8", "C", ""] {
         let en = informe(lang, &["extract", inputs, "--out", run]);

@@ -24,8 +24,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             if let Some(pdf) = &source.pdf {
                 for p in &pdf.pages {
                     for problem in &p.problems {
-                        let page = super::tr("page", "página");
-                        eprintln!("{}: {page} {}: {problem}", file.display(), p.page);
+                        let (page, said) = match super::lang() {
+                            informe::locale::Lang::En => ("page", problem.clone()),
+                            informe::locale::Lang::Es => {
+                                ("página", informe::ingest::pdf::problem_es(problem))
+                            }
+                        };
+                        eprintln!("{}: {page} {}: {said}", file.display(), p.page);
                     }
                 }
             }

@@ -353,7 +353,11 @@ pub fn extract(doc: &Document, seg: &Segmented, rules: &ExtractRules) -> Extract
                         None,
                         Said::new(
                             format!("page {}: {problem}", p.page),
-                            format!("página {} (detalle técnico: {problem})", p.page),
+                            format!(
+                                "página {}: {}",
+                                p.page,
+                                crate::ingest::pdf::problem_es(problem)
+                            ),
                         ),
                     ));
                 }

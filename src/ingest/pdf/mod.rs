@@ -111,7 +111,7 @@ const METHOD_OPERATIONS: &str = "operations";
 /// The problems a page can have, as the sentences written to `pages.jsonl`.
 mod problem {
     pub(super) fn extract_failed(e: &impl std::fmt::Display) -> String {
-        format!("pdf-extract failed on this page: {e}")
+        format!("{EXTRACT_FAILED_PREFIX}{e}")
     }
     pub(super) const EXTRACT_PANICKED: &str = "pdf-extract panicked on this page";
     pub(super) const QUOTE_OPERATORS: &str = "the page draws text with the ' and \" operators, which pdf-extract does not apply; read with lopdf without positions";
@@ -123,6 +123,32 @@ mod problem {
     pub(super) const SALVAGED: &str = "neither reader's text extraction read this page; its text was read by walking its drawing operations (forms included), without positions: check it";
     pub(super) const LOPDF_ONLY: &str =
         "pdf-extract cannot open this file; read with lopdf's text extraction, without positions";
+    pub(super) const EXTRACT_FAILED_PREFIX: &str = "pdf-extract failed on this page: ";
+
+    /// Each problem in Spanish, for analysts.
+    pub(super) const ES: &[(&str, &str)] = &[
+        (EXTRACT_PANICKED, "pdf-extract falló de forma inesperada en esta página"),
+        (QUOTE_OPERATORS, "la página dibuja texto con los operadores ' y \", que pdf-extract no aplica; se leyó con lopdf, sin posiciones"),
+        (COLLAPSED_BASELINE, "los caracteres de esta página caen en una sola línea base (operadores que pdf-extract no aplica); se leyó con lopdf, sin posiciones"),
+        (NO_GLYPHS, "esta página tiene operadores de texto pero pdf-extract no encontró texto (¿fuentes sin mapa Unicode?); se leyó con lopdf"),
+        (NO_TEXT_LAYER, "sin capa de texto (¿una página que solo es imagen?)"),
+        (FORMS_RECURSE, "los formularios que dibuja esta página se dibujan entre sí (o se anidan demasiado); no se usa pdf-extract en ella, se lee sin posiciones"),
+        (LAID_OUT_NOTHING, "la página tiene caracteres pero ninguno cae en una línea de su diagramación (¿fuera del recuadro de la página?); se leyó sin posiciones"),
+        (SALVAGED, "ningún lector extrajo el texto de esta página; se leyó recorriendo sus operaciones de dibujo (formularios incluidos), sin posiciones: revísela"),
+        (LOPDF_ONLY, "pdf-extract no puede abrir este archivo; se leyó con la extracción de texto de lopdf, sin posiciones"),
+    ];
+}
+
+/// A page's problem (as written to `pages.jsonl`) in Spanish, for analysts; what a library
+/// said is kept as a technical detail.
+pub fn problem_es(problem: &str) -> String {
+    if let Some((_, es)) = problem::ES.iter().find(|(en, _)| *en == problem) {
+        return es.to_string();
+    }
+    match problem.strip_prefix(problem::EXTRACT_FAILED_PREFIX) {
+        Some(detail) => format!("pdf-extract falló en esta página (detalle técnico: {detail})"),
+        None => format!("detalle técnico: {problem}"),
+    }
 }
 
 /// Reads a PDF into text with geometry. `layout` supplies the heading pattern and, in
@@ -347,5 +373,32 @@ impl UnreadText {
                 self.problems.push(p.clone());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod problem_tests {
+    use super::{problem, problem_es};
+
+    #[test]
+    fn every_page_problem_has_its_spanish() {
+        for en in [
+            problem::EXTRACT_PANICKED,
+            problem::QUOTE_OPERATORS,
+            problem::COLLAPSED_BASELINE,
+            problem::NO_GLYPHS,
+            problem::NO_TEXT_LAYER,
+            problem::FORMS_RECURSE,
+            problem::LAID_OUT_NOTHING,
+            problem::SALVAGED,
+            problem::LOPDF_ONLY,
+        ] {
+            let es = problem_es(en);
+            assert!(!es.contains("detalle técnico"), "{en}: {es}");
+        }
+        assert_eq!(
+            problem_es(&problem::extract_failed(&"invalid xref")),
+            "pdf-extract falló en esta página (detalle técnico: invalid xref)"
+        );
     }
 }
