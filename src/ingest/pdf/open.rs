@@ -356,39 +356,23 @@ const MAX_FORM_DEPTH: usize = 8;
 /// Whether a form XObject the page uses (or one of theirs, each followed once, to
 /// [`MAX_FORM_DEPTH`]) has text-showing operators.
 fn forms_show_text(doc: &pdf_extract::Document, page: pdf_extract::ObjectId) -> bool {
-    let Ok((direct, inherited)) = doc.get_page_resources(page) else {
-        return false;
-    };
-    let mut pending: Vec<(pdf_extract::ObjectId, usize)> = Vec::new();
-    let resources = direct.into_iter().chain(
-        inherited
-            .iter()
-            .filter_map(|id| doc.get_dictionary(*id).ok()),
-    );
-    for r in resources {
-        pending.extend(form_ids(doc, r).into_iter().map(|id| (id, 1)));
-    }
+    let mut pending: Vec<(pdf_extract::ObjectId, usize)> = page_resources(doc, page)
+        .into_iter()
+        .flat_map(|r| form_ids(doc, r))
+        .map(|id| (id, 1))
+        .collect();
     let mut seen = std::collections::HashSet::new();
     while let Some((id, depth)) = pending.pop() {
         if depth > MAX_FORM_DEPTH || !seen.insert(id) {
             continue;
         }
-        let Ok(pdf_extract::Object::Stream(form)) = doc.get_object(id) else {
+        let Some(form) = form_stream(doc, id) else {
             continue;
         };
-        if form.dict.get(b"Subtype").and_then(|o| o.as_name()).ok() != Some(b"Form".as_slice()) {
-            continue;
-        }
-        let content = form
-            .decompressed_content()
-            .unwrap_or_else(|_| form.content.clone());
-        if scan_text_operators(&content).shows {
+        if scan_text_operators(&form_content(form)).shows {
             return true;
         }
-        if let Ok(r) = form.dict.get(b"Resources").and_then(|o| match o {
-            pdf_extract::Object::Reference(id) => doc.get_dictionary(*id),
-            o => o.as_dict(),
-        }) {
+        if let Some(r) = form_resources(doc, form) {
             pending.extend(form_ids(doc, r).into_iter().map(|id| (id, depth + 1)));
         }
     }
@@ -405,23 +389,12 @@ fn forms_recurse(
     let Some(content) = content.filter(|c| c.windows(2).any(|w| w == b"Do")) else {
         return false;
     };
-    let Ok((direct, inherited)) = doc.get_page_resources(page) else {
-        return false;
-    };
-    let resources: Vec<&pdf_extract::Dictionary> = direct
-        .into_iter()
-        .chain(
-            inherited
-                .iter()
-                .filter_map(|id| doc.get_dictionary(*id).ok()),
-        )
-        .collect();
     let mut walk = FormWalk {
         doc,
         stack: Vec::new(),
         done: std::collections::HashSet::new(),
     };
-    walk.recurses(content, &resources)
+    walk.recurses(content, &page_resources(doc, page))
 }
 
 /// A depth-first walk of the forms a content stream draws (`/Name Do`).
@@ -438,7 +411,7 @@ impl<'a> FormWalk<'a> {
         for name in drawn_names(content) {
             let Some(id) = resources
                 .iter()
-                .find_map(|r| xobject_id(self.doc, r, &name))
+                .find_map(|r| xobjects(self.doc, r)?.get(&name).ok()?.as_reference().ok())
             else {
                 continue;
             };
@@ -448,23 +421,16 @@ impl<'a> FormWalk<'a> {
             if self.done.contains(&id) {
                 continue;
             }
-            let Ok(pdf_extract::Object::Stream(form)) = self.doc.get_object(id) else {
+            let Some(form) = form_stream(self.doc, id) else {
                 continue;
             };
-            let inner_content = form
-                .decompressed_content()
-                .unwrap_or_else(|_| form.content.clone());
             // A form without resources of its own uses those of what draws it.
-            let own = form.dict.get(b"Resources").and_then(|o| match o {
-                pdf_extract::Object::Reference(r) => self.doc.get_dictionary(*r),
-                o => o.as_dict(),
-            });
-            let inner: Vec<&pdf_extract::Dictionary> = match own {
-                Ok(d) => vec![d],
-                Err(_) => resources.to_vec(),
+            let inner: Vec<&pdf_extract::Dictionary> = match form_resources(self.doc, form) {
+                Some(d) => vec![d],
+                None => resources.to_vec(),
             };
             self.stack.push(id);
-            if self.recurses(&inner_content, &inner) {
+            if self.recurses(&form_content(form), &inner) {
                 return true;
             }
             self.stack.pop();
@@ -492,17 +458,38 @@ fn drawn_names(content: &[u8]) -> Vec<Vec<u8>> {
     names
 }
 
-/// The object a resource dictionary's `/XObject` entry names `name`.
-fn xobject_id(
+/// A page's resource dictionaries: the nearest one written in place, then those it and its
+/// ancestors refer to (lopdf's order).
+fn page_resources(
     doc: &pdf_extract::Document,
-    resources: &pdf_extract::Dictionary,
-    name: &[u8],
-) -> Option<pdf_extract::ObjectId> {
-    let xobjects = resources.get(b"XObject").ok().and_then(|o| match o {
+    page: pdf_extract::ObjectId,
+) -> Vec<&pdf_extract::Dictionary> {
+    let Ok((direct, inherited)) = doc.get_page_resources(page) else {
+        return Vec::new();
+    };
+    let referred = inherited
+        .iter()
+        .filter_map(|id| doc.get_dictionary(*id).ok());
+    direct.into_iter().chain(referred).collect()
+}
+
+/// A dictionary written in place, or the one a reference points to.
+fn dictionary<'a>(
+    doc: &'a pdf_extract::Document,
+    o: &'a pdf_extract::Object,
+) -> Option<&'a pdf_extract::Dictionary> {
+    match o {
         pdf_extract::Object::Reference(id) => doc.get_dictionary(*id).ok(),
         o => o.as_dict().ok(),
-    })?;
-    xobjects.get(name).ok()?.as_reference().ok()
+    }
+}
+
+/// A resource dictionary's `/XObject` dictionary.
+fn xobjects<'a>(
+    doc: &'a pdf_extract::Document,
+    resources: &'a pdf_extract::Dictionary,
+) -> Option<&'a pdf_extract::Dictionary> {
+    dictionary(doc, resources.get(b"XObject").ok()?)
 }
 
 /// The objects a resource dictionary's `/XObject` entry names.
@@ -510,17 +497,37 @@ fn form_ids(
     doc: &pdf_extract::Document,
     resources: &pdf_extract::Dictionary,
 ) -> Vec<pdf_extract::ObjectId> {
-    let xobjects = resources.get(b"XObject").and_then(|o| match o {
-        pdf_extract::Object::Reference(id) => doc.get_dictionary(*id),
-        o => o.as_dict(),
-    });
-    match xobjects {
-        Ok(d) => d
-            .iter()
+    xobjects(doc, resources).map_or_else(Vec::new, |d| {
+        d.iter()
             .filter_map(|(_, v)| v.as_reference().ok())
-            .collect(),
-        Err(_) => Vec::new(),
-    }
+            .collect()
+    })
+}
+
+/// Object `id`, when it is a form XObject (`/Subtype /Form`; images are not followed).
+fn form_stream(
+    doc: &pdf_extract::Document,
+    id: pdf_extract::ObjectId,
+) -> Option<&pdf_extract::Stream> {
+    let Ok(pdf_extract::Object::Stream(form)) = doc.get_object(id) else {
+        return None;
+    };
+    let subtype = form.dict.get(b"Subtype").and_then(|o| o.as_name()).ok();
+    (subtype == Some(b"Form".as_slice())).then_some(form)
+}
+
+/// A form's content, decoded (as it is when it does not decode).
+fn form_content(form: &pdf_extract::Stream) -> Vec<u8> {
+    form.decompressed_content()
+        .unwrap_or_else(|_| form.content.clone())
+}
+
+/// A form's own resources, when it has them.
+fn form_resources<'a>(
+    doc: &'a pdf_extract::Document,
+    form: &'a pdf_extract::Stream,
+) -> Option<&'a pdf_extract::Dictionary> {
+    dictionary(doc, form.dict.get(b"Resources").ok()?)
 }
 
 fn scan_text_operators(c: &[u8]) -> TextOps {
