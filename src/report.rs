@@ -108,12 +108,10 @@ fn error_in(input: &InputOutcome, lang: Lang) -> &str {
 /// (`advertencia · Número irregular`).
 fn flag_key_es(key: &str) -> String {
     let (severity, kind) = key.split_once('/').unwrap_or(("", key));
-    let severity = match severity {
-        "error" => Severity::Error.label_es(),
-        "warning" => Severity::Warning.label_es(),
-        "info" => Severity::Info.label_es(),
-        other => other,
-    };
+    let severity = [Severity::Error, Severity::Warning, Severity::Info]
+        .into_iter()
+        .find(|s| s.as_str() == severity)
+        .map_or(severity, |s| s.label_es());
     format!("{severity} · {}", kind_label_es(kind))
 }
 

@@ -40,6 +40,10 @@ const TEXTS: &[(&str, &str)] = &[
     ("Output format", "Formato de salida"),
     ("Replace rule files DIR already holds", "Reemplaza los archivos de reglas que DIR ya tenga"),
     ("Take inputs on stdin, one line each, until it closes (the only mode)", "Recibe las entradas por stdin, una por línea, hasta que se cierra (el único modo)"),
+    // The library's own messages about a value given (`--period`).
+    ("expected START..END, e.g.", "se esperaba INICIO..FIN, p. ej."),
+    ("dates must be YYYY-MM-DD", "las fechas van como AAAA-MM-DD"),
+    ("the window ends before it starts", "el periodo termina antes de empezar"),
     // The text after the help.
     ("Examples:", "Ejemplos:"),
     ("(then: informe extract report.pdf --rules my-rules)", "(luego: informe extract report.pdf --rules my-rules)"),

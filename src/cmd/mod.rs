@@ -120,16 +120,7 @@ pub struct PeriodArg {
 fn parse_window(s: &str) -> Result<Window, String> {
     Window::parse(s).map_err(|e| match lang() {
         Lang::En => e,
-        Lang::Es => e
-            .replace(
-                "expected START..END, e.g.",
-                "se esperaba INICIO..FIN, p. ej.",
-            )
-            .replace("dates must be YYYY-MM-DD", "las fechas van como AAAA-MM-DD")
-            .replace(
-                "the window ends before it starts",
-                "el periodo termina antes de empezar",
-            ),
+        Lang::Es => es::translate(&e),
     })
 }
 
