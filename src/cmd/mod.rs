@@ -101,6 +101,11 @@ impl RulesArg {
     pub fn load(&self) -> anyhow::Result<Rules> {
         Ok(Rules::load(&self.dir())?)
     }
+
+    /// Loads only the reader's rules (`layout.toml`).
+    pub fn load_ingest(&self) -> anyhow::Result<informe::rules::IngestRules> {
+        Ok(informe::profile::load_ingest(&self.dir())?)
+    }
 }
 
 // `--out DIR`: the output folder.

@@ -16,9 +16,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let rules = args.rules.load()?;
+    let rules = args.rules.load_ingest()?;
     let file = &args.file;
-    match informe::ingest::ingest(file, &rules.ingest) {
+    match informe::ingest::ingest(file, &rules) {
         Ok(source) => {
             super::print_out(&source.text)?;
             if let Some(pdf) = &source.pdf {
