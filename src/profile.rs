@@ -70,10 +70,18 @@ impl Profile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "rules".to_string());
-        let segment = SegmentRules::load(dir, &profile)?;
-        let ingest = IngestRules::load(&dir.join("layout.toml"))?;
-        let objectives = segment.objectives.clone();
-        let extract = ExtractRules::load(dir, objectives.clone(), &profile)?;
+        let objectives = Catalog::load(&dir.join("objectives.toml"))?;
+        // The files compile on all cores: most of the cost is compiling regexes, each on its own.
+        let ((segment, ingest), extract) = rayon::join(
+            || {
+                rayon::join(
+                    || SegmentRules::load_with(dir, &profile, objectives.clone()),
+                    || IngestRules::load(&dir.join("layout.toml")),
+                )
+            },
+            || ExtractRules::load(dir, objectives.clone(), &profile),
+        );
+        let (segment, ingest, extract) = (segment?, ingest?, extract?);
         let audit = AuditRules::load(&dir.join("audit.toml"), &extract)?;
         Ok(Profile {
             dir: dir.to_path_buf(),

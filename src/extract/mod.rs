@@ -204,11 +204,26 @@ impl ExtractRules {
         objectives: Catalog,
         profile: &str,
     ) -> Result<ExtractRules, RulesError> {
+        // Each file on its own core where there is one (see `Profile::load`).
+        let ((figures, periods), (agencies, challenges)) = rayon::join(
+            || {
+                rayon::join(
+                    || figures::FigureRules::load(&dir.join("figures.toml")),
+                    || periods::PeriodRules::load(&dir.join("periods.toml")),
+                )
+            },
+            || {
+                rayon::join(
+                    || agencies::Lexicon::load(&dir.join("agencies.toml")),
+                    || challenges::ChallengeRules::load(&dir.join("challenges.toml")),
+                )
+            },
+        );
         Ok(ExtractRules {
-            figures: figures::FigureRules::load(&dir.join("figures.toml"))?,
-            periods: periods::PeriodRules::load(&dir.join("periods.toml"))?,
-            agencies: agencies::Lexicon::load(&dir.join("agencies.toml"))?,
-            challenges: challenges::ChallengeRules::load(&dir.join("challenges.toml"))?,
+            figures: figures?,
+            periods: periods?,
+            agencies: agencies?,
+            challenges: challenges?,
             objectives,
             profile: profile.to_string(),
         })

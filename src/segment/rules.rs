@@ -182,13 +182,23 @@ pub struct SegmentRules {
 impl SegmentRules {
     /// Loads `layout.toml` and `objectives.toml` of the profile folder `dir`.
     pub fn load(dir: &Path, profile: &str) -> Result<SegmentRules, RulesError> {
+        let objectives = Catalog::load(&dir.join("objectives.toml"))?;
+        SegmentRules::load_with(dir, profile, objectives)
+    }
+
+    /// Loads `layout.toml` of the profile folder `dir`, with the catalog already loaded from its
+    /// `objectives.toml`.
+    pub fn load_with(
+        dir: &Path,
+        profile: &str,
+        objectives: Catalog,
+    ) -> Result<SegmentRules, RulesError> {
         let path = dir.join("layout.toml");
         let file: LayoutFile = read_toml(&path)?;
         let challenges_heading =
             compile(&path, "challenges_heading", file.challenges_heading.clone())?;
         let layout = compile_layout(&path, file)?;
         let objectives_path = dir.join("objectives.toml");
-        let objectives = Catalog::load(&objectives_path)?;
         check_heading_examples(&objectives_path, &objectives, &layout)?;
         Ok(SegmentRules {
             layout,

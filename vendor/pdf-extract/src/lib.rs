@@ -26,6 +26,8 @@ use std::rc::Rc;
 use std::marker::PhantomData;
 use std::result::Result;
 use log::{warn, error, debug};
+// informe: the fast path for content streams.
+pub mod fast_content;
 mod core_fonts;
 mod glyphnames;
 mod zapfglyphnames;
@@ -1585,7 +1587,11 @@ impl<'a> Processor<'a> {
     }
 
     fn process_stream(&mut self, doc: &'a Document, content: Vec<u8>, resources: &'a Dictionary, media_box: &MediaBox, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
-        let content = Content::decode(&content).unwrap();
+        // informe: ordinary streams decode by hand (same result), the rest with lopdf's parser.
+        let content = match fast_content::decode(&content) {
+            Some(decoded) => decoded,
+            None => Content::decode(&content).unwrap(),
+        };
         let mut gs: GraphicsState = GraphicsState {
             ts: TextState {
                 font: None,

@@ -1,0 +1,286 @@
+//! The hand-written decoder of content streams (`vendor/pdf-extract/src/fast_content.rs`) gives
+//! exactly what lopdf 0.42's parser gives, or gives up: on every page and form of the PDF
+//! fixtures (and of the folder in `INFORME_PDF_CORPUS`, when set), and on generated streams.
+
+use std::path::{Path, PathBuf};
+
+use pdf_extract::content::{Content, Operation};
+use pdf_extract::fast_content;
+use proptest::prelude::*;
+
+/// The fast decoder's answer, when it gives one, equals lopdf's.
+fn agrees(data: &[u8]) -> Result<bool, String> {
+    let Some(fast) = fast_content::decode(data) else {
+        return Ok(false);
+    };
+    let slow = Content::decode(data)
+        .map_err(|e| format!("fast decoder read a stream lopdf rejects ({e})"))?;
+    same_operations(&fast.operations, &slow.operations)?;
+    Ok(true)
+}
+
+fn same_operations(fast: &[Operation], slow: &[Operation]) -> Result<(), String> {
+    if fast.len() != slow.len() {
+        return Err(format!(
+            "{} operations, lopdf has {}",
+            fast.len(),
+            slow.len()
+        ));
+    }
+    for (i, (f, s)) in fast.iter().zip(slow).enumerate() {
+        if f.operator != s.operator || f.operands != s.operands {
+            return Err(format!("operation {i}: {f:?} where lopdf has {s:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// Every page's content and every form XObject's content of a PDF.
+fn streams_of(path: &Path) -> Vec<Vec<u8>> {
+    let Ok(doc) = pdf_extract::Document::load(path) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Vec<u8>> = doc
+        .get_pages()
+        .values()
+        .filter_map(|&id| doc.get_page_content(id).ok())
+        .collect();
+    for object in doc.objects.values() {
+        if let Ok(stream) = object.as_stream() {
+            let form = stream
+                .dict
+                .get(b"Subtype")
+                .and_then(|s| s.as_name())
+                .is_ok_and(|n| n == b"Form");
+            if form {
+                out.extend(stream.decompressed_content().ok());
+            }
+        }
+    }
+    out
+}
+
+fn pdfs_in(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            pdfs_in(&path, out);
+        } else if path.extension().is_some_and(|e| e == "pdf") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn fast_decoder_agrees_with_lopdf_on_every_fixture_stream() {
+    let mut files = Vec::new();
+    pdfs_in(Path::new("fixtures"), &mut files);
+    if let Some(dir) = std::env::var_os("INFORME_PDF_CORPUS") {
+        pdfs_in(Path::new(&dir), &mut files);
+    }
+    files.sort();
+    let (mut streams, mut fast, mut failures) = (0, 0, Vec::new());
+    for file in &files {
+        for data in streams_of(file) {
+            streams += 1;
+            match agrees(&data) {
+                Ok(true) => fast += 1,
+                Ok(false) => {}
+                Err(e) => failures.push(format!("{}: {e}", file.display())),
+            }
+        }
+    }
+    eprintln!(
+        "{} files, {streams} streams, {fast} decoded by the fast path",
+        files.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The fixtures are ordinary documents: the fast path must carry nearly all of them (the
+    // 2021 report alone has 40 pages).
+    assert!(streams >= 60, "only {streams} streams found");
+    assert!(fast * 10 >= streams * 9, "{fast} of {streams} streams");
+}
+
+#[test]
+fn fast_decoder_reads_what_ordinary_pages_hold() {
+    let page = b"BT /F1 12 Tf 72 712.5 Td [(Hola) -250 (mundo\\051 \\(x\\)) 5.] TJ \
+                 <48 6f6c 61> Tj (a(b)c) ' 0 0 1 rg T* ET q 1 0 0 1 0 0 cm /Im0 Do Q \
+                 /Span <</MCID 3 /Lang (es-MX) /A [1 2] /MCID 4>>BDC EMC";
+    assert_eq!(agrees(page), Ok(true));
+    let ops = fast_content::decode(page).unwrap().operations;
+    let names: Vec<&str> = ops.iter().map(|o| o.operator.as_str()).collect();
+    assert_eq!(
+        names,
+        ["BT", "Tf", "Td", "TJ", "Tj", "'", "rg", "T*", "ET", "q", "cm", "Do", "Q", "BDC", "EMC"]
+    );
+}
+
+#[test]
+fn fast_decoder_reads_odd_tokens_as_lopdf_does() {
+    for stream in [
+        &b"nullx"[..],
+        b"truefalse Tj",
+        b"1.2.3 w",
+        b"+.5 -5. 007 w",
+        b"0g 1 0 0 1 0 0 d0 f",
+        b"(\\777\\0\\12a) Tj",
+        b"(x\\\ny\\\r\nz\\q) Tj",
+        b"(\r\n\r) Tj",
+        b"< 4 f 6 > Tj <> Tj <a> Tj",
+        b"/A#20B/C#2f Tf",
+        b"/ 1 Tf",
+        b"[[1] [(a)]]TJ",
+    ] {
+        assert_eq!(
+            agrees(stream),
+            Ok(true),
+            "{}",
+            String::from_utf8_lossy(stream)
+        );
+    }
+}
+
+#[test]
+fn fast_decoder_leaves_the_rest_to_lopdf() {
+    for stream in [
+        &b"% a comment\nBT ET"[..],
+        b"/P <</Flag true>> BDC EMC",
+        b"/P <</Ref 1 0 R>> BDC EMC",
+        b"BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI",
+        b"BT\x0C ET",
+        b"99999999999999999999 w",
+        b"1 2",
+        b"[1 0 R] TJ",
+        b"(unclosed",
+        b"/Na#zz Tf",
+    ] {
+        assert_eq!(
+            fast_content::decode(stream).map(|c| c.operations.len()),
+            None,
+            "{}",
+            String::from_utf8_lossy(stream)
+        );
+    }
+}
+
+/// Tokens of content streams, ordinary and odd, glued with and without space.
+fn token() -> impl Strategy<Value = Vec<u8>> {
+    let fixed = prop::sample::select(vec![
+        "BT",
+        "ET",
+        "Tf",
+        "Td",
+        "TJ",
+        "Tj",
+        "'",
+        "\"",
+        "T*",
+        "cm",
+        "re",
+        "f*",
+        "d0",
+        "BI",
+        "ID",
+        "EI",
+        "null",
+        "true",
+        "false",
+        "nullx",
+        "R",
+        "0 R",
+        "/F1",
+        "/A#20B",
+        "/A#2",
+        "/",
+        "[",
+        "]",
+        "[[",
+        "]]",
+        "<",
+        ">",
+        "<<",
+        ">>",
+        "<</MCID 0>>",
+        "<</A",
+        "/K 1>>",
+        "<4F6b>",
+        "< 4 f 6 >",
+        "<4G>",
+        "(",
+        ")",
+        "\\",
+        "(a\\",
+        "(x\\051y)",
+        "(x\\\ny)",
+        "(x\\\r\ny)",
+        "(\\0123)",
+        "(\\777)",
+        "(\r\n)",
+        "(a(b)c)",
+        "%c\n",
+        "%",
+        "{",
+        "}",
+        "\u{0}",
+        "\u{c}",
+        " ",
+        "\n",
+        "\r",
+        "\t",
+        "1",
+        "-1",
+        "+1",
+        "1.",
+        ".5",
+        "-.5",
+        "+.",
+        "-",
+        ".",
+        "1.2.3",
+        "007",
+        "99999999999999999999",
+        "3.4028236e38",
+        "é",
+    ])
+    .prop_map(|s| s.as_bytes().to_vec());
+    prop_oneof![
+        8 => fixed,
+        1 => prop::collection::vec(any::<u8>(), 0..4),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn fast_decoder_never_disagrees_with_lopdf(
+        tokens in prop::collection::vec(
+            (token(), prop::sample::select(vec!["", " ", " ", "\n", "\r\n"])),
+            0..40,
+        ),
+    ) {
+        let data: Vec<u8> = tokens
+            .into_iter()
+            .flat_map(|(t, sep)| t.into_iter().chain(sep.bytes()))
+            .collect();
+        prop_assert_eq!(agrees(&data).err(), None::<String>);
+    }
+
+    #[test]
+    fn fast_decoder_agrees_on_ordinary_streams(
+        ops in prop::collection::vec(
+            (prop::collection::vec(prop::sample::select(vec![
+                "12", "-3.5", ".25", "/F2", "(Acci\\363n 1)", "<00410042>", "[(a) -20 (b)]", "true",
+                "<</MCID 7 /Alt (x) /S [1 <</N 2>>]>>",
+            ]), 0..4), prop::sample::select(vec!["Tj", "TJ", "Td", "Tf", "cm", "re", "BT", "ET", "gs"])),
+            0..30,
+        ),
+    ) {
+        let data: String = ops
+            .iter()
+            .map(|(operands, op)| format!("{} {op}\n", operands.join(" ")))
+            .collect();
+        prop_assert_eq!(agrees(data.as_bytes()), Ok(true));
+    }
+}
