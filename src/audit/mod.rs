@@ -2,7 +2,9 @@
 //! finding a [`Flag`] for a reviewer. Checks, severities and parameters are in `audit.toml`;
 //! flags never stop a run.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -1046,24 +1048,27 @@ fn first_near_duplicates(
     threshold: f64,
     max_compared: usize,
 ) -> Vec<(usize, usize, f64)> {
-    let mut freq: HashMap<u64, usize> = HashMap::new();
+    // Tokens are already hashes: FxHash (rustc-hash) suffices, and no map is iterated, so the
+    // hasher cannot change what is found.
+    let mut freq: FxHashMap<u64, usize> = FxHashMap::default();
     for t in sets.iter().flatten() {
         *freq.entry(*t).or_insert(0) += 1;
     }
     // token → the groups whose sets hold it among their rarest, in order of first sight;
     // (token, group) → those sets, in order.
-    let mut groups_of: HashMap<u64, Vec<u32>> = HashMap::new();
-    let mut postings: HashMap<(u64, u32), Vec<usize>> = HashMap::new();
+    let mut groups_of: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    let mut postings: FxHashMap<(u64, u32), Vec<usize>> = FxHashMap::default();
     let mut found = Vec::new();
     for (i, set) in sets.iter().enumerate() {
         if set.is_empty() {
             continue;
         }
-        let mut rare_first = set.clone();
-        rare_first.sort_by_key(|t| (freq[t], *t));
+        let mut by_rarity: Vec<(usize, u64)> = set.iter().map(|t| (freq[t], *t)).collect();
+        by_rarity.sort_unstable();
+        let rare_first: Vec<u64> = by_rarity.into_iter().map(|(_, t)| t).collect();
         let needed = (threshold * set.len() as f64 - 1e-9).ceil().max(0.0) as usize;
         let prefix = &rare_first[..(set.len().saturating_sub(needed) + 1).min(set.len())];
-        let mut compared = HashSet::new();
+        let mut compared = FxHashSet::default();
         'search: for t in prefix {
             for g in groups_of.get(t).into_iter().flatten() {
                 if *g == groups[i] {

@@ -153,12 +153,13 @@ fn review_outputs(
     rules: &Rules,
     f: Formats,
 ) -> Result<(), OutputError> {
-    if f.xlsx {
-        crate::workbook::write_workbook(out, run)?;
-    }
-    if f.html {
-        crate::review::write_review(out, run, rules)?;
-    }
+    // The workbook and the page read the same run files and write their own: side by side.
+    let (workbook, page) = rayon::join(
+        || f.xlsx.then(|| crate::workbook::write_workbook(out, run)),
+        || f.html.then(|| crate::review::write_review(out, run, rules)),
+    );
+    workbook.transpose()?;
+    page.transpose()?;
     let drop = |names: &[&str]| {
         for n in names {
             let path = out.join(n);
