@@ -322,7 +322,17 @@ impl Catalog {
     fn title_only(&self, lines: &[&str], i: usize) -> Option<HeadingMatch> {
         let rules = &self.headings;
         let open = rules.title_opening_words;
-        // Most lines open no title: fold only their first words to tell.
+        // Most lines open no title: fold only their first word, then their first words, to tell.
+        let first_word = first_words(lines[i], 1);
+        let may_open = |t: &TitleWords| {
+            first_word
+                .first()
+                .zip(t.words.first())
+                .is_some_and(|(p, w)| same_word(p, w))
+        };
+        if open > 0 && !self.title_words.iter().any(may_open) {
+            return None;
+        }
         let opening = first_words(lines[i], open);
         let opens_a_title = |t: &TitleWords| {
             t.words.len() >= open && (0..open).all(|k| same_word(&opening[k], &t.words[k]))

@@ -626,24 +626,16 @@ pub fn parse_number(s: &str, thousands: &str, decimal: &str) -> Option<f64> {
 pub fn sentence_bounds(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        let end_here = if c == '\n' {
-            true
-        } else if matches!(c, '.' | '?' | '!') {
-            let ws = chars.get(k + 1).is_some_and(|&(_, n)| n.is_whitespace());
-            let next_word = chars[k + 1..]
-                .iter()
-                .find(|(_, n)| !n.is_whitespace())
-                .map(|&(_, n)| n);
-            ws && next_word
-                .is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || "“\"¿¡(".contains(n))
-        } else {
-            false
+    // The marks are ASCII, so a byte equal to one is that character (never inside another).
+    for (i, b) in text.bytes().enumerate() {
+        let end_here = match b {
+            b'\n' => true,
+            b'.' | b'?' | b'!' => closes_sentence(&text[i + 1..]),
+            _ => false,
         };
         if end_here {
-            out.push((start, i + c.len_utf8()));
-            start = i + c.len_utf8();
+            out.push((start, i + 1));
+            start = i + 1;
         }
     }
     if start < text.len() {
@@ -652,9 +644,93 @@ pub fn sentence_bounds(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// Whether what follows a sentence mark starts a new sentence: white space, then a capital, a
+/// digit or an opening quote, question or exclamation mark or parenthesis.
+fn closes_sentence(rest: &str) -> bool {
+    let spaced = rest.chars().next().is_some_and(char::is_whitespace);
+    spaced
+        && rest
+            .chars()
+            .find(|n| !n.is_whitespace())
+            .is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || "“\"¿¡(".contains(n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first version, over a vector of characters: the oracle of the one above.
+    fn sentence_bounds_by_chars(text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            let end_here = if c == '\n' {
+                true
+            } else if matches!(c, '.' | '?' | '!') {
+                let ws = chars.get(k + 1).is_some_and(|&(_, n)| n.is_whitespace());
+                let next_word = chars[k + 1..]
+                    .iter()
+                    .find(|(_, n)| !n.is_whitespace())
+                    .map(|&(_, n)| n);
+                ws && next_word
+                    .is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || "“\"¿¡(".contains(n))
+            } else {
+                false
+            };
+            if end_here {
+                out.push((start, i + c.len_utf8()));
+                start = i + c.len_utf8();
+            }
+        }
+        if start < text.len() {
+            out.push((start, text.len()));
+        }
+        out
+    }
+
+    #[test]
+    fn sentence_bounds_by_bytes_agree_with_the_character_version() {
+        let pieces = [
+            "Se atendió a 1,200 personas",
+            ". ",
+            ".",
+            "? ",
+            "! ",
+            "\n",
+            " ",
+            "\u{a0}",
+            "Él",
+            "¿Qué",
+            "“Cita",
+            "(nota",
+            "3 casos",
+            "etc.",
+            "México",
+            "a.m. en",
+            "…",
+            "e",
+            "\u{2003}Á",
+        ];
+        let mut seed: u64 = 7;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 12) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            assert_eq!(
+                sentence_bounds(&text),
+                sentence_bounds_by_chars(&text),
+                "{text:?}"
+            );
+        }
+    }
 
     fn rules() -> FigureRules {
         FigureRules::load(Path::new("rules/gcm/figures.toml")).unwrap()
