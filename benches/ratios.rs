@@ -14,6 +14,12 @@
 //! - single lines of 0.25, 0.5, 1 and 2 MB full of figures: seconds per MB, which stays flat
 //!   when the pipeline is linear.
 //!
+//! `pdftotext` writes each text to a file in the work folder, as informe writes its outputs
+//! there. The work folder is a temporary folder under `INFORME_BENCH_DIR` when set (e.g.
+//! `/dev/shm`, to measure the work rather than the disk: creating a file on the development
+//! machine's disk costs about 20 times what it costs in memory, and informe writes nine per
+//! input), else under the system's temporary folder.
+//!
 //! Without `pdftotext` on the machine, the PDF rows say so and show informe's time alone.
 
 use std::path::{Path, PathBuf};
@@ -57,18 +63,22 @@ fn have_pdftotext() -> bool {
     run_quiet(Command::new("pdftotext").arg("-v"))
 }
 
-fn pdftotext(files: &[PathBuf]) {
+/// `pdftotext` on each of `files`, its text written to a file of the same name in `out`.
+fn pdftotext(files: &[PathBuf], out: &Path) {
+    std::fs::create_dir_all(out).expect("create folder");
     for f in files {
-        run_quiet(Command::new("pdftotext").arg("-q").arg(f).arg("-"));
+        let name = f.file_stem().expect("a file name");
+        let text = out.join(name).with_extension("txt");
+        run_quiet(Command::new("pdftotext").arg("-q").arg(f).arg(text));
     }
 }
 
 /// `pdftotext` over `files`, two processes at a time (as informe's two workers).
-fn pdftotext_two_at_a_time(files: &[PathBuf]) {
+fn pdftotext_two_at_a_time(files: &[PathBuf], out: &Path) {
     let (a, b) = files.split_at(files.len() / 2);
     std::thread::scope(|s| {
-        s.spawn(|| pdftotext(a));
-        s.spawn(|| pdftotext(b));
+        s.spawn(|| pdftotext(a, out));
+        s.spawn(|| pdftotext(b, out));
     });
 }
 
@@ -129,16 +139,25 @@ fn pipeline_secs(name: &str, bytes: &[u8], rules: &Rules) -> f64 {
 
 fn main() {
     let rules = Rules::load(Path::new("rules/gcm")).expect("run from the repository root");
-    let work = tempfile::tempdir().expect("temporary folder");
+    let work = match std::env::var_os("INFORME_BENCH_DIR") {
+        Some(dir) => tempfile::tempdir_in(dir),
+        None => tempfile::tempdir(),
+    }
+    .expect("temporary folder");
     let w = work.path();
     let pdf = have_pdftotext();
-    println!("median of {} runs; informe = {BIN}\n", runs());
+    println!(
+        "median of {} runs; informe = {BIN}; work folder {}\n",
+        runs(),
+        w.display()
+    );
     println!("| work | informe | reference | ratio |");
     println!("|---|---|---|---|");
 
     let report = PathBuf::from("fixtures/pdf/informe-2021-sidebox.pdf");
     let t = median(|| extract(&["--in-process"], &report, &w.join("report")));
-    let p = pdf.then(|| median(|| pdftotext(std::slice::from_ref(&report))));
+    let p =
+        pdf.then(|| median(|| pdftotext(std::slice::from_ref(&report), &w.join("report-text"))));
     row(
         "2021 report PDF (40 pages), whole pipeline and outputs",
         t,
@@ -165,7 +184,7 @@ fn main() {
         60,
     );
     let t = median(|| extract(&[], &w.join("pdfs"), &w.join("pdfs-out")));
-    let p = pdf.then(|| median(|| pdftotext_two_at_a_time(&small)));
+    let p = pdf.then(|| median(|| pdftotext_two_at_a_time(&small, &w.join("pdfs-text"))));
     row(
         "60 small agency PDFs, two workers",
         t,
