@@ -36,6 +36,9 @@ const STDERR_KEPT: u64 = 4096;
 pub(super) struct WorkerPool<'a> {
     worker: &'a Worker,
     window: Option<&'a Window>,
+    /// Threads each worker reads a PDF's pages with: the cores shared among the workers that
+    /// run at once (a worker's own threads only add switching when every core has a worker).
+    threads: usize,
     idle: Mutex<Vec<WorkerProc>>,
 }
 
@@ -60,10 +63,17 @@ enum Ended {
 }
 
 impl<'a> WorkerPool<'a> {
-    pub(super) fn new(worker: &'a Worker, window: Option<&'a Window>) -> WorkerPool<'a> {
+    /// A pool for `at_once` workers running side by side.
+    pub(super) fn new(
+        worker: &'a Worker,
+        window: Option<&'a Window>,
+        at_once: usize,
+    ) -> WorkerPool<'a> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         WorkerPool {
             worker,
             window,
+            threads: (cores / at_once.max(1)).max(1),
             idle: Mutex::new(Vec::new()),
         }
     }
@@ -145,7 +155,7 @@ impl<'a> WorkerPool<'a> {
             .pop();
         match idle {
             Some(p) => Ok(p),
-            None => WorkerProc::spawn(self.worker, self.window),
+            None => WorkerProc::spawn(self.worker, self.window, self.threads),
         }
     }
 
@@ -169,7 +179,7 @@ impl Drop for WorkerPool<'_> {
 }
 
 impl WorkerProc {
-    fn spawn(w: &Worker, window: Option<&Window>) -> std::io::Result<WorkerProc> {
+    fn spawn(w: &Worker, window: Option<&Window>, threads: usize) -> std::io::Result<WorkerProc> {
         let stderr = tempfile::tempfile()?;
         // Appending, so that emptying it between inputs puts the worker's writes at its start.
         let mut cmd = Command::new(&w.program);
@@ -179,7 +189,8 @@ impl WorkerProc {
             .arg(&w.rules_dir)
             .arg("--max-memory")
             .arg(w.max_memory.to_string())
-            .env("INFORME_PARENT_PID", std::process::id().to_string());
+            .env("INFORME_PARENT_PID", std::process::id().to_string())
+            .env("RAYON_NUM_THREADS", threads.to_string());
         if let Some(win) = window {
             cmd.arg("--period")
                 .arg(format!("{}..{}", win.start, win.end));
@@ -381,6 +392,23 @@ fn death_reason(shown: &str, how: &str, said: &str, max_memory: u64) -> (&'stati
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn workers_share_the_cores_for_their_pages() {
+        let worker = Worker {
+            program: PathBuf::from("informe"),
+            rules_dir: PathBuf::from("rules/gcm"),
+            timeout: std::time::Duration::from_secs(1),
+            max_memory: 1 << 30,
+        };
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // One input: its worker reads pages on every core.
+        assert_eq!(WorkerPool::new(&worker, None, 1).threads, cores);
+        // As many workers as cores, or more: one thread each.
+        assert_eq!(WorkerPool::new(&worker, None, cores).threads, 1);
+        assert_eq!(WorkerPool::new(&worker, None, cores * 4).threads, 1);
+        assert_eq!(WorkerPool::new(&worker, None, 0).threads, cores);
+    }
 
     #[test]
     fn any_path_travels_as_hex_and_back() {
