@@ -191,24 +191,30 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err(dir))?;
+    if !dir.is_dir() {
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    }
+    let mut tmp = temp_in(dir)?;
     tmp.write_all(bytes).map_err(io_err(path))?;
     // No fsync: the rename makes the file appear whole or not at all to a run that is killed
     // (what `--resume` relies on); a fsync per file cost most of a small input's time.
     publish(tmp, path)
 }
 
-/// Moves a finished temporary file into place, readable like any other output file (a
-/// temporary file is private to its owner).
-pub fn publish(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), OutputError> {
+/// A temporary file in `dir` for an output file, created readable like any other (0644 under
+/// the umask; a temporary file is otherwise private to its owner).
+pub fn temp_in(dir: &Path) -> Result<tempfile::NamedTempFile, OutputError> {
+    let mut builder = tempfile::Builder::new();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let _ = tmp
-            .as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644));
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
     }
+    builder.tempfile_in(dir).map_err(io_err(dir))
+}
+
+/// Moves a finished temporary file (from [`temp_in`]) into place.
+pub fn publish(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), OutputError> {
     tmp.persist(path)
         .map_err(|e| OutputError::write(path, e.error))?;
     Ok(())

@@ -82,7 +82,7 @@ struct FlagRow<'a> {
 pub fn write_review(out: &Path, run: &RunSummary, rules: &Rules) -> Result<(), OutputError> {
     let target = out.join("review.html");
     let err = |source| OutputError::write(&target, source);
-    let mut tmp = tempfile::NamedTempFile::new_in(out).map_err(err)?;
+    let mut tmp = crate::output::temp_in(out)?;
     // Listed actions across all inputs; declared counts summed over the inputs that declare
     // them, next to the actions those same inputs list (in a run of a report and submissions,
     // the report's 27 for objective 7 is compared with the report's own 12, not with all 112).

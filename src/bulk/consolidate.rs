@@ -57,7 +57,7 @@ pub(super) fn finish_run(
 /// and adds the cross-file flags. Every input that succeeded has its files: one that is missing
 /// or cannot be read, or an action line that does not parse, is an error naming the file.
 fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(), OutputError> {
-    let temp = || tempfile::NamedTempFile::new_in(out).map_err(|e| OutputError::write(out, e));
+    let temp = || output::temp_in(out);
     let mut actions = temp()?;
     let mut flags = temp()?;
     let mut figures = temp()?;
