@@ -2,7 +2,7 @@
 //! files concatenated into run-level files with the cross-file flags, `objectives.csv`,
 //! `run.json` and the outputs for people (workbook, review page).
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::crossfile::{NearDuplicates, ObjectiveCounts};
@@ -57,7 +57,7 @@ pub(super) fn finish_run(
 /// and adds the cross-file flags. Every input that succeeded has its files: one that is missing
 /// or cannot be read, or an action line that does not parse, is an error naming the file.
 fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(), OutputError> {
-    let temp = || output::temp_in(out);
+    let temp = || output::temp_in(out).map(BufWriter::new);
     let mut actions = temp()?;
     let mut flags = temp()?;
     let mut figures = temp()?;
@@ -108,12 +108,15 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
             writeln!(flags, "{line}").map_err(|e| OutputError::write(out, e))?;
         }
     }
-    for (tmp, name) in [
+    for (buffered, name) in [
         (actions, "actions.jsonl"),
         (flags, "flags.jsonl"),
         (figures, "figures.csv"),
         (challenges, "challenges.jsonl"),
     ] {
+        let tmp = buffered
+            .into_inner()
+            .map_err(|e| OutputError::write(out, e.into_error()))?;
         output::publish(tmp, &out.join(name))?;
     }
     let mut csv = String::from("\u{FEFF}objective,title,actions,inputs_with_actions\n");
@@ -128,11 +131,11 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
     output::write_atomic(&out.join("objectives.csv"), csv.as_bytes())
 }
 
-/// Appends the lines of the file `from` to `to` (a temporary file in `out`), those for which
+/// Appends the lines of the file `from` to `to` (a buffered temporary file in `out`), those for which
 /// `keep(from, line number, line)` says so.
 fn copy_lines(
     from: &Path,
-    to: &mut tempfile::NamedTempFile,
+    to: &mut impl Write,
     out: &Path,
     mut keep: impl FnMut(&Path, usize, &str) -> Result<bool, OutputError>,
 ) -> Result<(), OutputError> {
