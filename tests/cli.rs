@@ -412,6 +412,30 @@ fn text_prints_what_informe_reads_from_a_pdf() {
         ));
 }
 
+/// Issue 14: `text` needs only the reader's rules (`layout.toml`), so it does not pay for
+/// compiling the extraction patterns; `extract` still loads and checks the whole profile.
+#[test]
+fn text_needs_only_the_layout_rules() {
+    let work = tmp();
+    let rules = work.path().join("only-layout");
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::copy("rules/gcm/layout.toml", rules.join("layout.toml")).unwrap();
+    informe()
+        .args(["text", "fixtures/pdf/two-columns-footnotes.pdf", "--rules"])
+        .arg(&rules)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Objetivo 16. Empoderar"));
+    informe()
+        .args(["extract", "fixtures/compile/sep.txt", "--rules"])
+        .arg(&rules)
+        .arg("--out")
+        .arg(work.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("objectives.toml"));
+}
+
 /// Issue 16: nothing to do is an error (exit 2) that says what was looked for, not an empty data
 /// set with exit 0; so is merging a folder that is not a run.
 #[test]
