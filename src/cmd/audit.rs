@@ -38,7 +38,7 @@ enum Format {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rules = args.rules.load()?;
-    let ex = match informe::process_file(&args.file, &rules) {
+    let ex = match informe::process_file(&args.file, rules) {
         Ok(ex) => ex,
         Err(e) => {
             match super::lang() {

@@ -25,7 +25,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rules = args.rules.load()?;
     let run = &args.run;
-    let (summary, flags) = informe::compile::compile(run, &rules, args.against.as_deref())
+    let (summary, flags) = informe::compile::compile(run, rules, args.against.as_deref())
         .with_context(|| format!("{} {}", super::tr("compiling", "compilando"), run.display()))?;
     let (shown, actions, none, agencies, unmatched) = (
         run.display(),

@@ -98,11 +98,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let progress = informe::report::progress(args.quiet, super::lang());
     let run =
-        informe::bulk::run_bulk(&inputs, &rules, &opts, progress.as_ref()).with_context(|| {
+        informe::bulk::run_bulk(&inputs, rules, &opts, progress.as_ref()).with_context(|| {
             let doing = super::tr("writing outputs under", "escribiendo las salidas en");
             format!("{doing} {}", out.display())
         })?;
-    let text = informe::report::summary(&run, &rules, super::lang());
+    let text = informe::report::summary(&run, rules, super::lang());
     super::print_summary(&text, args.quiet)?;
     Ok(super::run_exit_code(&run))
 }

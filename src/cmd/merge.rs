@@ -26,14 +26,14 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rules = args.rules.load()?;
     let out = &args.out.out;
-    let run = informe::bulk::merge(&args.dirs, out, &rules).with_context(|| {
+    let run = informe::bulk::merge(&args.dirs, out, rules).with_context(|| {
         let doing = super::tr(
             "writing the merged data set under",
             "escribiendo el conjunto de datos unido en",
         );
         format!("{doing} {}", out.display())
     })?;
-    let text = informe::report::summary(&run, &rules, super::lang());
+    let text = informe::report::summary(&run, rules, super::lang());
     super::print_summary(&text, args.quiet)?;
     Ok(super::run_exit_code(&run))
 }

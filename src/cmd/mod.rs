@@ -97,9 +97,11 @@ impl RulesArg {
             .unwrap_or_else(|| PathBuf::from(informe::builtin::DIR))
     }
 
-    /// Loads the profile (every pattern compiled, every example run).
-    pub fn load(&self) -> anyhow::Result<Rules> {
-        Ok(Rules::load(&self.dir())?)
+    /// Loads the profile (every pattern compiled, every example run). The rules serve until the
+    /// process ends, so they are never freed: freeing every compiled pattern at exit cost about
+    /// 4 % of `check-rules`.
+    pub fn load(&self) -> anyhow::Result<&'static Rules> {
+        Ok(Box::leak(Box::new(Rules::load(&self.dir())?)))
     }
 
     /// Loads only the reader's rules (`layout.toml`).

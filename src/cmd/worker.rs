@@ -23,6 +23,6 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rules = args.rules.load()?;
-    informe::bulk::serve_main(&rules, args.period.period.as_ref(), args.max_memory)?;
+    informe::bulk::serve_main(rules, args.period.period.as_ref(), args.max_memory)?;
     Ok(ExitCode::SUCCESS)
 }
