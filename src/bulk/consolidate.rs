@@ -131,8 +131,8 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
     output::write_atomic(&out.join("objectives.csv"), csv.as_bytes())
 }
 
-/// Appends the lines of the file `from` to `to` (a buffered temporary file in `out`), those for which
-/// `keep(from, line number, line)` says so.
+/// Appends the lines of the file `from` to `to` (a buffered temporary file in `out`), those for
+/// which `keep(from, line number, line)` says so.
 fn copy_lines(
     from: &Path,
     to: &mut impl Write,
