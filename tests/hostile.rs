@@ -436,31 +436,21 @@ fn text_into_a_pipe_closed_early_ends_cleanly() {
 /// A page object, its font and a content stream, as `pdf_with` objects 1..: catalog, pages,
 /// page (with `media` and the extra `resources`), font, then `more`.
 fn one_page_pdf(media: &str, resources: &str, content: &[u8], more: &[Vec<u8>]) -> Vec<u8> {
-    let stream = |body: &[u8]| {
-        let mut s = format!("<< /Length {} >>\nstream\n", body.len()).into_bytes();
-        s.extend_from_slice(body);
-        s.extend_from_slice(b"\nendstream");
-        s
-    };
     let mut objects = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
         format!("<< /Type /Page /Parent 2 0 R /MediaBox [{media}] /Contents 5 0 R /Resources << /Font << /F1 4 0 R >> {resources} >> >>").into_bytes(),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
-        stream(content),
+        common::stream_object("", content),
     ];
     objects.extend(more.iter().map(|m| {
         // A form: its dictionary entries before `stream`, its content after.
         let (dict, body) = m.split_at(m.iter().position(|&b| b == b'|').unwrap());
-        let mut s = format!(
-            "<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] {} /Length {} >>\nstream\n",
-            String::from_utf8_lossy(dict),
-            body.len() - 1
-        )
-        .into_bytes();
-        s.extend_from_slice(&body[1..]);
-        s.extend_from_slice(b"\nendstream");
-        s
+        let entries = format!(
+            "/Type /XObject /Subtype /Form /BBox [0 0 612 792] {}",
+            String::from_utf8_lossy(dict)
+        );
+        common::stream_object(entries.trim_end(), &body[1..])
     }));
     common::pdf_with(&objects)
 }
@@ -543,13 +533,7 @@ fn text_before_the_damage_in_a_compressed_stream_is_read() {
     for b in &mut packed[200..264] {
         *b ^= 0x5a;
     }
-    let mut stream = format!(
-        "<< /Length {} /Filter /FlateDecode >>\nstream\n",
-        packed.len()
-    )
-    .into_bytes();
-    stream.extend_from_slice(&packed);
-    stream.extend_from_slice(b"\nendstream");
+    let stream = common::stream_object("/Filter /FlateDecode", &packed);
     let pdf = common::pdf_with(&[
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),

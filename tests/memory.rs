@@ -27,15 +27,12 @@ fn pdf_with_huge_image() -> Vec<u8> {
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> /XObject << /Im0 6 0 R >> >> >>".to_vec(),
     ];
-    let mut stream = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
-    stream.extend_from_slice(content);
-    stream.extend_from_slice(b"\nendstream");
-    objects.push(stream);
+    objects.push(common::stream_object("", content));
     objects.push(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec());
-    let mut img = format!("<< /Type /XObject /Subtype /Image /Width {side} /Height {side} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode /Length {} >>\nstream\n", image.len()).into_bytes();
-    img.extend_from_slice(&image);
-    img.extend_from_slice(b"\nendstream");
-    objects.push(img);
+    objects.push(common::stream_object(
+        &format!("/Type /XObject /Subtype /Image /Width {side} /Height {side} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode"),
+        &image,
+    ));
     common::pdf_with(&objects)
 }
 

@@ -39,6 +39,15 @@ pub fn write_docx(path: &Path, paragraphs: &[&str]) {
     z.finish().unwrap();
 }
 
+/// A stream object: its dictionary's `entries` and its `/Length`, then `body` as it is.
+pub fn stream_object(entries: &str, body: &[u8]) -> Vec<u8> {
+    let sep = if entries.is_empty() { "" } else { " " };
+    let mut s = format!("<< {entries}{sep}/Length {} >>\nstream\n", body.len()).into_bytes();
+    s.extend_from_slice(body);
+    s.extend_from_slice(b"\nendstream");
+    s
+}
+
 /// A PDF with the given objects (numbered from 1; object 1 is the catalog) and a correct xref.
 pub fn pdf_with(objects: &[Vec<u8>]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n".to_vec();
@@ -121,14 +130,7 @@ pub fn make_malformed(dir: &Path) -> Vec<(&'static str, &'static str)> {
     for _ in 0..1024 {
         enc.write_all(&zeros).unwrap();
     }
-    let bomb = enc.finish().unwrap();
-    let mut stream = format!(
-        "<< /Length {} /Filter /FlateDecode >>\nstream\n",
-        bomb.len()
-    )
-    .into_bytes();
-    stream.extend_from_slice(&bomb);
-    stream.extend_from_slice(b"\nendstream");
+    let stream = stream_object("/Filter /FlateDecode", &enc.finish().unwrap());
     std::fs::write(
         dir.join("inflate-bomb.pdf"),
         pdf_with(&[
