@@ -20,7 +20,6 @@ enum Command {
     Extract(cmd::extract::Args),
     Merge(cmd::merge::Args),
     Compile(cmd::compile::Args),
-    Worker(cmd::worker::Args),
     Audit(cmd::audit::Args),
     Text(cmd::text::Args),
     CheckRules(cmd::check_rules::Args),
@@ -37,7 +36,6 @@ fn main() -> ExitCode {
         Command::Extract(args) => cmd::extract::run(args),
         Command::Merge(args) => cmd::merge::run(args),
         Command::Compile(args) => cmd::compile::run(args),
-        Command::Worker(args) => cmd::worker::run(args),
         Command::Audit(args) => cmd::audit::run(args),
         Command::Text(args) => cmd::text::run(args),
         Command::CheckRules(args) => cmd::check_rules::run(args),
@@ -112,7 +110,7 @@ mod tests {
             help("audit", "rules").as_deref(),
             Some("Rules profile folder (default: the gcm profile built into informe)")
         );
-        for sub in ["merge", "compile", "text", "check-rules", "worker"] {
+        for sub in ["merge", "compile", "text", "check-rules"] {
             assert_eq!(help(sub, "rules"), None, "{sub}");
         }
         assert_eq!(
@@ -121,9 +119,6 @@ mod tests {
         );
         assert!(help("extract", "period").unwrap().contains("for the audit"));
         assert!(help("audit", "period").unwrap().contains("e.g. 2020-06-01"));
-        let a = arg("worker", "rules");
-        assert!(a.is_required_set(), "worker --rules");
-        assert!(a.get_default_values().is_empty(), "worker --rules");
         // Without --rules, the built-in profile; without --out, `output`.
         assert!(arg("merge", "rules").get_default_values().is_empty());
         assert_eq!(arg("merge", "out").get_default_values().len(), 1);

@@ -559,40 +559,46 @@ fn no_worker_outlives_a_killed_run() {
     let work = tempfile::tempdir().unwrap();
     let inputs = work.path().join("in");
     copies(&inputs, 12);
-    // A rules folder of its own: its path names this run's workers on their command line.
-    let rules = work.path().join("rules-of-this-run");
-    let status = std::process::Command::new("cp")
-        .args(["-r", "rules/gcm"])
-        .arg(&rules)
-        .status()
-        .unwrap();
-    assert!(status.success());
     let mut run = informe()
-        .args(["extract", "--jobs", "2", "--quiet", "--rules"])
-        .arg(&rules)
+        .args(["extract", "--jobs", "2", "--quiet"])
         .arg(&inputs)
         .arg("--out")
         .arg(work.path().join("out"))
         .spawn()
         .unwrap();
-    let workers = || {
+    // The run's workers are its child processes.
+    let children = |pid: u32| -> Vec<String> {
         let out = std::process::Command::new("pgrep")
-            .arg("-f")
-            .arg(rules.to_str().unwrap())
+            .arg("-P")
+            .arg(pid.to_string())
             .output()
             .unwrap();
-        String::from_utf8_lossy(&out.stdout).lines().count()
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
     };
     let started = std::time::Instant::now();
-    while workers() == 0 && started.elapsed() < std::time::Duration::from_secs(20) {
-        std::thread::sleep(std::time::Duration::from_millis(20));
+    let mut workers = children(run.id());
+    while workers.is_empty() && started.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        workers = children(run.id());
     }
-    assert!(workers() > 0, "no worker was seen running");
+    assert!(!workers.is_empty(), "no worker was seen running");
     run.kill().unwrap();
     run.wait().unwrap();
+    // A worker is gone, or a zombie waiting for whoever adopted it to reap it.
+    let running = |pid: &String| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            stat.rsplit(") ")
+                .next()
+                .is_some_and(|s| !s.starts_with('Z'))
+        })
+    };
     let killed = std::time::Instant::now();
-    while workers() > 0 && killed.elapsed() < std::time::Duration::from_secs(5) {
+    while workers.iter().any(running) && killed.elapsed() < std::time::Duration::from_secs(5) {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    assert_eq!(workers(), 0, "workers outlived their run");
+    let left: Vec<&String> = workers.iter().filter(|p| running(p)).collect();
+    assert!(left.is_empty(), "workers outlived their run: {left:?}");
 }

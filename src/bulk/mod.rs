@@ -10,17 +10,17 @@
 //! - `objectives.csv`: actions per objective across all inputs;
 //! - `run.json`: the run summary.
 //!
-//! A worker is this same binary run as `informe worker …` under a time limit (the parent kills
-//! it) and a memory limit (`RLIMIT_AS`, set by the worker on itself): a panic, an abort, a hang or
-//! runaway memory in a PDF library fails that input alone.
+//! A worker is a process forked from the run once the rules are compiled ([`fork`](self::fork)),
+//! under a time limit (the run kills it) and a memory limit (`RLIMIT_AS`, set by the worker on
+//! itself): a panic, an abort, a hang or runaway memory in a PDF library fails that input alone.
 //!
 //! The parts:
 //! - [`scheduler`](self::scheduler): inputs to jobs, worker processes and their time limit,
 //!   resume, shards, progress, and the manifest appended as inputs finish;
 //! - [`pool`](self::pool): the long-lived worker processes, one input at a time each, replaced
 //!   when one dies or passes its time;
-//! - [`worker`](self::worker): the worker process side (`informe worker --serve`) and its
-//!   outcome file;
+//! - [`worker`](self::worker): the worker process side and its outcome;
+//! - [`fork`](self::fork): making a worker process (fork, pipes, exit) and ending it;
 //! - [`consolidate`](self::consolidate): the end of a run (extract or merge): manifest,
 //!   consolidated files, `objectives.csv`, `run.json` and the review outputs;
 //! - [`crossfile`](self::crossfile): what is counted or compared across inputs (near-duplicate
@@ -30,6 +30,7 @@
 mod cleanup;
 mod consolidate;
 mod crossfile;
+mod fork;
 mod inputs;
 mod lock;
 mod names;
@@ -51,7 +52,7 @@ pub use inputs::{collect_inputs, run, Input};
 pub use lock::{OutLock, LOCK_FILE};
 pub use names::RUN_LEVEL_NAMES;
 pub use scheduler::{shard_of, Progress, Silent};
-pub use worker::{in_process, serve_main};
+pub use worker::in_process;
 
 /// How to run a bulk job.
 #[derive(Debug, Clone)]
@@ -127,13 +128,11 @@ impl RunOptions {
     }
 }
 
-/// The worker program and its limits.
+/// The limits of a worker process.
 #[derive(Debug, Clone)]
 pub struct Worker {
-    pub program: PathBuf,
-    pub rules_dir: PathBuf,
     pub timeout: Duration,
-    /// Address-space limit of a worker, in bytes.
+    /// Address space a worker may add to what it was forked with (the run's), in bytes.
     pub max_memory: u64,
 }
 

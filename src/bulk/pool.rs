@@ -1,8 +1,8 @@
-//! A pool of long-lived worker processes (`informe worker --serve`): each loads the rules once
-//! and takes inputs one after another over a pipe. A worker that panics, aborts, runs out of
-//! memory or passes its time limit on an input fails that input alone: it is stopped, and the
-//! next input gets a fresh worker. Workers die with the run (`PR_SET_PDEATHSIG` on Linux, and
-//! their stdin closes when the parent goes).
+//! A pool of long-lived worker processes, forked from the run once its rules are compiled (so a
+//! worker compiles nothing), each taking inputs one after another over a pipe. A worker that
+//! panics, aborts, runs out of memory or passes its time limit on an input fails that input
+//! alone: it is stopped, and the next input gets a fresh worker. Workers die with the run
+//! (`PR_SET_PDEATHSIG`, and their stdin closes when the run goes).
 //!
 //! The protocol is one line per input on the worker's stdin (`<hex of the input path>
 //! <hex of its output folder>`); the worker writes the input's outputs into the folder, then
@@ -12,22 +12,20 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Mutex, PoisonError};
 
+use super::fork;
+use super::worker::WorkerSetup;
 use super::Worker;
 use crate::audit::Window;
 use crate::error::OutputError;
 use crate::locale::Said;
 use crate::output::{InputOutcome, Status};
+use crate::Rules;
 
 /// What a worker says when it is done with its `n`th input.
 pub(super) const DONE: &str = "informe-worker-done";
-
-/// The size of a memory page in `/proc/PID/statm` (bytes; 4 KiB on the Linux machines informe
-/// runs on).
-const PAGE_BYTES: u64 = 4096;
 
 /// Largest part of a dead worker's stderr kept for the reason (bytes).
 const STDERR_KEPT: u64 = 4096;
@@ -35,6 +33,8 @@ const STDERR_KEPT: u64 = 4096;
 /// Running workers, idle between inputs.
 pub(super) struct WorkerPool<'a> {
     worker: &'a Worker,
+    /// The run's compiled rules, which every worker starts with.
+    rules: &'a Rules,
     window: Option<&'a Window>,
     /// Threads each worker reads a PDF's pages with: the cores shared among the workers that
     /// run at once (a worker's own threads only add switching when every core has a worker).
@@ -44,14 +44,16 @@ pub(super) struct WorkerPool<'a> {
 
 /// One worker process and its pipes.
 struct WorkerProc {
-    child: Child,
-    stdin: ChildStdin,
+    pid: libc::pid_t,
+    stdin: File,
     /// Lines of its stdout, read by a thread of their own (so that waiting can time out).
     lines: Receiver<String>,
     /// Its stderr, a temporary file opened for appending, emptied before each input.
     stderr: File,
     /// Inputs sent to it so far.
     sent: u64,
+    /// The run's address space when it forked the worker, in bytes: the worker's starts there.
+    forked_at: u64,
 }
 
 /// How an input given to a worker ended.
@@ -66,12 +68,14 @@ impl<'a> WorkerPool<'a> {
     /// A pool for `at_once` workers running side by side.
     pub(super) fn new(
         worker: &'a Worker,
+        rules: &'a Rules,
         window: Option<&'a Window>,
         at_once: usize,
     ) -> WorkerPool<'a> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         WorkerPool {
             worker,
+            rules,
             window,
             threads: (cores / at_once.max(1)).max(1),
             idle: Mutex::new(Vec::new()),
@@ -93,11 +97,10 @@ impl<'a> WorkerPool<'a> {
         let mut proc = match self.take() {
             Ok(p) => p,
             Err(e) => {
-                let program = self.worker.program.display();
                 let error = Said::new(
-                    format!("{shown}: cannot start a worker ({program}): {e}"),
+                    format!("{shown}: cannot start a worker: {e}"),
                     format!(
-                        "{shown}: no se pudo iniciar un proceso de trabajo ({program}): {}",
+                        "{shown}: no se pudo iniciar un proceso de trabajo: {}",
                         crate::locale::io_error_es(&e)
                     ),
                 );
@@ -106,12 +109,10 @@ impl<'a> WorkerPool<'a> {
         };
         match proc.run(path, dir, self.worker.timeout) {
             Ended::Done(json) => {
-                // A worker whose address space grew past half its limit (a big input before)
-                // is retired: the next input must not fail for the memory an earlier one left.
-                if proc
-                    .address_space()
-                    .is_some_and(|b| b > self.worker.max_memory / 2)
-                {
+                // A worker whose address space grew past half its allowance (a big input
+                // before) is retired: the next input must not fail for the memory an earlier
+                // one left.
+                if proc.grown().is_some_and(|b| b > self.worker.max_memory / 2) {
                     proc.stop();
                 } else {
                     self.put_back(proc);
@@ -155,8 +156,44 @@ impl<'a> WorkerPool<'a> {
             .pop();
         match idle {
             Some(p) => Ok(p),
-            None => WorkerProc::spawn(self.worker, self.window, self.threads),
+            None => self.spawn(),
         }
+    }
+
+    /// Forks a new worker.
+    fn spawn(&self) -> std::io::Result<WorkerProc> {
+        let stderr = tempfile::tempfile()?;
+        // Appending, so that emptying it between inputs puts the worker's writes at its start.
+        let child_stderr = append_handle(&stderr)?;
+        let setup = WorkerSetup {
+            window: self.window,
+            max_memory: self.worker.max_memory,
+            threads: self.threads,
+            parent: std::process::id() as libc::pid_t,
+        };
+        let forked_at = fork::address_space("self").unwrap_or(0);
+        let rules = self.rules;
+        let forked = fork::fork_worker(&child_stderr, |stdin, stdout| {
+            super::worker::serve(rules, &setup, stdin, stdout)
+        })?;
+        let (tx, lines) = std::sync::mpsc::channel();
+        let stdout = forked.stdout;
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(WorkerProc {
+            pid: forked.pid,
+            stdin: forked.stdin,
+            lines,
+            stderr,
+            sent: 0,
+            forked_at,
+        })
     }
 
     fn put_back(&self, proc: WorkerProc) {
@@ -171,61 +208,14 @@ impl Drop for WorkerPool<'_> {
     /// Closing a worker's stdin ends it; it is then reaped.
     fn drop(&mut self) {
         let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(PoisonError::into_inner));
-        for mut p in idle {
+        for p in idle {
             drop(p.stdin);
-            let _ = p.child.wait();
+            let _ = fork::wait(p.pid);
         }
     }
 }
 
 impl WorkerProc {
-    fn spawn(w: &Worker, window: Option<&Window>, threads: usize) -> std::io::Result<WorkerProc> {
-        let stderr = tempfile::tempfile()?;
-        // Appending, so that emptying it between inputs puts the worker's writes at its start.
-        let mut cmd = Command::new(&w.program);
-        cmd.arg("worker")
-            .arg("--serve")
-            .arg("--rules")
-            .arg(&w.rules_dir)
-            .arg("--max-memory")
-            .arg(w.max_memory.to_string())
-            .env("INFORME_PARENT_PID", std::process::id().to_string())
-            .env("RAYON_NUM_THREADS", threads.to_string());
-        if let Some(win) = window {
-            cmd.arg("--period")
-                .arg(format!("{}..{}", win.start, win.end));
-        }
-        let mut child = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(append_handle(&stderr)?))
-            .spawn()?;
-        let (stdin, stdout) = match (child.stdin.take(), child.stdout.take()) {
-            (Some(i), Some(o)) => (i, o),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(std::io::Error::other("the worker's pipes are missing"));
-            }
-        };
-        let (tx, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Ok(WorkerProc {
-            child,
-            stdin,
-            lines,
-            stderr,
-            sent: 0,
-        })
-    }
-
     /// Sends one input and waits for the worker to finish it, die, or pass `timeout`.
     fn run(&mut self, path: &Path, dir: &Path, timeout: std::time::Duration) -> Ended {
         if let Err(e) = self.stderr.set_len(0) {
@@ -265,17 +255,17 @@ impl WorkerProc {
         String::from_utf8_lossy(&said).into_owned()
     }
 
-    /// The worker's address space in bytes (`/proc/PID/statm`), where the system tells it.
-    fn address_space(&self) -> Option<u64> {
-        let statm = std::fs::read_to_string(format!("/proc/{}/statm", self.child.id())).ok()?;
-        let pages: u64 = statm.split_whitespace().next()?.parse().ok()?;
-        Some(pages * PAGE_BYTES)
+    /// How much the worker's address space grew since it was forked, in bytes, where the
+    /// system tells it.
+    fn grown(&self) -> Option<u64> {
+        let now = fork::address_space(&self.pid.to_string())?;
+        Some(now.saturating_sub(self.forked_at))
     }
 
     /// Kills and reaps the worker; says how it ended ("exit code 101", "signal 9").
-    fn stop(mut self) -> String {
-        let _ = self.child.kill();
-        match self.child.wait() {
+    fn stop(self) -> String {
+        fork::kill(self.pid);
+        match fork::wait(self.pid) {
             Ok(status) => exit_how(&status),
             Err(e) => format!("cannot be waited for: {e}"),
         }
@@ -396,18 +386,18 @@ mod tests {
     #[test]
     fn workers_share_the_cores_for_their_pages() {
         let worker = Worker {
-            program: PathBuf::from("informe"),
-            rules_dir: PathBuf::from("rules/gcm"),
             timeout: std::time::Duration::from_secs(1),
             max_memory: 1 << 30,
         };
+        let rules = Rules::load(Path::new("rules/gcm")).unwrap();
+        let threads = |at_once| WorkerPool::new(&worker, &rules, None, at_once).threads;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         // One input: its worker reads pages on every core.
-        assert_eq!(WorkerPool::new(&worker, None, 1).threads, cores);
+        assert_eq!(threads(1), cores);
         // As many workers as cores, or more: one thread each.
-        assert_eq!(WorkerPool::new(&worker, None, cores).threads, 1);
-        assert_eq!(WorkerPool::new(&worker, None, cores * 4).threads, 1);
-        assert_eq!(WorkerPool::new(&worker, None, 0).threads, cores);
+        assert_eq!(threads(cores), 1);
+        assert_eq!(threads(cores * 4), 1);
+        assert_eq!(threads(0), cores);
     }
 
     #[test]

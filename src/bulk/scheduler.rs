@@ -66,7 +66,7 @@ pub(super) fn process_all(
     let workers = opts
         .worker
         .as_ref()
-        .map(|w| WorkerPool::new(w, opts.window.as_ref(), opts.jobs.min(inputs.len())));
+        .map(|w| WorkerPool::new(w, rules, opts.window.as_ref(), opts.jobs.min(inputs.len())));
     let results: Vec<Option<InputOutcome>> = pool.install(|| {
         inputs
             .par_iter()

@@ -1,8 +1,9 @@
-//! The worker process side: `informe worker --serve` limits its own memory, then processes the
-//! inputs the parent's [pool](super::pool) sends it, each into its folder, and answers with
+//! The worker process side: a worker forked by the run's [pool](super::pool) limits its own
+//! memory, then processes the inputs the pool sends it, each into its folder, and answers with
 //! each one's outcome. Also the processing of one input itself, which the workers and
 //! `--in-process` runs share.
 
+use std::fs::File;
 use std::io::{BufRead, Write};
 use std::path::Path;
 
@@ -53,22 +54,61 @@ pub fn in_process(
     })
 }
 
-/// The body of `informe worker --serve`, one process of the [pool](super::pool): limits its
-/// memory, dies with its parent, then processes the inputs it is given on stdin, one line each,
-/// writing each one's outputs into its folder and answering with its outcome on stdout. A
-/// memory limit that cannot be set is a warning of every input (processed without the limit).
-/// It ends when its stdin closes.
-pub fn serve_main(
+/// What a forked worker needs besides the rules: the audit's window, its memory allowance, the
+/// threads it reads a PDF's pages with, and the run it belongs to.
+pub(super) struct WorkerSetup<'a> {
+    pub window: Option<&'a Window>,
+    /// Address space it may add to what it was forked with, in bytes.
+    pub max_memory: u64,
+    pub threads: usize,
+    pub parent: libc::pid_t,
+}
+
+/// The body of a worker of the [pool](super::pool), forked from the run with the rules already
+/// compiled: dies with the run, limits its memory, then processes the inputs it is given on
+/// `stdin`, one line each, writing each one's outputs into its folder and answering with its
+/// outcome on `stdout`. A memory limit that cannot be set is a warning of every input
+/// (processed without the limit). Returns its exit code when `stdin` closes.
+pub(super) fn serve(rules: &Rules, setup: &WorkerSetup, stdin: File, stdout: File) -> i32 {
+    die_with_parent(setup.parent);
+    let pages = match rayon::ThreadPoolBuilder::new()
+        .num_threads(setup.threads)
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("worker: cannot start its threads: {e}");
+            return 1;
+        }
+    };
+    let limit = limit_memory(setup.max_memory);
+    // The pages' pool is entered from a thread of the worker's own: the thread that forked may
+    // be one of the run's pool threads, whose (copied) queues hold the run's other inputs.
+    let served = std::thread::scope(|s| {
+        s.spawn(|| pages.install(|| serve_lines(rules, setup, &limit, stdin, stdout)))
+            .join()
+    });
+    match served {
+        Ok(Ok(())) => 0,
+        Ok(Err(e)) => {
+            eprintln!("worker: {e}");
+            1
+        }
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// The requests on `stdin`, each processed and answered on `stdout`, until `stdin` closes.
+fn serve_lines(
     rules: &Rules,
-    window: Option<&Window>,
-    max_memory: u64,
+    setup: &WorkerSetup,
+    limit: &std::io::Result<()>,
+    stdin: File,
+    mut stdout: File,
 ) -> Result<(), OutputError> {
-    let limit = limit_memory(max_memory);
-    die_with_parent();
     let stdout_err = |e| OutputError::write(Path::new("<stdout>"), e);
-    let mut stdout = std::io::stdout();
     let mut n = 0u64;
-    for line in std::io::stdin().lock().lines() {
+    for line in std::io::BufReader::new(stdin).lines() {
         let line = line.map_err(|e| OutputError::read(Path::new("<stdin>"), e))?;
         let request = line
             .split_once(' ')
@@ -78,50 +118,42 @@ pub fn serve_main(
             return Err(OutputError::read(Path::new("<stdin>"), e));
         };
         n += 1;
-        let mut outcome = in_process(&path, &dir, rules, window)?;
-        if let Err(e) = &limit {
+        let mut outcome = in_process(&path, &dir, rules, setup.window)?;
+        if let Err(e) = limit {
             outcome.warnings.push(format!(
                 "worker: the memory limit ({} MiB) could not be set, the input was processed without it: {e}",
-                max_memory >> 20
+                setup.max_memory >> 20
             ));
         }
-        let json = serde_json::to_string(&outcome)
+        let mut answer = serde_json::to_string(&outcome)
             .map_err(|e| OutputError::write(Path::new("<stdout>"), e.into()))?;
-        writeln!(stdout, "{} {n} {json}", super::pool::DONE).map_err(stdout_err)?;
-        stdout.flush().map_err(stdout_err)?;
+        answer.insert_str(0, &format!("{} {n} ", super::pool::DONE));
+        answer.push('\n');
+        stdout.write_all(answer.as_bytes()).map_err(stdout_err)?;
     }
     Ok(())
 }
 
-/// Limits this process's address space to `max_memory` bytes.
+/// Limits this process's address space to what it has now (the run's, as forked, and its own
+/// threads) plus `max_memory` bytes.
 fn limit_memory(max_memory: u64) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        rlimit::setrlimit(rlimit::Resource::AS, max_memory, max_memory)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = max_memory;
-        Ok(())
-    }
+    let now = super::fork::address_space("self")
+        .ok_or_else(|| std::io::Error::other("its address space cannot be read"))?;
+    let limit = now.saturating_add(max_memory);
+    rlimit::setrlimit(rlimit::Resource::AS, limit, limit)
 }
 
-/// A worker never outlives its run: on Linux the kernel kills it when the parent dies; if the
-/// parent is already gone (it died before this was set), the worker ends now.
-fn die_with_parent() {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: prctl(PR_SET_PDEATHSIG) and getppid take no pointers and cannot fail in a way
-        // that affects memory safety.
-        let parent = unsafe {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-            libc::getppid()
-        };
-        let expected = std::env::var("INFORME_PARENT_PID")
-            .ok()
-            .and_then(|p| p.parse::<i32>().ok());
-        if expected.is_some_and(|p| p != parent) {
-            std::process::exit(1);
-        }
+/// A worker never outlives its run: the kernel kills it when the run's thread that forked it
+/// ends; if the run is already gone (it died before this was set), the worker ends now.
+fn die_with_parent(parent: libc::pid_t) {
+    // SAFETY: prctl(PR_SET_PDEATHSIG) and getppid take no pointers and cannot fail in a way
+    // that affects memory safety.
+    let now = unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+        libc::getppid()
+    };
+    if now != parent {
+        // SAFETY: ends this forked process at once, running none of the run's destructors.
+        unsafe { libc::_exit(1) };
     }
 }

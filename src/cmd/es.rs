@@ -25,7 +25,7 @@ const TEXTS: &[(&str, &str)] = &[
     ("Print only failures and the closing line; no progress", "Imprime solo las fallas y la línea final; sin progreso"),
     ("Inputs processed at once (default: all cores)", "Entradas procesadas a la vez (por omisión: todos los núcleos)"),
     ("Seconds a worker may spend on one input before it is stopped (more than 0; decimals allowed)", "Segundos que un proceso de trabajo puede dedicar a una entrada antes de detenerlo (más de 0; se admiten decimales)"),
-    ("Memory (address space) a worker may use, e.g. 2G, 512M (at least 64M)", "Memoria (espacio de direcciones) que un proceso de trabajo puede usar, p. ej. 2G, 512M (al menos 64M)"),
+    ("Memory (address space) a worker may add to the run's, e.g. 2G, 512M (at least 64M)", "Memoria (espacio de direcciones) que un proceso de trabajo puede sumar a la de la ejecución, p. ej. 2G, 512M (al menos 64M)"),
     ("Skip inputs already done in --out with the same content, rules and tool version", "Omite las entradas ya procesadas en --out con el mismo contenido, reglas y versión"),
     ("Process only shard K of N (0 ≤ K < N), chosen by content hash; merge shards with `informe merge`", "Procesa solo el fragmento K de N (0 ≤ K < N), elegido por el hash del contenido; los fragmentos se unen con `informe merge`"),
     ("Process inputs in this process instead of worker processes (faster, not isolated)", "Procesa las entradas en este proceso en lugar de procesos de trabajo (más rápido, sin aislamiento)"),

@@ -42,7 +42,7 @@ pub struct Args {
     /// allowed).
     #[arg(long, default_value = "60", value_parser = parse_timeout)]
     timeout: Duration,
-    /// Memory (address space) a worker may use, e.g. 2G, 512M (at least 64M).
+    /// Memory (address space) a worker may add to the run's, e.g. 2G, 512M (at least 64M).
     #[arg(long, default_value = "2G", value_parser = parse_memory_limit)]
     max_memory: u64,
     /// Skip inputs already done in --out with the same content, rules and tool version.
@@ -87,11 +87,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     opts.formats = args.format;
     if !args.in_process {
         opts.worker = Some(Worker {
-            program: std::env::current_exe().context(super::tr(
-                "finding the informe binary for its workers",
-                "buscando el programa informe para sus procesos de trabajo",
-            ))?,
-            rules_dir: args.rules.dir(),
             timeout: args.timeout,
             max_memory: args.max_memory,
         });
@@ -107,8 +102,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(super::run_exit_code(&run))
 }
 
-/// The least memory a worker is given, in bytes: below it a worker cannot even start (its
-/// program, libraries and threads take address space before any input is read).
+/// The least memory a worker is given, in bytes: below it a worker cannot even read a small
+/// input (its threads and their memory arenas take address space before any input is read).
 const MIN_WORKER_MEMORY_BYTES: u64 = 64 << 20;
 
 /// Reads a worker's memory limit: a size of at least [`MIN_WORKER_MEMORY_BYTES`].

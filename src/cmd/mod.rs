@@ -13,7 +13,6 @@ pub mod extract;
 pub mod merge;
 pub mod rules;
 pub mod text;
-pub mod worker;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -151,18 +150,6 @@ pub fn print_summary(text: &str, quiet: bool) -> anyhow::Result<()> {
 /// of its place in the usage line.)
 pub fn help(id: &'static str, text: &'static str) -> impl FnMut(clap::Arg) -> clap::Arg {
     move |a| if a.get_id() == id { a.help(text) } else { a }
-}
-
-/// For `#[command(mut_args(required(ID)))]`: the shared option `id` has no default and must be
-/// given.
-pub fn required(id: &'static str) -> impl FnMut(clap::Arg) -> clap::Arg {
-    move |a| {
-        if a.get_id() == id {
-            a.default_value(None::<&str>).required(true)
-        } else {
-            a
-        }
-    }
 }
 
 /// Writes `text` to stdout. A reader that goes away (`informe text FILE | head`) makes this a

@@ -32,7 +32,7 @@ mod salvage;
 use rayon::prelude::*;
 
 pub use crate::geometry::{BBox, PageInfo};
-pub use open::install_quiet_panic_hook;
+pub use open::{install_quiet_panic_hook, panic_is_quiet};
 pub use params::PdfParams;
 
 use crate::error::InputError;

@@ -25,10 +25,16 @@ thread_local! {
 pub fn install_quiet_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !QUIET.with(Cell::get) {
+        if !panic_is_quiet() {
             previous(info);
         }
     }));
+}
+
+/// Whether the panic now being raised on this thread is one the PDF reader catches (and so
+/// must not be printed).
+pub fn panic_is_quiet() -> bool {
+    QUIET.with(Cell::get)
 }
 
 /// Runs `f` under `catch_unwind`, without printing its panic (see [`install_quiet_panic_hook`]).
