@@ -13,10 +13,6 @@ use std::time::{Duration, Instant};
 
 use informe::{ingest, normalize, segment, Rules};
 
-/// The allocator the `informe` binary uses, so that the pipeline is timed as it runs there.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn measure(name: &str, bytes: usize, mut f: impl FnMut()) {
     // Warm up, then run for about two seconds.
     for _ in 0..5 {

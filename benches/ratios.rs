@@ -29,10 +29,6 @@ use std::time::Instant;
 use informe::audit::audit;
 use informe::{process_bytes, Rules};
 
-/// The allocator the `informe` binary uses, so that the pipeline is timed as it runs there.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const BIN: &str = env!("CARGO_BIN_EXE_informe");
 
 fn runs() -> usize {

@@ -8,13 +8,6 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use informe::locale::Lang;
 
-/// mimalloc instead of the system's allocator: compiling the rules and reading an input allocate
-/// and free many small blocks (a fifth of compiling the rules was in glibc's malloc and free).
-/// Measured side by side, medians of alternating runs: `check-rules` 0.80×, the 2021 report PDF
-/// whole run 0.92×, 200 small texts in process 0.91×.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(name = "informe", version, about = "Turns government progress reports into auditable records", after_help = cmd::AFTER_HELP)]
 struct Cli {
