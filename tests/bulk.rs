@@ -602,3 +602,40 @@ fn no_worker_outlives_a_killed_run() {
     let left: Vec<&String> = workers.iter().filter(|p| running(p)).collect();
     assert!(left.is_empty(), "workers outlived their run: {left:?}");
 }
+
+/// A run started with its stdin closed (as from some schedulers) gives its files and pipes low
+/// descriptor numbers, the ones a worker's stdin, stdout and stderr are moved to; each worker must
+/// still find its own pipes and answer.
+#[cfg(unix)]
+#[test]
+fn a_run_started_with_stdin_closed_reads_every_input_with_workers() {
+    use std::os::unix::process::CommandExt;
+    let work = tempfile::tempdir().unwrap();
+    let inputs = work.path().join("in");
+    copies(&inputs, 2);
+    let out = work.path().join("out");
+    let mut cmd = informe();
+    cmd.args(["extract", "--jobs", "2", "--quiet"])
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&out);
+    // SAFETY: close(0) in the child before exec; no allocation, no lock.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::close(0);
+            Ok(())
+        });
+    }
+    let result = cmd.output().unwrap();
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let m = manifest(&out);
+    assert_eq!(m.len(), 4);
+    for v in &m {
+        assert_eq!(v["status"], "ok", "{v}");
+    }
+}

@@ -1,5 +1,6 @@
-//! A pool of long-lived worker processes, forked from the run once its rules are compiled (so a
-//! worker compiles nothing), each taking inputs one after another over a pipe. A worker that
+//! A pool of long-lived worker processes, forked (by the pool's [zygote](super::fork)) once the
+//! run's rules are compiled, so that a worker compiles nothing; each takes inputs one after
+//! another over a pipe. A worker that
 //! panics, aborts, runs out of memory or passes its time limit on an input fails that input
 //! alone: it is stopped, and the next input gets a fresh worker. Workers die with the run
 //! (`PR_SET_PDEATHSIG`, and their stdin closes when the run goes).
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Mutex, PoisonError};
 
-use super::fork;
+use super::fork::{self, Zygote};
 use super::worker::WorkerSetup;
 use super::Worker;
 use crate::audit::Window;
@@ -33,13 +34,9 @@ const STDERR_KEPT: u64 = 4096;
 /// Running workers, idle between inputs.
 pub(super) struct WorkerPool<'a> {
     worker: &'a Worker,
-    /// The run's compiled rules, which every worker starts with.
-    rules: &'a Rules,
-    window: Option<&'a Window>,
-    /// Threads each worker reads a PDF's pages with: the cores shared among the workers that
-    /// run at once (a worker's own threads only add switching when every core has a worker).
-    threads: usize,
     idle: Mutex<Vec<WorkerProc>>,
+    /// Forks the workers, each a copy of the run with its rules.
+    zygote: Zygote,
 }
 
 /// One worker process and its pipes.
@@ -52,7 +49,8 @@ struct WorkerProc {
     stderr: File,
     /// Inputs sent to it so far.
     sent: u64,
-    /// The run's address space when it forked the worker, in bytes: the worker's starts there.
+    /// The zygote's address space when it forked the worker, in bytes: the worker's starts
+    /// there.
     forked_at: u64,
 }
 
@@ -65,21 +63,27 @@ enum Ended {
 }
 
 impl<'a> WorkerPool<'a> {
-    /// A pool for `at_once` workers running side by side.
+    /// A pool for `at_once` workers running side by side. It forks its zygote: call it while
+    /// no other thread of the run is starting or ending.
     pub(super) fn new(
         worker: &'a Worker,
         rules: &'a Rules,
         window: Option<&'a Window>,
         at_once: usize,
-    ) -> WorkerPool<'a> {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        WorkerPool {
-            worker,
-            rules,
+    ) -> std::io::Result<WorkerPool<'a>> {
+        let threads = threads_per_worker(at_once);
+        let setup = WorkerSetup {
             window,
-            threads: (cores / at_once.max(1)).max(1),
+            max_memory: worker.max_memory,
+            threads,
+        };
+        let zygote =
+            Zygote::start(move |stdin, stdout| super::worker::serve(rules, &setup, stdin, stdout))?;
+        Ok(WorkerPool {
+            worker,
             idle: Mutex::new(Vec::new()),
-        }
+            zygote,
+        })
     }
 
     /// Processes one input in a worker under the time limit; what goes wrong with the worker
@@ -113,7 +117,7 @@ impl<'a> WorkerPool<'a> {
                 // before) is retired: the next input must not fail for the memory an earlier
                 // one left.
                 if proc.grown().is_some_and(|b| b > self.worker.max_memory / 2) {
-                    proc.stop();
+                    proc.stop(&self.zygote);
                 } else {
                     self.put_back(proc);
                 }
@@ -131,7 +135,7 @@ impl<'a> WorkerPool<'a> {
                 }
             }
             Ended::TimedOut => {
-                proc.stop();
+                proc.stop(&self.zygote);
                 let secs = self.worker.timeout.as_secs_f64();
                 let error = Said::new(
                     format!("{shown}: no result after {secs} s (the worker was stopped)"),
@@ -140,7 +144,7 @@ impl<'a> WorkerPool<'a> {
                 Ok(failed("timeout", error))
             }
             Ended::Died(said) => {
-                let how = proc.stop();
+                let how = proc.stop(&self.zygote);
                 let (reason, error) = death_reason(&shown, &how, &said, self.worker.max_memory);
                 Ok(failed(reason, error))
             }
@@ -160,22 +164,13 @@ impl<'a> WorkerPool<'a> {
         }
     }
 
-    /// Forks a new worker.
+    /// Has the zygote fork a new worker.
     fn spawn(&self) -> std::io::Result<WorkerProc> {
         let stderr = tempfile::tempfile()?;
         // Appending, so that emptying it between inputs puts the worker's writes at its start.
         let child_stderr = append_handle(&stderr)?;
-        let setup = WorkerSetup {
-            window: self.window,
-            max_memory: self.worker.max_memory,
-            threads: self.threads,
-            parent: std::process::id() as libc::pid_t,
-        };
-        let forked_at = fork::address_space("self").unwrap_or(0);
-        let rules = self.rules;
-        let forked = fork::fork_worker(&child_stderr, |stdin, stdout| {
-            super::worker::serve(rules, &setup, stdin, stdout)
-        })?;
+        let forked_at = fork::address_space(&self.zygote.pid().to_string()).unwrap_or(0);
+        let forked = self.zygote.spawn(&child_stderr)?;
         let (tx, lines) = std::sync::mpsc::channel();
         let stdout = forked.stdout;
         std::thread::spawn(move || {
@@ -210,7 +205,7 @@ impl Drop for WorkerPool<'_> {
         let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(PoisonError::into_inner));
         for p in idle {
             drop(p.stdin);
-            let _ = fork::wait(p.pid);
+            let _ = self.zygote.wait(p.pid);
         }
     }
 }
@@ -262,14 +257,22 @@ impl WorkerProc {
         Some(now.saturating_sub(self.forked_at))
     }
 
-    /// Kills and reaps the worker; says how it ended ("exit code 101", "signal 9").
-    fn stop(self) -> String {
+    /// Kills the worker and has the zygote reap it; says how it ended ("exit code 101",
+    /// "signal 9").
+    fn stop(self, zygote: &Zygote) -> String {
         fork::kill(self.pid);
-        match fork::wait(self.pid) {
+        match zygote.wait(self.pid) {
             Ok(status) => exit_how(&status),
             Err(e) => format!("cannot be waited for: {e}"),
         }
     }
+}
+
+/// Threads each of `at_once` workers reads a PDF's pages with: the cores shared among them (a
+/// worker's own threads only add switching when every core has a worker).
+fn threads_per_worker(at_once: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (cores / at_once.max(1)).max(1)
 }
 
 /// A second handle on `file`, opened for appending (the worker's stderr).
@@ -385,12 +388,7 @@ mod tests {
 
     #[test]
     fn workers_share_the_cores_for_their_pages() {
-        let worker = Worker {
-            timeout: std::time::Duration::from_secs(1),
-            max_memory: 1 << 30,
-        };
-        let rules = Rules::load(Path::new("rules/gcm")).unwrap();
-        let threads = |at_once| WorkerPool::new(&worker, &rules, None, at_once).threads;
+        let threads = threads_per_worker;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         // One input: its worker reads pages on every core.
         assert_eq!(threads(1), cores);

@@ -57,16 +57,23 @@ pub(super) fn process_all(
     // Output folder of each input: its stem made safe, with a hash prefix when taken.
     let names = super::names::folder_names(inputs);
     let manifest = Mutex::new(manifest);
+    // Made before the run's own threads: its zygote is forked while no thread starts or ends.
+    let workers = opts
+        .worker
+        .as_ref()
+        .map(|w| WorkerPool::new(w, rules, opts.window.as_ref(), opts.jobs.min(inputs.len())))
+        .transpose()
+        .map_err(|e| {
+            OutputError::write(
+                out,
+                std::io::Error::other(format!("cannot start the worker processes: {e}")),
+            )
+        })?;
     progress.start(inputs.len());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.max(1))
         .build()
         .map_err(|e| OutputError::write(out, std::io::Error::other(e.to_string())))?;
-    // Declared after the threads: its idle workers are ended before the threads are.
-    let workers = opts
-        .worker
-        .as_ref()
-        .map(|w| WorkerPool::new(w, rules, opts.window.as_ref(), opts.jobs.min(inputs.len())));
     let results: Vec<Option<InputOutcome>> = pool.install(|| {
         inputs
             .par_iter()

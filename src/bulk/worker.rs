@@ -54,36 +54,34 @@ pub fn in_process(
     })
 }
 
-/// What a forked worker needs besides the rules: the audit's window, its memory allowance, the
-/// threads it reads a PDF's pages with, and the run it belongs to.
+/// What a forked worker needs besides the rules: the audit's window, its memory allowance and the
+/// threads it reads a PDF's pages with.
 pub(super) struct WorkerSetup<'a> {
     pub window: Option<&'a Window>,
     /// Address space it may add to what it was forked with, in bytes.
     pub max_memory: u64,
     pub threads: usize,
-    pub parent: libc::pid_t,
 }
 
-/// The body of a worker of the [pool](super::pool), forked from the run with the rules already
-/// compiled: dies with the run, limits its memory, then processes the inputs it is given on
+/// The body of a worker of the [pool](super::pool), forked with the rules already compiled:
+/// limits its memory, then processes the inputs it is given on
 /// `stdin`, one line each, writing each one's outputs into its folder and answering with its
 /// outcome on `stdout`. A memory limit that cannot be set is a warning of every input
 /// (processed without the limit). Returns its exit code when `stdin` closes.
 pub(super) fn serve(rules: &Rules, setup: &WorkerSetup, stdin: File, stdout: File) -> i32 {
-    die_with_parent(setup.parent);
     let pages = match rayon::ThreadPoolBuilder::new()
         .num_threads(setup.threads)
         .build()
     {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("worker: cannot start its threads: {e}");
+            super::fork::say(&format!("worker: cannot start its threads: {e}"));
             return 1;
         }
     };
     let limit = limit_memory(setup.max_memory);
-    // The pages' pool is entered from a thread of the worker's own: the thread that forked may
-    // be one of the run's pool threads, whose (copied) queues hold the run's other inputs.
+    // The pages' pool is entered from a thread of the worker's own, not a rayon thread of
+    // another pool.
     let served = std::thread::scope(|s| {
         s.spawn(|| pages.install(|| serve_lines(rules, setup, &limit, stdin, stdout)))
             .join()
@@ -91,7 +89,7 @@ pub(super) fn serve(rules: &Rules, setup: &WorkerSetup, stdin: File, stdout: Fil
     match served {
         Ok(Ok(())) => 0,
         Ok(Err(e)) => {
-            eprintln!("worker: {e}");
+            super::fork::say(&format!("worker: {e}"));
             1
         }
         Err(panic) => std::panic::resume_unwind(panic),
@@ -141,19 +139,4 @@ fn limit_memory(max_memory: u64) -> std::io::Result<()> {
         .ok_or_else(|| std::io::Error::other("its address space cannot be read"))?;
     let limit = now.saturating_add(max_memory);
     rlimit::setrlimit(rlimit::Resource::AS, limit, limit)
-}
-
-/// A worker never outlives its run: the kernel kills it when the run's thread that forked it
-/// ends; if the run is already gone (it died before this was set), the worker ends now.
-fn die_with_parent(parent: libc::pid_t) {
-    // SAFETY: prctl(PR_SET_PDEATHSIG) and getppid take no pointers and cannot fail in a way
-    // that affects memory safety.
-    let now = unsafe {
-        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-        libc::getppid()
-    };
-    if now != parent {
-        // SAFETY: ends this forked process at once, running none of the run's destructors.
-        unsafe { libc::_exit(1) };
-    }
 }
