@@ -566,11 +566,12 @@ fn no_worker_outlives_a_killed_run() {
         .arg(work.path().join("out"))
         .spawn()
         .unwrap();
-    // The run's workers are its child processes.
-    let children = |pid: u32| -> Vec<String> {
+    // The run's processes: its child (the zygote that forks the workers) and the workers, the
+    // zygote's children.
+    let children = |pid: &str| -> Vec<String> {
         let out = std::process::Command::new("pgrep")
             .arg("-P")
-            .arg(pid.to_string())
+            .arg(pid)
             .output()
             .unwrap();
         String::from_utf8_lossy(&out.stdout)
@@ -578,13 +579,21 @@ fn no_worker_outlives_a_killed_run() {
             .map(str::to_string)
             .collect()
     };
+    let descendants = || -> Vec<String> {
+        let zygotes = children(&run.id().to_string());
+        let workers = zygotes.iter().flat_map(|z| children(z));
+        zygotes.clone().into_iter().chain(workers).collect()
+    };
     let started = std::time::Instant::now();
-    let mut workers = children(run.id());
-    while workers.is_empty() && started.elapsed() < std::time::Duration::from_secs(20) {
+    let mut workers = descendants();
+    while workers.len() < 2 && started.elapsed() < std::time::Duration::from_secs(20) {
         std::thread::sleep(std::time::Duration::from_millis(5));
-        workers = children(run.id());
+        workers = descendants();
     }
-    assert!(!workers.is_empty(), "no worker was seen running");
+    assert!(
+        workers.len() >= 2,
+        "no worker was seen running: {workers:?}"
+    );
     run.kill().unwrap();
     run.wait().unwrap();
     // A worker is gone, or a zombie waiting for whoever adopted it to reap it.
