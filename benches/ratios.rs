@@ -1,7 +1,8 @@
 //! informe side by side with a reference, in one run, as ratios (issue 14). Run with
 //! `cargo bench --bench ratios`. Each timing is the median of `INFORME_BENCH_RUNS` runs
 //! (default 5), wall clock, on whatever else the machine is doing: compare the ratios, not the
-//! seconds.
+//! seconds. The runs of informe and of its reference alternate, so that the machine's drift
+//! (a disk writing back) falls on both.
 //!
 //! - the 2021 report as PDF (`fixtures/pdf/informe-2021-sidebox.pdf`, 40 pages): the whole
 //!   pipeline and outputs (`informe extract --in-process`), and text and layout only (`informe
@@ -50,6 +51,33 @@ fn median(mut f: impl FnMut()) -> f64 {
         .collect();
     times.sort_by(f64::total_cmp);
     times[times.len() / 2]
+}
+
+/// Median wall times of `a` and of `b` (when there is one) over [`runs`] runs each, after one
+/// warm-up of each, the runs alternating (a, b, a, b, …): whatever the machine does during the
+/// bench (a disk writing back, another process) falls on both alike.
+fn paired(a: &mut dyn FnMut(), mut b: Option<&mut dyn FnMut()>) -> (f64, Option<f64>) {
+    let time = |f: &mut dyn FnMut()| {
+        let t = Instant::now();
+        f();
+        t.elapsed().as_secs_f64()
+    };
+    a();
+    if let Some(b) = b.as_mut() {
+        b();
+    }
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    for _ in 0..runs() {
+        ta.push(time(a));
+        if let Some(b) = b.as_mut() {
+            tb.push(time(*b));
+        }
+    }
+    let middle = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied()
+    };
+    (middle(ta).unwrap_or(f64::NAN), middle(tb))
 }
 
 fn run_quiet(cmd: &mut Command) -> bool {
@@ -155,18 +183,23 @@ fn main() {
     println!("|---|---|---|---|");
 
     let report = PathBuf::from("fixtures/pdf/informe-2021-sidebox.pdf");
-    let t = median(|| extract(&["--in-process"], &report, &w.join("report")));
-    let p =
-        pdf.then(|| median(|| pdftotext(std::slice::from_ref(&report), &w.join("report-text"))));
+    let mut reference = || pdftotext(std::slice::from_ref(&report), &w.join("report-text"));
+    let (t, p) = paired(
+        &mut || extract(&["--in-process"], &report, &w.join("report")),
+        pdf.then_some(&mut reference as &mut dyn FnMut()),
+    );
     row(
         "2021 report PDF (40 pages), whole pipeline and outputs",
         t,
         "pdftotext",
         p,
     );
-    let t = median(|| {
-        run_quiet(Command::new(BIN).arg("text").arg(&report));
-    });
+    let (t, p) = paired(
+        &mut || {
+            run_quiet(Command::new(BIN).arg("text").arg(&report));
+        },
+        pdf.then_some(&mut reference as &mut dyn FnMut()),
+    );
     row(
         "the same PDF, text and layout only (`informe text`)",
         t,
@@ -183,8 +216,11 @@ fn main() {
         ],
         60,
     );
-    let t = median(|| extract(&[], &w.join("pdfs"), &w.join("pdfs-out")));
-    let p = pdf.then(|| median(|| pdftotext_two_at_a_time(&small, &w.join("pdfs-text"))));
+    let mut reference = || pdftotext_two_at_a_time(&small, &w.join("pdfs-text"));
+    let (t, p) = paired(
+        &mut || extract(&[], &w.join("pdfs"), &w.join("pdfs-out")),
+        pdf.then_some(&mut reference as &mut dyn FnMut()),
+    );
     row(
         "60 small agency PDFs, two workers",
         t,
@@ -193,13 +229,15 @@ fn main() {
     );
 
     text_folder(&w.join("texts"), 200);
-    let isolated = median(|| extract(&[], &w.join("texts"), &w.join("texts-out")));
-    let in_process = median(|| extract(&["--in-process"], &w.join("texts"), &w.join("texts-in")));
+    let (isolated, in_process) = paired(
+        &mut || extract(&[], &w.join("texts"), &w.join("texts-out")),
+        Some(&mut || extract(&["--in-process"], &w.join("texts"), &w.join("texts-in"))),
+    );
     row(
         "200 small text submissions, isolated workers",
         isolated,
         "`--in-process`",
-        Some(in_process),
+        in_process,
     );
 
     // The report repeated 40 times (82,000 lines, under the 100,000-line limit of an input),
