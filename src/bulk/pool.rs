@@ -1,9 +1,9 @@
 //! A pool of long-lived worker processes, forked (by the pool's [zygote](super::fork)) once the
 //! run's rules are compiled, so that a worker compiles nothing; each takes inputs one after
-//! another over a pipe. A worker that
-//! panics, aborts, runs out of memory or passes its time limit on an input fails that input
-//! alone: it is stopped, and the next input gets a fresh worker. Workers die with the run
-//! (`PR_SET_PDEATHSIG`, and their stdin closes when the run goes).
+//! another over a pipe. A worker that panics, aborts, runs out of memory or passes its time
+//! limit on an input fails that input alone: it is stopped, and the next input gets a fresh
+//! worker. Workers die with the run (`PR_SET_PDEATHSIG`, and their stdin closes when the run
+//! goes).
 //!
 //! The protocol is one line per input on the worker's stdin (`<hex of the input path>
 //! <hex of its output folder>`); the worker writes the input's outputs into the folder, then
@@ -200,7 +200,8 @@ impl<'a> WorkerPool<'a> {
 }
 
 impl Drop for WorkerPool<'_> {
-    /// Closing a worker's stdin ends it; it is then reaped.
+    /// Closing a worker's stdin ends it; the zygote then reaps it (and ends when the pool's
+    /// zygote handle drops, after this).
     fn drop(&mut self) {
         let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(PoisonError::into_inner));
         for p in idle {
