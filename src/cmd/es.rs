@@ -16,7 +16,6 @@ const TEXTS: &[(&str, &str)] = &[
     ("Load a rules profile, compile every pattern and run every example", "Carga un perfil de reglas, compila cada patrón y prueba cada ejemplo"),
     ("The built-in rules profile", "El perfil de reglas integrado"),
     ("Write the built-in `gcm` profile into DIR (a new or empty folder), to edit and pass back with --rules DIR", "Escribe el perfil integrado `gcm` en DIR (una carpeta nueva o vacía), para editarlo y usarlo con --rules DIR"),
-    ("Process inputs in isolation, given on stdin (used by `extract`; not for direct use)", "Procesa entradas de forma aislada, recibidas por stdin (lo usa `extract`; no es para uso directo)"),
     // Their arguments.
     ("Files or folders (folders are walked recursively for .txt, .pdf and .docx files)", "Archivos o carpetas (en las carpetas se buscan, también en subcarpetas, archivos .txt, .pdf y .docx)"),
     ("Rules profile folder (default: the gcm profile built into informe)", "Carpeta del perfil de reglas (por omisión: el perfil gcm integrado en informe)"),
@@ -39,7 +38,6 @@ const TEXTS: &[(&str, &str)] = &[
     ("Reporting window, START..END (overrides audit.toml), e.g. 2020-06-01..2021-06-30", "Periodo de reporte, INICIO..FIN (en lugar del de audit.toml), p. ej. 2020-06-01..2021-06-30"),
     ("Output format", "Formato de salida"),
     ("Replace rule files DIR already holds", "Reemplaza los archivos de reglas que DIR ya tenga"),
-    ("Take inputs on stdin, one line each, until it closes (the only mode)", "Recibe las entradas por stdin, una por línea, hasta que se cierra (el único modo)"),
     // The library's own messages about a value given (`--period`).
     ("expected START..END, e.g.", "se esperaba INICIO..FIN, p. ej."),
     ("dates must be YYYY-MM-DD", "las fechas van como AAAA-MM-DD"),
