@@ -41,16 +41,7 @@ fn runs() -> usize {
 
 /// Median wall time of `f` over [`runs`] runs, after one warm-up.
 fn median(mut f: impl FnMut()) -> f64 {
-    f();
-    let mut times: Vec<f64> = (0..runs())
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed().as_secs_f64()
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
+    paired(&mut f, None).0
 }
 
 /// Median wall times of `a` and of `b` (when there is one) over [`runs`] runs each, after one

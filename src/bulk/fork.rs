@@ -221,9 +221,9 @@ fn panic_to_stderr(info: &std::panic::PanicHookInfo<'_>) {
     }
 }
 
-/// In a worker: writes a line straight to descriptor 2, its stderr. Not `eprintln!`, whose lock
-/// one of the run's threads may have held when the run forked (the child would wait on it
-/// forever), nor the standard panic hook, which may also write into a test's capture.
+/// In a worker: writes a line straight to descriptor 2, its stderr, where the run reads it. Not
+/// `eprintln!` nor the standard panic hook, which write into a test's output capture when the
+/// run is a test (the worker is a copy of its thread).
 pub(super) fn say(line: &str) {
     use std::io::Write;
     // SAFETY: descriptor 2 is the child's stderr; ManuallyDrop leaves it open.
@@ -248,21 +248,15 @@ fn become_stdio(fds: [RawFd; 3]) -> bool {
 
 /// A pair of connected sockets that keep each message whole, closed on exec.
 fn seqpacket_pair() -> io::Result<(OwnedFd, OwnedFd)> {
-    let mut fds = [0 as RawFd; 2];
     // SAFETY: socketpair writes two descriptors into the array it is given.
-    let made = unsafe {
+    fd_pair(|fds| unsafe {
         libc::socketpair(
             libc::AF_UNIX,
             libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC,
             0,
-            fds.as_mut_ptr(),
+            fds,
         )
-    };
-    if made < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: both descriptors were just made and are owned by nothing else.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+    })
 }
 
 /// The most descriptors a message carries.
@@ -374,11 +368,17 @@ fn close_from(first: RawFd) {
     }
 }
 
-/// A pipe, both ends closed on exec.
+/// A pipe (read end, write end), both closed on exec.
 fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
-    let mut fds = [0 as RawFd; 2];
     // SAFETY: pipe2 writes two descriptors into the array it is given.
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
+    fd_pair(|fds| unsafe { libc::pipe2(fds, libc::O_CLOEXEC) })
+}
+
+/// The two descriptors `make` writes into the array it is given (a system call returning less
+/// than 0 on failure), each owned.
+fn fd_pair(make: impl FnOnce(*mut RawFd) -> libc::c_int) -> io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [-1 as RawFd; 2];
+    if make(fds.as_mut_ptr()) < 0 {
         return Err(io::Error::last_os_error());
     }
     // SAFETY: both descriptors were just made and are owned by nothing else.
@@ -391,8 +391,8 @@ pub(super) fn kill(pid: libc::pid_t) {
     unsafe { libc::kill(pid, libc::SIGKILL) };
 }
 
-/// Waits for a worker to end and reaps it.
-pub(super) fn wait(pid: libc::pid_t) -> io::Result<ExitStatus> {
+/// Waits for a child (in the zygote, a worker; in the run, the zygote) to end and reaps it.
+fn wait(pid: libc::pid_t) -> io::Result<ExitStatus> {
     use std::os::unix::process::ExitStatusExt;
     let mut status = 0;
     loop {

@@ -64,10 +64,10 @@ pub(super) struct WorkerSetup<'a> {
 }
 
 /// The body of a worker of the [pool](super::pool), forked with the rules already compiled:
-/// limits its memory, then processes the inputs it is given on
-/// `stdin`, one line each, writing each one's outputs into its folder and answering with its
-/// outcome on `stdout`. A memory limit that cannot be set is a warning of every input
-/// (processed without the limit). Returns its exit code when `stdin` closes.
+/// limits its memory, then processes the inputs it is given on `stdin`, one line each, writing
+/// each one's outputs into its folder and answering with its outcome on `stdout`. A memory limit
+/// that cannot be set is a warning of every input (processed without the limit). Returns its
+/// exit code when `stdin` closes.
 pub(super) fn serve(rules: &Rules, setup: &WorkerSetup, stdin: File, stdout: File) -> i32 {
     let pages = match rayon::ThreadPoolBuilder::new()
         .num_threads(setup.threads)
@@ -80,8 +80,9 @@ pub(super) fn serve(rules: &Rules, setup: &WorkerSetup, stdin: File, stdout: Fil
         }
     };
     let limit = limit_memory(setup.max_memory);
-    // The pages' pool is entered from a thread of the worker's own, not a rayon thread of
-    // another pool.
+    // The pages' pool is entered from a thread of the worker's own: the forked thread is a copy
+    // of the one that started the pool, which may be a rayon thread (a caller of `run_bulk`
+    // inside rayon) whose copied queues hold that caller's other work.
     let served = std::thread::scope(|s| {
         s.spawn(|| pages.install(|| serve_lines(rules, setup, &limit, stdin, stdout)))
             .join()
@@ -123,10 +124,8 @@ fn serve_lines(
                 setup.max_memory >> 20
             ));
         }
-        let mut answer = serde_json::to_string(&outcome)
-            .map_err(|e| OutputError::write(Path::new("<stdout>"), e.into()))?;
-        answer.insert_str(0, &format!("{} {n} ", super::pool::DONE));
-        answer.push('\n');
+        let json = serde_json::to_string(&outcome).map_err(|e| stdout_err(e.into()))?;
+        let answer = format!("{} {n} {json}\n", super::pool::DONE);
         stdout.write_all(answer.as_bytes()).map_err(stdout_err)?;
     }
     Ok(())
