@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
@@ -12,7 +13,10 @@ use crate::error::RulesError;
 use crate::locale::Said;
 use crate::normalize::{Document, LineIndex, SourceInfo};
 use crate::segment::rules::Placement;
-use crate::segment::{Footnote, Paragraph, Place, Section, Segmented, Table, Warning};
+use crate::catalog::Objective;
+use crate::segment::{
+    Action, Footnote, ObjectiveBlock, Paragraph, Place, Section, Segmented, Table, Warning,
+};
 
 pub mod agencies;
 pub mod challenges;
@@ -283,14 +287,24 @@ pub fn extract(doc: &Document, seg: &Segmented, rules: &ExtractRules) -> Extract
     let lines = LineIndex::new(doc);
     let footnotes: Vec<u32> = seg.footnotes.iter().map(|f| f.number).collect();
     let submitter = submitter(doc, seg, rules);
-    let mut actions = Vec::new();
-    for block in &seg.objectives {
-        let Some(objective) = rules.objectives.resolve(block.number) else {
-            continue;
-        };
-        for (i, a) in block.actions.iter().enumerate() {
+    // Actions are independent: their values are found on all cores (in text order once sorted).
+    let numbered: Vec<(&ObjectiveBlock, &Objective, usize, &Action)> = seg
+        .objectives
+        .iter()
+        .filter_map(|block| Some((block, rules.objectives.resolve(block.number)?)))
+        .flat_map(|(block, objective)| {
+            block
+                .actions
+                .iter()
+                .enumerate()
+                .map(move |(i, a)| (block, objective, i, a))
+        })
+        .collect();
+    let mut actions: Vec<ActionRecord> = numbered
+        .into_par_iter()
+        .map(|(block, objective, i, a)| {
             let v = values::action_values(a, file, &lines, &footnotes, rules);
-            actions.push(ActionRecord {
+            ActionRecord {
                 id: format!("{stem}-o{:02}-{:02}", block.number, i + 1),
                 objective: block.number,
                 objective_title: objective.es.clone(),
@@ -317,9 +331,9 @@ pub fn extract(doc: &Document, seg: &Segmented, rules: &ExtractRules) -> Extract
                 footnote_refs: v.footnote_refs,
                 provenance: Provenance::new(file, &a.place, &lines),
                 text_map: a.map.clone(),
-            });
-        }
-    }
+            }
+        })
+        .collect();
     actions.sort_by_key(|a| a.provenance.span[0]);
     let objectives = rules
         .objectives
