@@ -10,11 +10,12 @@ use std::io::BufRead;
 use std::path::Path;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+use serde::Deserialize;
 
 use crate::audit::Flag;
 use crate::error::OutputError;
 use crate::extract::agencies::Form;
-use crate::extract::ActionRecord;
+use crate::extract::{AgencyMention, Figure, Period, Provenance};
 use crate::output::{RunSummary, Status};
 
 fn each_line<T: serde::de::DeserializeOwned>(
@@ -105,9 +106,14 @@ impl<'a> Sheet<'a> {
         self.row
     }
     fn text(&mut self, col: u16, s: &str) -> Result<(), XlsxError> {
-        if !s.is_empty() {
-            // Excel cells hold at most 32,767 characters.
-            let s: String = s.chars().take(32_000).collect();
+        // Excel cells hold at most 32,767 characters (a text of at most 32,000 bytes has fewer).
+        const MAX_CHARS: usize = 32_000;
+        if s.len() <= MAX_CHARS {
+            if !s.is_empty() {
+                self.ws.write_string(self.row, col, s)?;
+            }
+        } else {
+            let s: String = s.chars().take(MAX_CHARS).collect();
             self.ws.write_string(self.row, col, s)?;
         }
         Ok(())
@@ -164,6 +170,95 @@ impl<'a> Sheet<'a> {
     }
 }
 
+/// What the sheets of actions read of an action record (the rest of each line is skipped).
+#[derive(Deserialize)]
+struct ActionRow {
+    id: String,
+    objective: u32,
+    objective_title: String,
+    submitter: Option<String>,
+    lead_agency: Option<String>,
+    text: String,
+    figures: Vec<Figure>,
+    periods: Vec<Period>,
+    agencies: Vec<AgencyMention>,
+    provenance: Provenance,
+}
+
+/// The action's row of the sheet Acciones.
+fn action_row(s: &mut Sheet, a: &ActionRow) -> Result<(), XlsxError> {
+    s.next();
+    s.text(0, &a.id)?;
+    s.num(1, f64::from(a.objective))?;
+    s.text(2, &a.objective_title)?;
+    s.text(3, a.submitter.as_deref().unwrap_or(""))?;
+    s.text(4, a.lead_agency.as_deref().unwrap_or(""))?;
+    s.text(5, &a.text)?;
+    s.num(6, a.figures.len() as f64)?;
+    s.num(7, a.periods.len() as f64)?;
+    s.source(8, &a.provenance.file, a.provenance.page, a.provenance.line)
+}
+
+/// The action's figures, a row each, in the sheet Cifras.
+fn figure_rows(s: &mut Sheet, a: &ActionRow) -> Result<(), XlsxError> {
+    for f in &a.figures {
+        s.next();
+        let p = f.period.and_then(|i| a.periods.get(i));
+        s.text(0, &a.id)?;
+        s.num(1, f64::from(a.objective))?;
+        s.num(2, f.value)?;
+        s.ws.write_boolean(s.row, 3, f.percent)?;
+        s.text(4, f.unit.as_deref().unwrap_or(""))?;
+        s.text(5, &f.raw)?;
+        s.text(6, f.qualifier.as_deref().unwrap_or(""))?;
+        let notes: Vec<&str> = f.notes.iter().map(|n| n.label_es()).collect();
+        s.text(7, &notes.join(", "))?;
+        s.period_date(
+            8,
+            p.and_then(|p| p.start_date.as_deref()),
+            p.and_then(|p| p.start.as_deref()),
+        )?;
+        s.period_date(
+            9,
+            p.and_then(|p| p.end_date.as_deref()),
+            p.and_then(|p| p.end.as_deref()),
+        )?;
+        s.source(10, &f.provenance.file, f.provenance.page, f.provenance.line)?;
+    }
+    Ok(())
+}
+
+/// The action's periods, a row each, in the sheet Periodos.
+fn period_rows(s: &mut Sheet, a: &ActionRow) -> Result<(), XlsxError> {
+    for p in &a.periods {
+        s.next();
+        s.text(0, &a.id)?;
+        s.num(1, f64::from(a.objective))?;
+        s.text(2, &p.raw)?;
+        s.period_date(3, p.start_date.as_deref(), p.start.as_deref())?;
+        s.period_date(4, p.end_date.as_deref(), p.end.as_deref())?;
+        s.text(5, precision_es(&p.precision))?;
+        let notes: Vec<&str> = p.notes.iter().map(|n| n.label_es()).collect();
+        s.text(6, &notes.join(", "))?;
+        s.source(7, &p.provenance.file, p.provenance.page, p.provenance.line)?;
+    }
+    Ok(())
+}
+
+/// The action's agency mentions, a row each, in the sheet Dependencias.
+fn agency_rows(s: &mut Sheet, a: &ActionRow) -> Result<(), XlsxError> {
+    for m in &a.agencies {
+        s.next();
+        s.text(0, &a.id)?;
+        s.num(1, f64::from(a.objective))?;
+        s.text(2, &m.acronym)?;
+        s.text(3, &m.raw)?;
+        s.text(4, form_es(&m.form))?;
+        s.source(5, &m.provenance.file, m.provenance.page, m.provenance.line)?;
+    }
+    Ok(())
+}
+
 /// Writes `informe.xlsx` into `out` from the run's `actions.jsonl` and `flags.jsonl`.
 pub fn write_workbook(out: &Path, run: &RunSummary) -> Result<(), OutputError> {
     let actions = out.join("actions.jsonl");
@@ -173,156 +268,91 @@ pub fn write_workbook(out: &Path, run: &RunSummary) -> Result<(), OutputError> {
     let result = (|| -> Result<(), XlsxError> {
         let mut wb = Workbook::new();
         let bold = Format::new().set_bold();
-        {
-            let ws = wb.add_worksheet_with_constant_memory();
-            let mut s = Sheet::new(
-                ws,
-                "Acciones",
-                &[
-                    ("id", 30.0),
-                    ("objetivo", 9.0),
-                    ("título del objetivo", 40.0),
-                    ("dependencia que reporta", 14.0),
-                    ("dependencia responsable", 14.0),
-                    ("texto", 80.0),
-                    ("cifras", 8.0),
-                    ("periodos", 9.0),
-                    ("archivo", 30.0),
-                    ("página", 8.0),
-                    ("línea", 8.0),
-                ],
-                &bold,
-            )?;
-            each_line(&actions, |a: ActionRecord| {
-                s.next();
-                s.text(0, &a.id)?;
-                s.num(1, f64::from(a.objective))?;
-                s.text(2, &a.objective_title)?;
-                s.text(3, a.submitter.as_deref().unwrap_or(""))?;
-                s.text(4, a.lead_agency.as_deref().unwrap_or(""))?;
-                s.text(5, &a.text)?;
-                s.num(6, a.figures.len() as f64)?;
-                s.num(7, a.periods.len() as f64)?;
-                s.source(8, &a.provenance.file, a.provenance.page, a.provenance.line)
-            })?;
-            s.finish()?;
+        // The four sheets of actions, written from one reading of `actions.jsonl`.
+        for _ in 0..4 {
+            wb.add_worksheet_with_constant_memory();
         }
-        {
-            let ws = wb.add_worksheet_with_constant_memory();
-            let mut s = Sheet::new(
-                ws,
-                "Cifras",
-                &[
-                    ("acción", 30.0),
-                    ("objetivo", 9.0),
-                    ("valor", 14.0),
-                    ("porcentaje", 11.0),
-                    ("unidad", 18.0),
-                    ("texto", 16.0),
-                    ("calificador", 12.0),
-                    ("notas", 18.0),
-                    ("inicio del periodo", 14.0),
-                    ("fin del periodo", 14.0),
-                    ("archivo", 30.0),
-                    ("página", 8.0),
-                    ("línea", 8.0),
-                ],
-                &bold,
-            )?;
-            each_line(&actions, |a: ActionRecord| {
-                for f in &a.figures {
-                    s.next();
-                    let p = f.period.and_then(|i| a.periods.get(i));
-                    s.text(0, &a.id)?;
-                    s.num(1, f64::from(a.objective))?;
-                    s.num(2, f.value)?;
-                    s.ws.write_boolean(s.row, 3, f.percent)?;
-                    s.text(4, f.unit.as_deref().unwrap_or(""))?;
-                    s.text(5, &f.raw)?;
-                    s.text(6, f.qualifier.as_deref().unwrap_or(""))?;
-                    let notes: Vec<&str> = f.notes.iter().map(|n| n.label_es()).collect();
-                    s.text(7, &notes.join(", "))?;
-                    s.period_date(
-                        8,
-                        p.and_then(|p| p.start_date.as_deref()),
-                        p.and_then(|p| p.start.as_deref()),
-                    )?;
-                    s.period_date(
-                        9,
-                        p.and_then(|p| p.end_date.as_deref()),
-                        p.and_then(|p| p.end.as_deref()),
-                    )?;
-                    s.source(10, &f.provenance.file, f.provenance.page, f.provenance.line)?;
-                }
-                Ok(())
-            })?;
-            s.finish()?;
-        }
-        {
-            let ws = wb.add_worksheet_with_constant_memory();
-            let mut s = Sheet::new(
-                ws,
-                "Periodos",
-                &[
-                    ("acción", 30.0),
-                    ("objetivo", 9.0),
-                    ("texto", 40.0),
-                    ("inicio", 12.0),
-                    ("fin", 12.0),
-                    ("precisión", 10.0),
-                    ("notas", 16.0),
-                    ("archivo", 30.0),
-                    ("página", 8.0),
-                    ("línea", 8.0),
-                ],
-                &bold,
-            )?;
-            each_line(&actions, |a: ActionRecord| {
-                for p in &a.periods {
-                    s.next();
-                    s.text(0, &a.id)?;
-                    s.num(1, f64::from(a.objective))?;
-                    s.text(2, &p.raw)?;
-                    s.period_date(3, p.start_date.as_deref(), p.start.as_deref())?;
-                    s.period_date(4, p.end_date.as_deref(), p.end.as_deref())?;
-                    s.text(5, precision_es(&p.precision))?;
-                    let notes: Vec<&str> = p.notes.iter().map(|n| n.label_es()).collect();
-                    s.text(6, &notes.join(", "))?;
-                    s.source(7, &p.provenance.file, p.provenance.page, p.provenance.line)?;
-                }
-                Ok(())
-            })?;
-            s.finish()?;
-        }
-        {
-            let ws = wb.add_worksheet_with_constant_memory();
-            let mut s = Sheet::new(
-                ws,
-                "Dependencias",
-                &[
-                    ("acción", 30.0),
-                    ("objetivo", 9.0),
-                    ("siglas", 12.0),
-                    ("texto", 40.0),
-                    ("forma", 10.0),
-                    ("archivo", 30.0),
-                    ("página", 8.0),
-                    ("línea", 8.0),
-                ],
-                &bold,
-            )?;
-            each_line(&actions, |a: ActionRecord| {
-                for m in &a.agencies {
-                    s.next();
-                    s.text(0, &a.id)?;
-                    s.num(1, f64::from(a.objective))?;
-                    s.text(2, &m.acronym)?;
-                    s.text(3, &m.raw)?;
-                    s.text(4, form_es(&m.form))?;
-                    s.source(5, &m.provenance.file, m.provenance.page, m.provenance.line)?;
-                }
-                Ok(())
-            })?;
+        let four: &mut [Worksheet; 4] = (&mut wb.worksheets_mut()[..4])
+            .try_into()
+            .map_err(|_| XlsxError::ParameterError("four sheets were just added".into()))?;
+        let [acciones, cifras, periodos, dependencias] = four;
+        let mut acciones = Sheet::new(
+            acciones,
+            "Acciones",
+            &[
+                ("id", 30.0),
+                ("objetivo", 9.0),
+                ("título del objetivo", 40.0),
+                ("dependencia que reporta", 14.0),
+                ("dependencia responsable", 14.0),
+                ("texto", 80.0),
+                ("cifras", 8.0),
+                ("periodos", 9.0),
+                ("archivo", 30.0),
+                ("página", 8.0),
+                ("línea", 8.0),
+            ],
+            &bold,
+        )?;
+        let mut cifras = Sheet::new(
+            cifras,
+            "Cifras",
+            &[
+                ("acción", 30.0),
+                ("objetivo", 9.0),
+                ("valor", 14.0),
+                ("porcentaje", 11.0),
+                ("unidad", 18.0),
+                ("texto", 16.0),
+                ("calificador", 12.0),
+                ("notas", 18.0),
+                ("inicio del periodo", 14.0),
+                ("fin del periodo", 14.0),
+                ("archivo", 30.0),
+                ("página", 8.0),
+                ("línea", 8.0),
+            ],
+            &bold,
+        )?;
+        let mut periodos = Sheet::new(
+            periodos,
+            "Periodos",
+            &[
+                ("acción", 30.0),
+                ("objetivo", 9.0),
+                ("texto", 40.0),
+                ("inicio", 12.0),
+                ("fin", 12.0),
+                ("precisión", 10.0),
+                ("notas", 16.0),
+                ("archivo", 30.0),
+                ("página", 8.0),
+                ("línea", 8.0),
+            ],
+            &bold,
+        )?;
+        let mut dependencias = Sheet::new(
+            dependencias,
+            "Dependencias",
+            &[
+                ("acción", 30.0),
+                ("objetivo", 9.0),
+                ("siglas", 12.0),
+                ("texto", 40.0),
+                ("forma", 10.0),
+                ("archivo", 30.0),
+                ("página", 8.0),
+                ("línea", 8.0),
+            ],
+            &bold,
+        )?;
+        each_line(&actions, |a: ActionRow| {
+            action_row(&mut acciones, &a)?;
+            figure_rows(&mut cifras, &a)?;
+            period_rows(&mut periodos, &a)?;
+            agency_rows(&mut dependencias, &a)
+        })?;
+        for s in [acciones, cifras, periodos, dependencias] {
             s.finish()?;
         }
         {

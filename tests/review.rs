@@ -200,3 +200,33 @@ fn the_chart_compares_declared_counts_with_the_declaring_inputs_actions() {
         "{text}"
     );
 }
+
+#[test]
+fn workbook_cells_keep_at_most_32000_characters_counted_as_characters() {
+    // Excel refuses a cell over 32,767 characters: a longer action is cut to 32,000 characters,
+    // and a text of fewer characters is kept whole however many bytes it takes (ñ is two).
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!("Se realizaron {}", "talleres ".repeat(4_000));
+    let wide = format!("Se atendió {}", "ñ".repeat(20_000));
+    let input = dir.path().join("largo.txt");
+    std::fs::write(
+        &input,
+        format!(
+            "Objetivo 7. Abordar y reducir las vulnerabilidades en la migración\n● {long}\n● {wide}\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let rules = Rules::load(Path::new("rules/gcm")).unwrap();
+    run(&collect_inputs(&[input]), &rules, &out, None).unwrap();
+    let mut wb: Xlsx<_> = open_workbook(out.join("informe.xlsx")).unwrap();
+    let acciones = wb.worksheet_range("Acciones").unwrap();
+    let text = |row: usize| match acciones.get((row, 5)) {
+        Some(Data::String(s)) => s.clone(),
+        other => panic!("{other:?}"),
+    };
+    let (first, second) = (text(1), text(2));
+    assert_eq!(first.chars().count(), 32_000);
+    assert!(long.trim_end().starts_with(&first));
+    assert_eq!(second, wide);
+}
