@@ -8,12 +8,11 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Objective};
 use crate::error::RulesError;
 use crate::locale::Said;
 use crate::normalize::{Document, LineIndex, SourceInfo};
 use crate::segment::rules::Placement;
-use crate::catalog::Objective;
 use crate::segment::{
     Action, Footnote, ObjectiveBlock, Paragraph, Place, Section, Segmented, Table, Warning,
 };

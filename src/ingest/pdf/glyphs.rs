@@ -9,10 +9,15 @@ use super::open::PageGeometry;
 use super::params::PdfParams;
 use crate::geometry::BBox;
 
+/// The text of one glyph: a character or a few (a ligature, a ToUnicode sequence), kept inline
+/// without an allocation up to 24 bytes. A page has thousands of glyphs, and a `String` each was
+/// a fifth of a PDF's reading time in the allocator.
+pub(super) type GlyphText = compact_str::CompactString;
+
 /// A glyph as pdf-extract reports it, in unrotated user space (y up).
 #[derive(Debug, Clone)]
 pub(super) struct RawGlyph {
-    text: String,
+    text: GlyphText,
     x: f64,
     y: f64,
     /// Advance along the baseline, in user space units.
@@ -57,7 +62,7 @@ impl OutputDev for Collector {
         let (bx, by) = apply(1.0, 0.0);
         let degrees = (by.atan2(bx).to_degrees().round() as i32).rem_euclid(360);
         self.glyphs.push(RawGlyph {
-            text: char.to_string(),
+            text: GlyphText::from(char),
             x: trm.m31,
             y: trm.m32,
             // pdf-extract's width is in text space (font units / 1000), as its own text output uses it.
@@ -86,7 +91,7 @@ fn nearest_quarter_turn(degrees: i32) -> i32 {
 /// A positioned glyph, displayed coordinates (y down), in reading orientation.
 #[derive(Debug, Clone)]
 pub(super) struct Glyph {
-    pub text: String,
+    pub text: GlyphText,
     /// Reading-orientation coordinates: x along the text, y down the page.
     pub x: f64,
     pub y: f64,

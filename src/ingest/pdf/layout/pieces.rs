@@ -29,7 +29,7 @@ impl Piece {
             x1: g.x + g.w,
             y: g.y,
             size: g.size,
-            text: g.text.clone(),
+            text: g.text.to_string(),
             boxes: vec![Some(g.bbox); g.text.len()],
         }
     }
