@@ -21,7 +21,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::audit::AuditRules;
+use crate::audit::{AuditRules, OwnAuditRules};
 use crate::catalog::Catalog;
 use crate::error::RulesError;
 use crate::extract::ExtractRules;
@@ -72,17 +72,23 @@ impl Profile {
             .unwrap_or_else(|| "rules".to_string());
         let objectives = Catalog::load(&dir.join("objectives.toml"))?;
         // The files compile on all cores: most of the cost is compiling regexes, each on its own.
-        let ((segment, ingest), extract) = rayon::join(
+        let (((segment, ingest), own_audit), extract) = rayon::join(
             || {
                 rayon::join(
-                    || SegmentRules::load_with(dir, &profile, objectives.clone()),
-                    || IngestRules::load(&dir.join("layout.toml")),
+                    || {
+                        rayon::join(
+                            || SegmentRules::load_with(dir, &profile, objectives.clone()),
+                            || IngestRules::load(&dir.join("layout.toml")),
+                        )
+                    },
+                    || OwnAuditRules::load(&dir.join("audit.toml")),
                 )
             },
             || ExtractRules::load(dir, objectives.clone(), &profile),
         );
+        // Errors in the order the files were loaded one after another.
         let (segment, ingest, extract) = (segment?, ingest?, extract?);
-        let audit = AuditRules::load(&dir.join("audit.toml"), &extract)?;
+        let audit = AuditRules::with(own_audit?, &extract);
         Ok(Profile {
             dir: dir.to_path_buf(),
             fingerprint: fingerprint(dir)?,

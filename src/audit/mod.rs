@@ -381,9 +381,28 @@ pub struct AuditRules {
     participants: Vec<Pattern>,
 }
 
-impl AuditRules {
-    /// Loads `audit.toml` (its path); `extract` gives the lexicons and catalog the checks reuse.
-    pub fn load(path: &Path, extract: &ExtractRules) -> Result<AuditRules, RulesError> {
+/// What `audit.toml` alone compiles to: it needs no other rule file, so it compiles beside
+/// the extraction rules ([`AuditRules::with`] joins them).
+#[derive(Debug)]
+pub struct OwnAuditRules {
+    window: Window,
+    checks: BTreeMap<CheckId, Check>,
+    window_statement: Pattern,
+    window_statement_prefixes: Vec<String>,
+    window_preamble: Pattern,
+    window_cover_year: CoverYear,
+    table_row: Pattern,
+    table_count: Pattern,
+    objective_ref: Pattern,
+    count_phrase: Pattern,
+    same_count: Pattern,
+    total: Pattern,
+    participants: Vec<Pattern>,
+}
+
+impl OwnAuditRules {
+    /// Reads and compiles `audit.toml` (its path).
+    pub fn load(path: &Path) -> Result<OwnAuditRules, RulesError> {
         let f: AuditFile = read_toml(path)?;
         Window::parse(&format!("{}..{}", f.window.start, f.window.end))
             .map_err(|e| RulesError::new(path, "window", &e))?;
@@ -436,13 +455,9 @@ impl AuditRules {
             let key = format!("declared.participants[{i}]");
             participants.push(compile_with_groups(path, &key, p, &["count"])?);
         }
-        Ok(AuditRules {
+        Ok(OwnAuditRules {
             window: f.window,
             checks,
-            objectives: extract.objectives.clone(),
-            figures: extract.figures.clone(),
-            agencies: extract.agencies.clone(),
-            periods: extract.periods.clone(),
             window_statement: compile_with_groups(
                 path,
                 "window_statement",
@@ -480,6 +495,36 @@ impl AuditRules {
             total: compile_with_groups(path, "declared.total", d.total, &["count"])?,
             participants,
         })
+    }
+}
+
+impl AuditRules {
+    /// Loads `audit.toml` (its path); `extract` gives the lexicons and catalog the checks reuse.
+    pub fn load(path: &Path, extract: &ExtractRules) -> Result<AuditRules, RulesError> {
+        Ok(AuditRules::with(OwnAuditRules::load(path)?, extract))
+    }
+
+    /// The audit's own rules joined with the extraction rules its checks reuse.
+    pub fn with(own: OwnAuditRules, extract: &ExtractRules) -> AuditRules {
+        AuditRules {
+            window: own.window,
+            checks: own.checks,
+            objectives: extract.objectives.clone(),
+            figures: extract.figures.clone(),
+            agencies: extract.agencies.clone(),
+            periods: extract.periods.clone(),
+            window_statement: own.window_statement,
+            window_statement_prefixes: own.window_statement_prefixes,
+            window_preamble: own.window_preamble,
+            window_cover_year: own.window_cover_year,
+            table_row: own.table_row,
+            table_count: own.table_count,
+            objective_ref: own.objective_ref,
+            count_phrase: own.count_phrase,
+            same_count: own.same_count,
+            total: own.total,
+            participants: own.participants,
+        }
     }
 
     /// The check's configuration when it is enabled.
