@@ -9,7 +9,7 @@ use proptest::prelude::*;
 
 use super::{layout_page, pieces, PagePieces};
 use crate::geometry::BBox;
-use crate::ingest::pdf::glyphs::Glyph;
+use crate::ingest::pdf::glyphs::{Glyph, GlyphText};
 use crate::ingest::IngestRules;
 
 /// The rules, loaded once for all cases.
@@ -21,9 +21,9 @@ fn layout() -> &'static IngestRules {
     })
 }
 
-fn glyph(text: String, x: f64, y: f64, size: f64, w: f64, seq: usize) -> Glyph {
+fn glyph(text: impl Into<GlyphText>, x: f64, y: f64, size: f64, w: f64, seq: usize) -> Glyph {
     Glyph {
-        text,
+        text: text.into(),
         x,
         y,
         w,

@@ -193,7 +193,7 @@ fn glyphs(text: &str, x: f64, y: f64, size: f64, advance: f64) -> Vec<Glyph> {
         .map(|(i, c)| {
             let gx = x + advance * i as f64;
             Glyph {
-                text: c.to_string(),
+                text: c.to_string().into(),
                 x: gx,
                 y,
                 w: advance,
