@@ -21,9 +21,16 @@ pub fn in_process(
 ) -> Result<InputOutcome, OutputError> {
     Ok(match crate::pipeline::process_file(path, rules) {
         Ok(ex) => {
-            let (w, source) = crate::audit::window_for(&ex, &rules.audit, window);
-            let flags = crate::audit::audit_in(&ex, &rules.audit, &w, source);
-            output::write_extracted(dir, &ex)?;
+            // The audit reads what the extraction's files are written from: side by side.
+            let ((w, source, flags), written) = rayon::join(
+                || {
+                    let (w, source) = crate::audit::window_for(&ex, &rules.audit, window);
+                    let flags = crate::audit::audit_in(&ex, &rules.audit, &w, source);
+                    (w, source, flags)
+                },
+                || output::write_extracted(dir, &ex),
+            );
+            written?;
             output::write_flags(dir, &flags)?;
             let mut o = crate::output::outcome_of(&ex, dir);
             o.flags = crate::output::flag_counts(&flags);
