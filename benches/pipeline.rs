@@ -34,6 +34,15 @@ fn measure(name: &str, bytes: usize, mut f: impl FnMut()) {
 }
 
 fn main() {
+    // One core: the stages that spread work over rayon's threads (an input's actions) get one.
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a thread pool")
+        .install(bench);
+}
+
+fn bench() {
     let path = Path::new("fixtures/informe-ejecutivo-2021.txt");
     let bytes = std::fs::read(path).expect("run from the repository root");
     let rules = Rules::load(Path::new("rules/gcm")).expect("rules load");
