@@ -37,7 +37,6 @@ pub use params::PdfParams;
 
 use crate::error::InputError;
 use crate::ingest::IngestRules;
-use glyphs::Glyph;
 use layout::{Line, PagePieces};
 use open::{Opened, RawPage, TextOps};
 
@@ -160,10 +159,15 @@ pub fn read_pdf(path: &str, bytes: &[u8], layout: &IngestRules) -> Result<PdfTex
     }
 }
 
-/// A page after placing its glyphs and cutting them into pieces.
+/// A page after placing its glyphs and cutting them into pieces. The glyphs themselves are not
+/// kept: every page is placed before any is laid out (running headers are found across pages),
+/// and all of a document's glyphs at once were most of the memory of reading it.
 struct PlacedPage {
     number: u32,
-    glyphs: Vec<Glyph>,
+    /// Whether the page has glyphs.
+    has_glyphs: bool,
+    /// Whether they fall on one baseline ([`glyphs::collapsed_baseline`]).
+    collapsed: bool,
     pieces: PagePieces,
     problems: Vec<String>,
     ops: TextOps,
@@ -224,9 +228,11 @@ fn read_glyphs(
 fn place_page(raw: RawPage, params: &PdfParams) -> PlacedPage {
     let placed = glyphs::place_glyphs(raw.number, &raw.geometry, &raw.glyphs, params);
     let pieces = layout::pieces(&placed.glyphs, params);
+    let collapsed = glyphs::collapsed_baseline(&placed.glyphs, placed.width, params);
     PlacedPage {
         number: raw.number,
-        glyphs: placed.glyphs,
+        has_glyphs: !placed.glyphs.is_empty(),
+        collapsed,
         pieces: PagePieces {
             width: placed.width,
             height: placed.height,
@@ -247,19 +253,19 @@ fn lay_out(
 ) -> LaidPage {
     let PlacedPage {
         number,
-        glyphs,
+        has_glyphs,
+        collapsed,
         pieces,
         mut problems,
         ops,
     } = page;
     let (width, height) = (pieces.width, pieces.height);
-    let collapsed = glyphs::collapsed_baseline(&glyphs, width, &layout.pdf);
     if collapsed {
         problems.push(problem::COLLAPSED_BASELINE.to_string());
     }
     let mut method = METHOD_POSITIONS;
-    let positioned = !(glyphs.is_empty() || collapsed || ops.quotes);
-    if glyphs.is_empty() && ops.shows {
+    let positioned = has_glyphs && !collapsed && !ops.quotes;
+    if !has_glyphs && ops.shows {
         problems.push(problem::NO_GLYPHS.to_string());
     }
     let mut lines = if positioned {
@@ -267,7 +273,7 @@ fn lay_out(
     } else {
         Vec::new()
     };
-    let laid_out_nothing = positioned && !glyphs.is_empty() && no_text(&lines);
+    let laid_out_nothing = positioned && has_glyphs && no_text(&lines);
     if laid_out_nothing {
         problems.push(problem::LAID_OUT_NOTHING.to_string());
     }
@@ -281,7 +287,7 @@ fn lay_out(
         }
     }
     let empty = no_text(&lines);
-    if empty && !ops.shows && glyphs.is_empty() {
+    if empty && !ops.shows && !has_glyphs {
         problems.push(problem::NO_TEXT_LAYER.to_string());
     }
     LaidPage {
@@ -292,7 +298,7 @@ fn lay_out(
         method,
         problems,
         empty,
-        shows_text: ops.shows || !glyphs.is_empty(),
+        shows_text: ops.shows || has_glyphs,
     }
 }
 
