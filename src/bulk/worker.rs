@@ -21,7 +21,7 @@ pub fn in_process(
 ) -> Result<InputOutcome, OutputError> {
     Ok(match crate::pipeline::process_file(path, rules) {
         Ok(ex) => {
-            // The audit reads what the extraction's files are written from: side by side.
+            // The audit and the writing of the extraction's files only read `ex`: side by side.
             let ((w, source, flags), written) = rayon::join(
                 || {
                     let (w, source) = crate::audit::window_for(&ex, &rules.audit, window);
