@@ -34,7 +34,7 @@ pub mod patterns;
 pub mod textkey;
 
 // The pipeline's stages (ingest → normalize → segment → extract → audit); each owns its rules
-// type and uses only the stages before it (tests/architecture.rs checks it).
+// type and uses only the stages before it (tests/integration/architecture.rs checks it).
 pub mod audit;
 pub mod extract;
 pub mod ingest;

@@ -1,7 +1,9 @@
 //! The malformed-input folder and issue 15's hostile inputs in one run with default settings:
 //! every input is listed once, the good ones are read, and no process of the run (the parent or
-//! a worker) goes over 512 MB. Alone in its file: the peak is that of this test's children.
+//! a worker) goes over 512 MB. A test binary of its own, outside `tests/integration/`: the peak
+//! it reads is that of every child its process waited for, so no other test may run beside it.
 
+#[path = "integration/common/mod.rs"]
 mod common;
 
 use std::collections::BTreeMap;

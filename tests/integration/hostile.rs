@@ -1,7 +1,7 @@
 //! Hostile names and contents (issue 15), through the binary: each changes nothing but its own
 //! line in the manifest. One test per case, named after what it shows.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};

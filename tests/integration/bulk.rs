@@ -1,7 +1,7 @@
 //! Bulk runs through the binary: malformed inputs beside good ones, Word input, resume after a
 //! kill, and shards merged into one data set.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -116,7 +116,7 @@ fn every_zoo_file_reaches_its_floor_with_the_text_paths_figures() {
             .iter()
             .find(|(id, _)| *id == file.id)
             .map(|(_, f)| *f)
-            .unwrap_or_else(|| panic!("{}: no floor in tests/zoo.rs", file.id));
+            .unwrap_or_else(|| panic!("{}: no floor in tests/integration/zoo.rs", file.id));
         let ex = match process_file(Path::new(&file.path), &rules) {
             Ok(ex) => ex,
             Err(e) => {

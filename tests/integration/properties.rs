@@ -4,7 +4,7 @@
 //! read from it), and every input of a run ends in its manifest exactly once. (PDF layout from
 //! glyph lists: `src/ingest/pdf/layout/proptests.rs`.)
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 

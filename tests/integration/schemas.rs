@@ -1,6 +1,6 @@
 //! The JSON Schemas of the JSONL outputs (`schemas/*.schema.json`, generated from the Rust types
 //! with schemars): they are current, and real outputs follow them. Run with
-//! `INFORME_UPDATE_SCHEMAS=1 cargo test --test schemas` to rewrite them after changing a type.
+//! `INFORME_UPDATE_SCHEMAS=1 cargo test --test integration schemas::` to rewrite them after changing a type.
 //!
 //! The check is a small validator of the keywords schemars writes (`$ref`, `type`, `properties`,
 //! `required`, `additionalProperties`, `patternProperties`, `items`, `enum`, `const`, `anyOf`,

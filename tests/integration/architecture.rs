@@ -161,7 +161,7 @@ fn every_module_uses_only_the_layers_below_it() {
         }
         let Some(own) = rank(&module) else {
             problems.push(format!(
-                "{}: module `{module}` is not in LAYERS (tests/architecture.rs): place it in a layer",
+                "{}: module `{module}` is not in LAYERS (tests/integration/architecture.rs): place it in a layer",
                 file.display()
             ));
             continue;
