@@ -148,9 +148,9 @@ fn text_folder(dir: &Path, n: usize) {
     }
 }
 
-/// Seconds to process and audit `bytes` as one text input, in this process.
-/// The pipeline's time on `bytes`, on one core: the stages that spread work over rayon's threads
-/// (an input's actions, a PDF's pages) get one thread here.
+/// Seconds to process and audit `bytes` as one text input, in this process, on one core: the
+/// stages that spread work over rayon's threads (an input's actions, a PDF's pages) get one
+/// thread here.
 fn pipeline_secs(name: &str, bytes: &[u8], rules: &Rules) -> f64 {
     let one_core = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
