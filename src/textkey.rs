@@ -13,37 +13,64 @@ use unicode_normalization::char::{canonical_combining_class, decompose_canonical
 /// assert_eq!(fold_key("Migración, Sólo."), fold_key("migracion solo"));
 /// ```
 pub fn fold_key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = true;
-    let mut take = |c: char, out: &mut String| {
-        if c.is_alphanumeric() {
-            for l in c.to_lowercase() {
-                out.push(l);
-            }
-            space = false;
-        } else if !space {
-            out.push(' ');
-            space = true;
-        }
+    let mut key = KeyWriter {
+        out: String::with_capacity(s.len()),
+        space: true,
     };
     for c in s.chars() {
         if c.is_ascii() {
-            // Most of a Spanish text: no decomposition to look up.
-            take(c, &mut out);
+            // Most of a Spanish text: no decomposition to look up, and ASCII's own case.
+            key.take_ascii(c);
         } else {
             // Accents are dropped, so each character decomposes on its own (the canonical
             // reordering of a sequence of marks does not matter).
             decompose_canonical(c, |d| {
                 if canonical_combining_class(d) == 0 {
-                    take(d, &mut out);
+                    key.take(d);
                 }
             });
         }
     }
+    let mut out = key.out;
     while out.ends_with(' ') {
         out.pop();
     }
     out
+}
+
+/// A key being written: letters and digits lowercased, every other run one space.
+struct KeyWriter {
+    out: String,
+    /// The key ends with a space (or is empty): another separator adds nothing.
+    space: bool,
+}
+
+impl KeyWriter {
+    fn take(&mut self, c: char) {
+        if c.is_alphanumeric() {
+            self.out.extend(c.to_lowercase());
+            self.space = false;
+        } else {
+            self.separate();
+        }
+    }
+
+    /// `take` for an ASCII character, without the Unicode tables (the same answers).
+    fn take_ascii(&mut self, c: char) {
+        if c.is_ascii_alphanumeric() {
+            self.out.push(c.to_ascii_lowercase());
+            self.space = false;
+        } else {
+            self.separate();
+        }
+    }
+
+    fn separate(&mut self) {
+        if !self.space {
+            self.out.push(' ');
+            self.space = true;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -77,6 +104,16 @@ mod tests {
             }
         }
         out.trim_end_matches(' ').to_string()
+    }
+
+    #[test]
+    fn every_ascii_character_keys_as_unicode_case_and_classes_say() {
+        for b in 0u8..128 {
+            let c = char::from(b);
+            for s in [format!("{c}"), format!("a{c}b"), format!("{c}{c}Z")] {
+                assert_eq!(fold_key(&s), by_nfd(&s), "{s:?}");
+            }
+        }
     }
 
     #[test]
