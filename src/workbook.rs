@@ -267,10 +267,13 @@ pub fn write_workbook(out: &Path, run: &RunSummary) -> Result<(), OutputError> {
     let tmp = out.join(".informe.xlsx.tmp");
     let result = (|| -> Result<(), XlsxError> {
         let mut wb = Workbook::new();
+        // A sheet's rows wait in an unnamed temporary file: in `out`, as everything informe
+        // writes, not in the system's temporary folder.
+        wb.set_tempdir(out)?;
         let bold = Format::new().set_bold();
         // The four sheets of actions, written from one reading of `actions.jsonl`.
         for _ in 0..4 {
-            wb.add_worksheet_with_constant_memory();
+            wb.add_worksheet_with_constant_memory()?;
         }
         let four: &mut [Worksheet; 4] = (&mut wb.worksheets_mut()[..4])
             .try_into()
@@ -356,7 +359,7 @@ pub fn write_workbook(out: &Path, run: &RunSummary) -> Result<(), OutputError> {
             s.finish()?;
         }
         {
-            let ws = wb.add_worksheet_with_constant_memory();
+            let ws = wb.add_worksheet_with_constant_memory()?;
             let mut s = Sheet::new(
                 ws,
                 "Alertas",
@@ -395,7 +398,7 @@ pub fn write_workbook(out: &Path, run: &RunSummary) -> Result<(), OutputError> {
         }
         {
             // Every input of the run: how it went, and why, in Spanish.
-            let ws = wb.add_worksheet_with_constant_memory();
+            let ws = wb.add_worksheet_with_constant_memory()?;
             let mut s = Sheet::new(
                 ws,
                 "Entradas",
@@ -432,7 +435,7 @@ pub fn write_workbook(out: &Path, run: &RunSummary) -> Result<(), OutputError> {
         let comparison = crate::output::read_comparison(out);
         if !comparison.is_empty() {
             // `informe compile --against`: the published report's counts, row by row.
-            let ws = wb.add_worksheet_with_constant_memory();
+            let ws = wb.add_worksheet_with_constant_memory()?;
             let mut s = Sheet::new(
                 ws,
                 "Informe publicado",

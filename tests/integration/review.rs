@@ -230,3 +230,36 @@ fn workbook_cells_keep_at_most_32000_characters_counted_as_characters() {
     assert!(long.trim_end().starts_with(&first));
     assert_eq!(second, wide);
 }
+
+/// The workbook's sheets wait in temporary files inside `--out`: a run whose system temporary
+/// folder is missing (TMPDIR names no folder) still writes `informe.xlsx`. With
+/// rust_xlsxwriter 0.94 every sheet opened a temporary file in TMPDIR and panicked when it could
+/// not: the run ended with exit code 101 and no workbook.
+#[test]
+fn the_workbook_needs_no_system_temporary_folder() {
+    let out = tempfile::tempdir().unwrap();
+    let missing = out.path().join("no-such-folder");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_informe"))
+        .env("TMPDIR", &missing)
+        .args([
+            "extract",
+            "--quiet",
+            "--in-process",
+            "fixtures/informe-ejecutivo-2021.txt",
+            "--out",
+        ])
+        .arg(out.path().join("run"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{:?}: {stderr}", output.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let mut wb: Xlsx<_> = open_workbook(out.path().join("run/informe.xlsx")).unwrap();
+    let acciones = wb.worksheet_range("Acciones").unwrap();
+    assert_eq!(
+        acciones.height(),
+        1 + 102,
+        "a header and the report's 102 actions"
+    );
+    assert!(!missing.exists());
+}
