@@ -23,6 +23,7 @@ pub mod figures;
 pub mod periods;
 pub mod relations;
 pub mod values;
+pub mod wordsearch;
 
 pub use figures::Relation;
 pub use values::{AgencyMention, Figure, FootnoteRef, Period, UnknownAgency};

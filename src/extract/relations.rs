@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::figures::{sentence_bounds, FigureNote, FigureRules, FoundFigure};
+use super::wordsearch::WordSearch;
 
 /// How the figures of a [`Relation`] relate; extract finds them, the audit checks them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -82,6 +83,43 @@ pub struct RelationWords {
     pub of_words: Vec<String>,
     /// Fraction words and their value: ("la mitad", 1, 2).
     pub fractions: Vec<(String, u32, u32)>,
+    /// `part_openers` then `part_backrefs`, searched together.
+    pub subset_search: WordSearch,
+    /// The words of `fractions`, searched together.
+    pub fraction_search: WordSearch,
+}
+
+impl RelationWords {
+    /// The words with their searches built.
+    pub fn new(
+        part_openers: Vec<String>,
+        part_backrefs: Vec<String>,
+        parts_after_words: usize,
+        of_words: Vec<String>,
+        fractions: Vec<(String, u32, u32)>,
+    ) -> Result<RelationWords, aho_corasick::BuildError> {
+        let subset_words: Vec<String> =
+            part_openers.iter().chain(&part_backrefs).cloned().collect();
+        let fraction_words: Vec<String> = fractions.iter().map(|(w, _, _)| w.clone()).collect();
+        Ok(RelationWords {
+            subset_search: WordSearch::new(&subset_words)?,
+            fraction_search: WordSearch::new(&fraction_words)?,
+            part_openers,
+            part_backrefs,
+            parts_after_words,
+            of_words,
+            fractions,
+        })
+    }
+
+    /// Byte length of word `k` of `part_openers` then `part_backrefs`.
+    fn subset_word_len(&self, k: usize) -> usize {
+        let openers = self.part_openers.len();
+        match k.checked_sub(openers) {
+            None => self.part_openers[k].len(),
+            Some(b) => self.part_backrefs[b].len(),
+        }
+    }
 }
 
 impl Relation {
@@ -239,10 +277,12 @@ impl Finder<'_> {
     fn subsets_after_openers(&self, out: &mut Vec<Relation>) {
         let Some(lower) = &self.lower else { return };
         let words = &self.rules.relation_words;
-        let mut uses: Vec<(usize, usize)> = Vec::new(); // (position, length)
-        for w in words.part_openers.iter().chain(&words.part_backrefs) {
-            uses.extend(lower.match_indices(w.as_str()).map(|(p, _)| (p, w.len())));
-        }
+        let mut uses: Vec<(usize, usize)> = words // (position, length)
+            .subset_search
+            .find(lower)
+            .into_iter()
+            .map(|(k, p)| (p, words.subset_word_len(k)))
+            .collect();
         uses.sort();
         uses.dedup_by_key(|u| u.0);
         uses.retain(|&(p, len)| word_boundary(lower, p, p + len));
@@ -387,40 +427,38 @@ impl Finder<'_> {
             }
         }
         let mut out = Vec::new();
-        for (words, numerator, denominator) in &self.rules.relation_words.fractions {
-            for (p, _) in lower.match_indices(words.as_str()) {
-                let end = p + words.len();
-                if !word_boundary(lower, p, end)
-                    || self.rules.qualifier_before(&lower[..p]).is_some()
-                {
-                    continue;
-                }
-                let rest = &lower[end..];
-                let Some(open) = rest.trim_start().strip_prefix('(') else {
-                    continue;
-                };
-                let open_at = end + (rest.len() - open.len());
-                let next = self.ending_by(open_at);
-                let Some(part) = (next < self.figs.len()).then_some(next).filter(|&j| {
-                    self.counts(j) && lower[open_at..self.figs[j].start].trim().is_empty()
-                }) else {
-                    continue;
-                };
-                let s = self.sentence_of(p).map_or(0, |k| self.sentences[k].0);
-                let total = of_total.get(&part).copied().or_else(|| {
-                    self.last_count_in(self.starting_in(s, p))
-                        .filter(|&j| self.figs[j].end <= p)
+        let rules = &self.rules.relation_words;
+        for (k, p) in rules.fraction_search.find(lower) {
+            let (words, numerator, denominator) = &rules.fractions[k];
+            let end = p + words.len();
+            if !word_boundary(lower, p, end) || self.rules.qualifier_before(&lower[..p]).is_some() {
+                continue;
+            }
+            let rest = &lower[end..];
+            let Some(open) = rest.trim_start().strip_prefix('(') else {
+                continue;
+            };
+            let open_at = end + (rest.len() - open.len());
+            let next = self.ending_by(open_at);
+            let Some(part) = (next < self.figs.len()).then_some(next).filter(|&j| {
+                self.counts(j) && lower[open_at..self.figs[j].start].trim().is_empty()
+            }) else {
+                continue;
+            };
+            let s = self.sentence_of(p).map_or(0, |k| self.sentences[k].0);
+            let total = of_total.get(&part).copied().or_else(|| {
+                self.last_count_in(self.starting_in(s, p))
+                    .filter(|&j| self.figs[j].end <= p)
+            });
+            if let Some(total) = total {
+                out.push(Relation {
+                    fraction: Some(StatedFraction {
+                        words: words.clone(),
+                        numerator: *numerator,
+                        denominator: *denominator,
+                    }),
+                    ..Relation::new(RelationKind::Share, total, vec![part])
                 });
-                if let Some(total) = total {
-                    out.push(Relation {
-                        fraction: Some(StatedFraction {
-                            words: words.clone(),
-                            numerator: *numerator,
-                            denominator: *denominator,
-                        }),
-                        ..Relation::new(RelationKind::Share, total, vec![part])
-                    });
-                }
             }
         }
         out
