@@ -1221,7 +1221,7 @@ pub fn stated_participants(ex: &Extracted, a: &AuditRules) -> Vec<(u64, String, 
             .flat_map(|t| t.lines.iter().map(|l| l.text.clone())),
     );
     for t in texts {
-        for m in a.figures.find(&t, &[], &all_numbers).1 {
+        for m in a.figures.footnote_marks(&t, &all_numbers) {
             marked.insert(m.number);
         }
     }

@@ -463,7 +463,9 @@ impl FigureRules {
         (out, marks)
     }
 
-    fn footnote_marks(&self, text: &str, footnotes: &[u32]) -> Vec<FootnoteMark> {
+    /// The calls to footnotes (numbers of `footnotes`) glued to a word or code in `text`, in text
+    /// order: the marks [`FigureRules::find`] returns, without looking for figures.
+    pub fn footnote_marks(&self, text: &str, footnotes: &[u32]) -> Vec<FootnoteMark> {
         let mut marks = Vec::new();
         let known = |n: &str| n.parse::<u32>().ok().filter(|n| footnotes.contains(n));
         for code in &self.codes {
