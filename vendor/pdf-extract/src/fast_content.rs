@@ -185,7 +185,16 @@ impl Decoder<'_> {
             return None;
         }
         self.i += 1;
-        let mut out = Vec::new();
+        // Most strings hold no escape and no parenthesis: copied whole, not byte by byte.
+        let rest = &self.b[self.i..];
+        if let Some(k) = rest.iter().position(|&c| matches!(c, b')' | b'(' | b'\\')) {
+            if rest[k] == b')' {
+                let out = rest[..k].to_vec();
+                self.i += k + 1;
+                return Some(out);
+            }
+        }
+        let mut out = Vec::with_capacity(rest.len().min(64));
         loop {
             match self.peek(0)? {
                 b')' => {
@@ -247,7 +256,9 @@ impl Decoder<'_> {
     /// `<…>`: hex digits between white space; an odd last digit is the high half of a byte.
     fn hexadecimal(&mut self) -> Option<Vec<u8>> {
         self.i += 1;
-        let mut out = Vec::new();
+        // Two digits a byte, up to the closing `>`.
+        let digits = self.b[self.i..].iter().position(|&c| c == b'>').unwrap_or(0);
+        let mut out = Vec::with_capacity(digits / 2 + 1);
         let mut high = true;
         loop {
             self.skip_whitespace();
