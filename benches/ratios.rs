@@ -7,6 +7,9 @@
 //! - the 2021 report as PDF (`fixtures/pdf/informe-2021-sidebox.pdf`, 40 pages): the whole
 //!   pipeline and outputs (`informe extract --in-process`), and text and layout only (`informe
 //!   text`), against `pdftotext`;
+//! - the same report ten times over in one PDF (400 pages, joined by poppler's `pdfunite` when
+//!   the machine has it): the whole pipeline against `pdftotext`, where the fixed costs of a
+//!   run (compiling the rules, starting the process) weigh a tenth as much;
 //! - a folder of 60 small agency PDFs (made from the fixtures): `informe extract` with its
 //!   default two workers, against `pdftotext` on the same files two at a time;
 //! - a folder of 200 small text submissions: isolated workers against `--in-process`;
@@ -80,6 +83,16 @@ fn run_quiet(cmd: &mut Command) -> bool {
 
 fn have_pdftotext() -> bool {
     run_quiet(Command::new("pdftotext").arg("-v"))
+}
+
+/// `pdf` ten times over in one file, `out` (poppler's `pdfunite`); `None` without it.
+fn ten_times(pdf: &Path, out: &Path) -> Option<PathBuf> {
+    let made = run_quiet(
+        Command::new("pdfunite")
+            .args(std::iter::repeat_n(pdf, 10))
+            .arg(out),
+    );
+    (made && out.exists()).then(|| out.to_path_buf())
 }
 
 /// `pdftotext` on each of `files`, its text written to a file of the same name in `out`.
@@ -205,6 +218,20 @@ fn main() {
         "pdftotext",
         p,
     );
+
+    if let Some(long) = ten_times(&report, &w.join("report-x10.pdf")) {
+        let mut reference = || pdftotext(std::slice::from_ref(&long), &w.join("long-text"));
+        let (t, p) = paired(
+            &mut || extract(&["--in-process"], &long, &w.join("long")),
+            pdf.then_some(&mut reference as &mut dyn FnMut()),
+        );
+        row(
+            "the report ten times in one PDF (400 pages), whole pipeline and outputs",
+            t,
+            "pdftotext",
+            p,
+        );
+    }
 
     let small = pdf_folder(
         &w.join("pdfs"),
