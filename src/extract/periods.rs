@@ -10,7 +10,9 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::error::RulesError;
-use crate::patterns::{compile as compile_spec, read_toml, Pattern, PatternSpec};
+use crate::patterns::{
+    compile as compile_spec, compile_unfiltered, read_toml, Pattern, PatternSpec, UnfilteredPattern,
+};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,7 +42,7 @@ struct FormSpec {
 struct Form {
     name: String,
     open_end: bool,
-    pattern: Pattern,
+    pattern: UnfilteredPattern,
 }
 
 /// The compiled period rules.
@@ -195,7 +197,8 @@ impl PeriodRules {
                     matches: form.matches,
                     no_match: form.no_match,
                 };
-                let pattern = compile_spec(path, &format!("form[{i}] ({})", form.name), spec)?;
+                let key = format!("form[{i}] ({})", form.name);
+                let pattern = compile_unfiltered(path, &key, spec)?;
                 Ok(Form {
                     name: form.name,
                     open_end: form.open_end,
@@ -229,11 +232,11 @@ impl PeriodRules {
         let mut out = Vec::new();
         for form in &self.forms {
             for c in form.pattern.regex.captures_iter(text) {
-                let Some(m) = c.get(0) else { continue };
+                let Some(m) = c.get_match() else { continue };
                 if taken.iter().any(|&(s, e)| m.start() < e && s < m.end()) {
                     continue;
                 }
-                let part = |name: &str| c.name(name).map(|g| g.as_str());
+                let part = |name: &str| c.get_group_by_name(name).and_then(|g| text.get(g.range()));
                 let date = |prefix: &str| -> Option<PartialDate> {
                     let year = part(&format!("{prefix}_year")).and_then(|y| y.parse().ok());
                     let month = part(&format!("{prefix}_month")).and_then(|m| self.month_number(m));
@@ -263,7 +266,7 @@ impl PeriodRules {
                     }
                 }
                 let mut notes = Vec::new();
-                if c.name("repeated").is_some() {
+                if c.get_group_by_name("repeated").is_some() {
                     notes.push(PeriodNote::RepeatedWords);
                 }
                 if let (Some(s), Some(e)) = (start, end) {
@@ -278,7 +281,7 @@ impl PeriodRules {
                 out.push(PeriodMatch {
                     start_byte: m.start(),
                     end_byte: m.end(),
-                    raw: m.as_str().to_string(),
+                    raw: text.get(m.range()).unwrap_or_default().to_string(),
                     form: form.name.clone(),
                     start,
                     end,
