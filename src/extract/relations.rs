@@ -485,13 +485,22 @@ impl Finder<'_> {
     }
 }
 
-/// Whether every character of `text` starts at the same byte in `lower`.
+/// Whether every character of `text` starts at the same byte in `lower` (as far as both have
+/// characters: the k-th character of each, for every k of the shorter).
 fn same_offsets(text: &str, lower: &str) -> bool {
-    lower.len() == text.len()
-        && text
-            .char_indices()
-            .zip(lower.char_indices())
-            .all(|((a, _), (b, _))| a == b)
+    if lower.len() != text.len() {
+        return false;
+    }
+    // Over bytes: a character starts at every byte that is not a UTF-8 continuation byte.
+    let starts = |b: u8| (b as i8) >= -0x40;
+    let (t, l) = (text.as_bytes(), lower.as_bytes());
+    match (0..t.len()).find(|&i| starts(t[i]) != starts(l[i])) {
+        None => true,
+        // The first character start the other lacks: the k-th starts differ unless the other
+        // has no more characters (its last one runs past here to the end).
+        Some(i) if starts(t[i]) => !l[i..].iter().any(|&b| starts(b)),
+        Some(i) => !t[i..].iter().any(|&b| starts(b)),
+    }
 }
 
 /// Whether `text[start..end]` stands as whole words.
@@ -532,6 +541,52 @@ impl FigureRules {
 mod tests {
     use super::*;
     use std::path::Path;
+
+    /// The first version, over characters: the oracle of `same_offsets`.
+    fn same_offsets_by_chars(text: &str, lower: &str) -> bool {
+        lower.len() == text.len()
+            && text
+                .char_indices()
+                .zip(lower.char_indices())
+                .all(|((a, _), (b, _))| a == b)
+    }
+
+    #[test]
+    fn same_offsets_over_bytes_answers_as_over_characters() {
+        // Characters whose lowercase is longer, shorter or several characters.
+        let alphabet: Vec<char> = "aZ ñÑÉ,İẞȺⱥꞪɦΣσß€😀\u{301}".chars().collect();
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut random_text = |len: usize| -> String {
+            (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    alphabet[(x % alphabet.len() as u64) as usize]
+                })
+                .collect()
+        };
+        for round in 0..20_000 {
+            let text = random_text(round % 9);
+            let lower = text.to_lowercase();
+            assert_eq!(
+                same_offsets(&text, &lower),
+                same_offsets_by_chars(&text, &lower),
+                "{text:?}"
+            );
+            // Any two texts of one length, the case where one runs out of characters first.
+            let other = random_text(round % 7);
+            if other.len() == text.len() {
+                assert_eq!(
+                    same_offsets(&text, &other),
+                    same_offsets_by_chars(&text, &other),
+                    "{text:?} {other:?}"
+                );
+            }
+        }
+        assert!(same_offsets("ab€", "abc\u{e9}"));
+        assert!(!same_offsets("Ⱥx", "ⱥx"));
+    }
 
     fn rules() -> FigureRules {
         FigureRules::load(Path::new("rules/gcm/figures.toml")).unwrap()
