@@ -341,13 +341,13 @@ fn read_utf8(bytes: &[u8]) -> Utf8Reading {
     while at < bytes.len() {
         match std::str::from_utf8(&bytes[at..]) {
             Ok(s) => {
-                out.multibyte += s.chars().filter(|c| c.len_utf8() > 1).count();
+                out.multibyte += multibyte_chars(s);
                 break;
             }
             Err(e) => {
                 let good = e.valid_up_to();
                 let valid = std::str::from_utf8(&bytes[at..at + good]).unwrap_or_default();
-                out.multibyte += valid.chars().filter(|c| c.len_utf8() > 1).count();
+                out.multibyte += multibyte_chars(valid);
                 match e.error_len() {
                     Some(len) => {
                         out.invalid.push(at + good);
@@ -359,6 +359,12 @@ fn read_utf8(bytes: &[u8]) -> Utf8Reading {
         }
     }
     out
+}
+
+/// The characters of `s` longer than a byte: in UTF-8 each starts with a byte of 0xC0 or more,
+/// and no other byte is (counted over bytes, without decoding a character).
+fn multibyte_chars(s: &str) -> usize {
+    s.bytes().filter(|&b| b >= 0xC0).count()
 }
 
 /// UTF-16 without a BOM: every other byte NUL in a sample of the start.
@@ -508,6 +514,20 @@ fn decode_with_table(encoding: &'static Encoding, body: &[u8], shift: usize) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multibyte_characters_are_counted_by_their_first_bytes() {
+        for s in [
+            "",
+            "abc",
+            "ñandú",
+            "€ 2021 😀 ż",
+            "\u{7f}\u{80}\u{7ff}\u{800}\u{ffff}\u{10000}",
+        ] {
+            let by_chars = s.chars().filter(|c| c.len_utf8() > 1).count();
+            assert_eq!(multibyte_chars(s), by_chars, "{s:?}");
+        }
+    }
 
     fn ingest_bytes(file: &str, bytes: &[u8]) -> Result<Source, InputError> {
         let rules = IngestRules::load(Path::new("rules/gcm/layout.toml")).unwrap();
