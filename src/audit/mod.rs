@@ -358,12 +358,20 @@ impl Check {
 /// (to read counts in running text and compare printed titles).
 #[derive(Debug, Clone)]
 pub struct AuditRules {
-    pub window: Window,
-    pub checks: BTreeMap<CheckId, Check>,
+    /// What `audit.toml` itself compiles to.
+    pub own: OwnAuditRules,
     pub objectives: Catalog,
     pub figures: FigureRules,
     pub agencies: Lexicon,
     pub periods: crate::extract::periods::PeriodRules,
+}
+
+/// What `audit.toml` alone compiles to: it needs no other rule file, so it compiles beside
+/// the extraction rules ([`AuditRules::with`] joins them).
+#[derive(Debug, Clone)]
+pub struct OwnAuditRules {
+    pub window: Window,
+    pub checks: BTreeMap<CheckId, Check>,
     /// A document's statement of its reporting window (`window_statement`, group `period`).
     pub window_statement: Pattern,
     /// Words put before the stated period to read it with the period forms ("del").
@@ -372,25 +380,6 @@ pub struct AuditRules {
     pub window_preamble: Pattern,
     /// A title line naming the report's year, when the document states no window.
     pub window_cover_year: CoverYear,
-    table_row: Pattern,
-    table_count: Pattern,
-    objective_ref: Pattern,
-    count_phrase: Pattern,
-    same_count: Pattern,
-    total: Pattern,
-    participants: Vec<Pattern>,
-}
-
-/// What `audit.toml` alone compiles to: it needs no other rule file, so it compiles beside
-/// the extraction rules ([`AuditRules::with`] joins them).
-#[derive(Debug)]
-pub struct OwnAuditRules {
-    window: Window,
-    checks: BTreeMap<CheckId, Check>,
-    window_statement: Pattern,
-    window_statement_prefixes: Vec<String>,
-    window_preamble: Pattern,
-    window_cover_year: CoverYear,
     table_row: Pattern,
     table_count: Pattern,
     objective_ref: Pattern,
@@ -507,29 +496,17 @@ impl AuditRules {
     /// The audit's own rules joined with the extraction rules its checks reuse.
     pub fn with(own: OwnAuditRules, extract: &ExtractRules) -> AuditRules {
         AuditRules {
-            window: own.window,
-            checks: own.checks,
+            own,
             objectives: extract.objectives.clone(),
             figures: extract.figures.clone(),
             agencies: extract.agencies.clone(),
             periods: extract.periods.clone(),
-            window_statement: own.window_statement,
-            window_statement_prefixes: own.window_statement_prefixes,
-            window_preamble: own.window_preamble,
-            window_cover_year: own.window_cover_year,
-            table_row: own.table_row,
-            table_count: own.table_count,
-            objective_ref: own.objective_ref,
-            count_phrase: own.count_phrase,
-            same_count: own.same_count,
-            total: own.total,
-            participants: own.participants,
         }
     }
 
     /// The check's configuration when it is enabled.
     pub fn check(&self, id: CheckId) -> Option<&Check> {
-        self.checks.get(&id).filter(|c| c.enabled)
+        self.own.checks.get(&id).filter(|c| c.enabled)
     }
 }
 
@@ -753,11 +730,11 @@ pub fn declared_counts(ex: &Extracted, a: &AuditRules) -> Vec<Declared> {
         let mut pending: Vec<(u32, String, usize)> = Vec::new();
         let mut in_row = false;
         for (i, l) in t.lines.iter().enumerate() {
-            if let Some(c) = a.table_row.captures(&l.text) {
+            if let Some(c) = a.own.table_row.captures(&l.text) {
                 let n = c["number"].parse().unwrap_or(0);
                 pending.push((n, c["title"].trim().to_string(), i));
                 in_row = true;
-            } else if let Some(c) = a.table_count.captures(&l.text) {
+            } else if let Some(c) = a.own.table_count.captures(&l.text) {
                 let count: u64 = c["count"].parse().unwrap_or(0);
                 let each = c.name("each").is_some();
                 let rows: Vec<(u32, String, usize)> = if each {
@@ -801,7 +778,7 @@ pub fn declared_counts(ex: &Extracted, a: &AuditRules) -> Vec<Declared> {
             Same,
         }
         let mut toks: Vec<(usize, Tok)> = Vec::new();
-        for c in a.objective_ref.regex.captures_iter(&p.text) {
+        for c in a.own.objective_ref.regex.captures_iter(&p.text) {
             let n = c
                 .name("number")
                 .or_else(|| c.name("listed"))
@@ -810,12 +787,12 @@ pub fn declared_counts(ex: &Extracted, a: &AuditRules) -> Vec<Declared> {
                 toks.push((m.start(), Tok::Ref(n)));
             }
         }
-        for c in a.count_phrase.regex.captures_iter(&p.text) {
+        for c in a.own.count_phrase.regex.captures_iter(&p.text) {
             if let (Some(n), Some(m)) = (count_word(&c["count"]), c.get(0)) {
                 toks.push((m.start(), Tok::Count(n)));
             }
         }
-        for m in a.same_count.regex.find_iter(&p.text) {
+        for m in a.own.same_count.regex.find_iter(&p.text) {
             toks.push((m.start(), Tok::Same));
         }
         toks.sort_by_key(|(pos, _)| *pos);
@@ -849,7 +826,7 @@ pub fn declared_counts(ex: &Extracted, a: &AuditRules) -> Vec<Declared> {
                 });
             }
         }
-        for c in a.total.regex.captures_iter(&p.text) {
+        for c in a.own.total.regex.captures_iter(&p.text) {
             if let (Ok(n), Some(m)) = (c["count"].parse::<u64>(), c.get(0)) {
                 out.push(Declared {
                     objective: None,
@@ -1228,7 +1205,7 @@ pub fn stated_participants(ex: &Extracted, a: &AuditRules) -> Vec<(u64, String, 
     let file = ex.source.file.as_str();
     let mut stated: Vec<(u64, String, Provenance)> = Vec::new();
     for p in &ex.paragraphs {
-        for pat in &a.participants {
+        for pat in &a.own.participants {
             for cap in pat.regex.captures_iter(&p.text) {
                 let Some(m) = cap.name("count") else { continue };
                 let mut digits = m.as_str().to_string();

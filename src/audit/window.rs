@@ -90,7 +90,7 @@ pub fn window_for(
     }
     match cover_year_window(ex, a) {
         Some(s) => (s.window, WindowSource::CoverYear { line: s.line }),
-        None => (a.window.clone(), WindowSource::Rules),
+        None => (a.own.window.clone(), WindowSource::Rules),
     }
 }
 
@@ -150,11 +150,11 @@ pub fn stated_window(ex: &Extracted, a: &AuditRules) -> Option<StatedWindow> {
         .filter(|p| first_action.is_none_or(|l| p.place.line < l));
     ex.paragraphs
         .iter()
-        .find_map(|p| window_in(p, &a.window_statement, a, false))
+        .find_map(|p| window_in(p, &a.own.window_statement, a, false))
         .or_else(|| {
             preamble
                 .into_iter()
-                .find_map(|p| window_in(p, &a.window_preamble, a, true))
+                .find_map(|p| window_in(p, &a.own.window_preamble, a, true))
         })
 }
 
@@ -176,6 +176,7 @@ fn window_in(
         .replace(" — ", " a ")
         .replace(" - ", " a ");
     let period = a
+        .own
         .window_statement_prefixes
         .iter()
         .flat_map(|prefix| a.periods.find(&format!("{prefix}{stated}")))
@@ -196,7 +197,7 @@ fn window_in(
 /// The window of the year a title line names ("Informe de acciones 2022"), for a document that
 /// states no window: `[window_cover_year]` of audit.toml.
 pub fn cover_year_window(ex: &Extracted, a: &AuditRules) -> Option<StatedWindow> {
-    let cover = &a.window_cover_year;
+    let cover = &a.own.window_cover_year;
     ex.paragraphs
         .iter()
         .take_while(|p| p.place.line <= cover.max_line)

@@ -44,11 +44,7 @@ pub(super) struct NearDuplicates {
 impl NearDuplicates {
     /// `None` when the `near_duplicate` check is off.
     pub(super) fn new(rules: &Rules) -> Option<NearDuplicates> {
-        let check = rules
-            .audit
-            .checks
-            .get(&crate::audit::CheckId::NearDuplicate)
-            .filter(|c| c.enabled)?;
+        let check = rules.audit.check(crate::audit::CheckId::NearDuplicate)?;
         Some(NearDuplicates {
             severity: check.severity,
             threshold: check.threshold().unwrap_or(0.5),

@@ -48,7 +48,7 @@ pub(super) fn apply_majority_window(
     outcomes: &mut [InputOutcome],
     rules: &Rules,
 ) -> Result<(), OutputError> {
-    let profile = &rules.audit.window;
+    let profile = &rules.audit.own.window;
     let (window, source) = match majority_window(outcomes) {
         Some((w, inputs)) => (w, WindowSource::Majority { inputs }),
         None => (
