@@ -31,6 +31,8 @@ pub mod geometry;
 pub mod hash;
 pub mod locale;
 pub mod patterns;
+#[cfg(test)]
+mod testing;
 pub mod textkey;
 
 // The pipeline's stages (ingest → normalize → segment → extract → audit); each owns its rules

@@ -64,8 +64,6 @@ pub fn compile(path: &Path, key: &str, spec: PatternSpec) -> Result<Pattern, Rul
 /// form) than it saves on a report's short texts, where the lazy DFA reads every byte anyway.
 #[derive(Debug, Clone)]
 pub struct UnfilteredPattern {
-    /// Dotted key of the pattern in its file, for error messages.
-    pub key: String,
     pub regex: regex_automata::meta::Regex,
 }
 
@@ -87,10 +85,7 @@ pub fn compile_unfiltered(
             invalid(path, key, &message)
         })?;
     check_examples(path, key, &spec, |t| regex.is_match(t))?;
-    Ok(UnfilteredPattern {
-        key: key.to_string(),
-        regex,
-    })
+    Ok(UnfilteredPattern { regex })
 }
 
 fn invalid(path: &Path, key: &str, message: &str) -> RulesError {

@@ -122,11 +122,9 @@ mod tests {
             "aáÁeéÉiíoóöuúüÜnñÑcçÇ AZ09,.;:–—“”'\u{301}\u{308}\u{303}ǅǄﬁ²½ⅣΩωἀ한글ÅåØ\t\n"
                 .chars()
                 .collect();
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = crate::testing::xorshift(0x2545_F491_4F6C_DD1D);
         for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = next();
             let len = (x % 24) as usize;
             let s: String = (0..len)
                 .map(|k| alphabet[((x >> (k % 50)) as usize + k * 7) % alphabet.len()])

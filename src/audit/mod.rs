@@ -1431,13 +1431,7 @@ mod near_duplicate_tests {
     /// and what it reports is similar enough (checked against every pair).
     #[test]
     fn every_set_with_an_earlier_near_duplicate_elsewhere_gets_one() {
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::testing::xorshift(0x9E37_79B9_7F4A_7C15);
         let sets: Vec<Vec<u64>> = (0..80)
             .map(|_| {
                 let n = 3 + (next() % 12) as usize;

@@ -111,15 +111,6 @@ impl RelationWords {
             fractions,
         })
     }
-
-    /// Byte length of word `k` of `part_openers` then `part_backrefs`.
-    fn subset_word_len(&self, k: usize) -> usize {
-        let openers = self.part_openers.len();
-        match k.checked_sub(openers) {
-            None => self.part_openers[k].len(),
-            Some(b) => self.part_backrefs[b].len(),
-        }
-    }
 }
 
 impl Relation {
@@ -281,7 +272,7 @@ impl Finder<'_> {
             .subset_search
             .find(lower)
             .into_iter()
-            .map(|(k, p)| (p, words.subset_word_len(k)))
+            .map(|(k, p)| (p, words.subset_search.word_len(k)))
             .collect();
         uses.sort();
         uses.dedup_by_key(|u| u.0);
@@ -555,15 +546,10 @@ mod tests {
     fn same_offsets_over_bytes_answers_as_over_characters() {
         // Characters whose lowercase is longer, shorter or several characters.
         let alphabet: Vec<char> = "aZ ñÑÉ,İẞȺⱥꞪɦΣσß€😀\u{301}".chars().collect();
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = crate::testing::xorshift(0x2545_F491_4F6C_DD1D);
         let mut random_text = |len: usize| -> String {
             (0..len)
-                .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    alphabet[(x % alphabet.len() as u64) as usize]
-                })
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
                 .collect()
         };
         for round in 0..20_000 {

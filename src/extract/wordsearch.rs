@@ -67,6 +67,11 @@ impl WordSearch {
         out
     }
 
+    /// The byte length of word `k` of the list.
+    pub fn word_len(&self, k: usize) -> usize {
+        self.distinct_of[k].map_or(0, |d| self.lengths[d])
+    }
+
     /// For each distinct word, its non-overlapping occurrences, left to right.
     fn distinct_occurrences(&self, text: &str) -> Vec<Vec<usize>> {
         let mut found = vec![Vec::new(); self.lengths.len()];
@@ -122,11 +127,9 @@ mod tests {
         ];
         let lists = [&words[..], &words[..9], &words[4..7], &[]];
         let searches: Vec<WordSearch> = lists.iter().map(|l| WordSearch::new(l).unwrap()).collect();
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = crate::testing::xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..5_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = next();
             let len = (x % 30) as usize;
             let text: String = (0..len)
                 .map(|k| alphabet[((x >> (k % 40)) as usize + k * 5) % alphabet.len()])

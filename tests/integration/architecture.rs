@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 /// Modules from the bottom up; a module may use only modules listed before it.
 const LAYERS: &[&str] = &[
     // Bottom: no stage.
+    "testing",
     "locale",
     "error",
     "builtin",
