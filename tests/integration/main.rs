@@ -10,6 +10,7 @@ mod audit_2021;
 mod audit_checks;
 mod bulk;
 mod cli;
+mod cmaps;
 mod compile;
 mod content_streams;
 mod encodings;

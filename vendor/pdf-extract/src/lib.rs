@@ -28,6 +28,8 @@ use std::result::Result;
 use log::{warn, error, debug};
 // informe: the fast path for content streams.
 pub mod fast_content;
+// informe: the fast path for ToUnicode CMaps.
+pub mod fast_cmap;
 mod core_fonts;
 mod glyphnames;
 mod zapfglyphnames;
@@ -930,7 +932,9 @@ fn get_unicode_map<'a>(doc: &'a Document, font: &'a Dictionary) -> Option<HashMa
             let contents = get_contents(stream);
             dlog!("Stream: {}", String::from_utf8(contents.clone()).unwrap());
 
-            let cmap = adobe_cmap_parser::get_unicode_map(&contents).unwrap();
+            // informe: ordinary CMaps are read by hand (same map), the rest by adobe-cmap-parser.
+            let cmap = fast_cmap::unicode_map(&contents)
+                .unwrap_or_else(|| adobe_cmap_parser::get_unicode_map(&contents).unwrap());
             let mut unicode = HashMap::new();
             // "It must use the beginbfchar, endbfchar, beginbfrange, and endbfrange operators to
             // define the mapping from character codes to Unicode character sequences expressed in
