@@ -4,6 +4,8 @@
 //! sees the file), and images are never decoded (pdf-extract would inflate an image XObject
 //! and parse it as content: each image's data is emptied in its copy of the document).
 
+use rayon::prelude::*;
+
 use crate::error::InputError;
 use crate::ingest::limits::{size_text, too_large, MAX_PDF_STREAM_BYTES};
 
@@ -32,35 +34,44 @@ pub(super) fn stream_too_large(path: &str, object: Option<lopdf::ObjectId>) -> I
     )
 }
 
-/// Fails on the first stream that is not an image and inflates past the limit; each stream is
-/// inflated alone, up to the limit, and dropped.
+/// Fails on the first stream (in object order) that is not an image and inflates past the
+/// limit; each stream is inflated alone, up to the limit, and dropped. The streams are measured
+/// on all cores (at most one stream per core in memory at a time).
 pub(super) fn check_stream_sizes(path: &str, doc: &lopdf::Document) -> Result<(), InputError> {
-    for (id, object) in &doc.objects {
-        let lopdf::Object::Stream(stream) = object else {
-            continue;
-        };
-        if is_image(
-            stream
-                .dict
-                .get(b"Subtype")
-                .ok()
-                .and_then(|o| o.as_name().ok()),
-        ) {
-            continue;
-        }
-        if stream.filters().is_err() {
-            if stream.content.len() > MAX_PDF_STREAM_BYTES {
-                return Err(stream_too_large(path, Some(*id)));
-            }
-            continue;
-        }
-        if let Err(e) = stream.decompressed_content_with_limit(MAX_PDF_STREAM_BYTES) {
-            if is_limit_error(&e) {
-                return Err(stream_too_large(path, Some(*id)));
-            }
-        }
+    let streams: Vec<(&lopdf::ObjectId, &lopdf::Stream)> = doc
+        .objects
+        .iter()
+        .filter_map(|(id, object)| match object {
+            lopdf::Object::Stream(stream) => Some((id, stream)),
+            _ => None,
+        })
+        .filter(|(_, stream)| {
+            !is_image(
+                stream
+                    .dict
+                    .get(b"Subtype")
+                    .ok()
+                    .and_then(|o| o.as_name().ok()),
+            )
+        })
+        .collect();
+    match streams
+        .par_iter()
+        .find_first(|(_, stream)| inflates_past_limit(stream))
+    {
+        Some((id, _)) => Err(stream_too_large(path, Some(**id))),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// Whether a stream's data, unfiltered (or as it is, without filters), is over the limit.
+fn inflates_past_limit(stream: &lopdf::Stream) -> bool {
+    if stream.filters().is_err() {
+        return stream.content.len() > MAX_PDF_STREAM_BYTES;
+    }
+    stream
+        .decompressed_content_with_limit(MAX_PDF_STREAM_BYTES)
+        .is_err_and(|e| is_limit_error(&e))
 }
 
 /// Empties the data of every image stream of pdf-extract's document (and drops its filters), so

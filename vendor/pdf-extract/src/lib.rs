@@ -20,7 +20,11 @@ use std::fmt;
 use std::str;
 use std::fs::File;
 use std::slice::Iter;
+use std::borrow::Cow;
 use std::collections::HashMap;
+// informe: character codes hash with FxHash (two lookups per glyph; nothing iterates them in an
+// order that shows).
+use rustc_hash::FxHashMap;
 use std::collections::hash_map::Entry;
 use std::rc::Rc;
 use std::marker::PhantomData;
@@ -310,8 +314,8 @@ struct PdfSimpleFont<'a> {
     font: &'a Dictionary,
     doc: &'a Document,
     encoding: Option<Vec<u16>>,
-    unicode_map: Option<HashMap<u32, String>>,
-    widths: HashMap<CharCode, f64>, // should probably just use i32 here
+    unicode_map: Option<FxHashMap<u32, String>>,
+    widths: FxHashMap<CharCode, f64>, // should probably just use i32 here
     missing_width: f64,
 }
 
@@ -320,8 +324,8 @@ struct PdfType3Font<'a> {
     font: &'a Dictionary,
     doc: &'a Document,
     encoding: Option<Vec<u16>>,
-    unicode_map: Option<HashMap<CharCode, String>>,
-    widths: HashMap<CharCode, f64>, // should probably just use i32 here
+    unicode_map: Option<FxHashMap<CharCode, String>>,
+    widths: FxHashMap<CharCode, f64>, // should probably just use i32 here
 }
 
 
@@ -422,7 +426,7 @@ impl<'a> PdfSimpleFont<'a> {
                         
                         let encoding = table.encoding.get_code_to_sid_table(&table.charset);
 
-                        let mapping: HashMap<u32, String> = encoding.into_iter().filter_map(|(cid, sid)| {
+                        let mapping: FxHashMap<u32, String> = encoding.into_iter().filter_map(|(cid, sid)| {
                             let name = cff_parser::string_by_id(&table, sid).unwrap();
                             if name == ".notdef" {
                                 return None;
@@ -457,7 +461,7 @@ impl<'a> PdfSimpleFont<'a> {
 
         let mut unicode_map = match unicode_map {
             Some(mut unicode_map) => {
-                unicode_map.extend(get_unicode_map(doc, font).unwrap_or(HashMap::new()));
+                unicode_map.extend(get_unicode_map(doc, font).unwrap_or_default());
                 Some(unicode_map)
             }
             None => {
@@ -569,7 +573,7 @@ impl<'a> PdfSimpleFont<'a> {
             _ => { panic!() }
         }
 
-        let mut width_map = HashMap::new();
+        let mut width_map = FxHashMap::default();
         /* "Ordinarily, a font dictionary that refers to one of the standard fonts
             should omit the FirstChar, LastChar, Widths, and FontDescriptor entries.
             However, it is permissible to override a standard font by including these
@@ -756,7 +760,7 @@ impl<'a> PdfType3Font<'a> {
         let last_char: i64 = get(doc, font, b"LastChar");
         let widths: Vec<f64> = get(doc, font, b"Widths");
 
-        let mut width_map = HashMap::new();
+        let mut width_map = FxHashMap::default();
 
         let mut i = 0;
         dlog!("first_char {:?}, last_char: {:?}, widths: {} {:?}", first_char, last_char, widths.len(), widths);
@@ -788,7 +792,8 @@ impl<'a> Iterator for PdfFontIter<'a> {
 trait PdfFont : Debug {
     fn get_width(&self, id: CharCode) -> f64;
     fn next_char(&self, iter: &mut Iter<u8>) -> Option<(CharCode, u8)>;
-    fn decode_char(&self, char: CharCode) -> String;
+    // informe: borrowed from the font's map when it is there (one allocation less per glyph).
+    fn decode_char(&self, char: CharCode) -> Cow<'_, str>;
 
         /*fn char_codes<'a>(&'a self, chars: &'a [u8]) -> PdfFontIter {
             let p = self;
@@ -829,7 +834,7 @@ impl<'a> PdfFont for PdfSimpleFont<'a> {
     fn next_char(&self, iter: &mut Iter<u8>) -> Option<(CharCode, u8)> {
         iter.next().map(|x| (*x as CharCode, 1))
     }
-    fn decode_char(&self, char: CharCode) -> String {
+    fn decode_char(&self, char: CharCode) -> Cow<'_, str> {
         let slice = [char as u8];
         if let Some(ref unicode_map) = self.unicode_map {
             let s = unicode_map.get(&char);
@@ -841,16 +846,16 @@ impl<'a> PdfFont for PdfSimpleFont<'a> {
                     let encoding = self.encoding.as_ref().map(|x| &x[..]).expect("missing unicode map and encoding");
                     let s = to_utf8(encoding, &slice);
                     debug!("falling back to encoding {} -> {:?}", char, s);
-                    s
+                    Cow::Owned(s)
                 }
-                Some(s) => { s.clone() }
+                Some(s) => { Cow::Borrowed(s.as_str()) }
             };
             return s
         }
         let encoding = self.encoding.as_ref().map(|x| &x[..]).unwrap_or(&PDFDocEncoding);
         //dlog!("char_code {:?} {:?}", char, self.encoding);
         let s = to_utf8(encoding, &slice);
-        s
+        Cow::Owned(s)
     }
 }
 
@@ -879,7 +884,7 @@ impl<'a> PdfFont for PdfType3Font<'a> {
     fn next_char(&self, iter: &mut Iter<u8>) -> Option<(CharCode, u8)> {
         iter.next().map(|x| (*x as CharCode, 1))
     }
-    fn decode_char(&self, char: CharCode) -> String {
+    fn decode_char(&self, char: CharCode) -> Cow<'_, str> {
         let slice = [char as u8];
         if let Some(ref unicode_map) = self.unicode_map {
             let s = unicode_map.get(&char);
@@ -891,16 +896,16 @@ impl<'a> PdfFont for PdfType3Font<'a> {
                     let encoding = self.encoding.as_ref().map(|x| &x[..]).expect("missing unicode map and encoding");
                     let s = to_utf8(encoding, &slice);
                     debug!("falling back to encoding {} -> {:?}", char, s);
-                    s
+                    Cow::Owned(s)
                 }
-                Some(s) => { s.clone() }
+                Some(s) => { Cow::Borrowed(s.as_str()) }
             };
             return s
         }
         let encoding = self.encoding.as_ref().map(|x| &x[..]).unwrap_or(&PDFDocEncoding);
         //dlog!("char_code {:?} {:?}", char, self.encoding);
         let s = to_utf8(encoding, &slice);
-        s
+        Cow::Owned(s)
     }
 }
 
@@ -918,12 +923,12 @@ struct PdfCIDFont<'a> {
     doc: &'a Document,
     #[allow(dead_code)]
     encoding: ByteMapping,
-    to_unicode: Option<HashMap<u32, String>>,
-    widths: HashMap<CharCode, f64>, // should probably just use i32 here
+    to_unicode: Option<FxHashMap<u32, String>>,
+    widths: FxHashMap<CharCode, f64>, // should probably just use i32 here
     default_width: Option<f64>, // only used for CID fonts and we should probably brake out the different font types
 }
 
-fn get_unicode_map<'a>(doc: &'a Document, font: &'a Dictionary) -> Option<HashMap<u32, String>> {
+fn get_unicode_map<'a>(doc: &'a Document, font: &'a Dictionary) -> Option<FxHashMap<u32, String>> {
     let to_unicode = maybe_get_obj(doc, font, b"ToUnicode");
     dlog!("ToUnicode: {:?}", to_unicode);
     let mut unicode_map = None;
@@ -935,7 +940,7 @@ fn get_unicode_map<'a>(doc: &'a Document, font: &'a Dictionary) -> Option<HashMa
             // informe: ordinary CMaps are read by hand (same map), the rest by adobe-cmap-parser.
             let cmap = fast_cmap::unicode_map(&contents)
                 .unwrap_or_else(|| adobe_cmap_parser::get_unicode_map(&contents).unwrap());
-            let mut unicode = HashMap::new();
+            let mut unicode = FxHashMap::default();
             // "It must use the beginbfchar, endbfchar, beginbfrange, and endbfrange operators to
             // define the mapping from character codes to Unicode character sequences expressed in
             // UTF-16BE encoding."
@@ -1017,7 +1022,7 @@ impl<'a> PdfCIDFont<'a> {
         let default_width = get::<Option<i64>>(doc, ciddict, b"DW").unwrap_or(1000);
         let w: Option<Vec<&Object>> = get(doc, ciddict, b"W");
         dlog!("widths {:?}", w);
-        let mut widths = HashMap::new();
+        let mut widths = FxHashMap::default();
         let mut i = 0;
         if let Some(w) = w {
             while i < w.len() {
@@ -1086,13 +1091,13 @@ impl<'a> PdfFont for PdfCIDFont<'a> {
         }
         None
     }
-    fn decode_char(&self, char: CharCode) -> String {
+    fn decode_char(&self, char: CharCode) -> Cow<'_, str> {
         let s = self.to_unicode.as_ref().and_then(|x| x.get(&char));
         if let Some(s) = s {
-            s.clone()
+            Cow::Borrowed(s.as_str())
         } else {
             dlog!("Unknown character {:?} in {:?} {:?}", char, self.font, self.to_unicode);
-            "".to_string()
+            Cow::Borrowed("")
         }
     }
 }
