@@ -70,11 +70,15 @@ pub(super) fn process_all(
             )
         })?;
     progress.start(inputs.len());
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.max(1))
-        .build()
+    // With as many jobs as the threads that loaded the rules, the inputs run on those threads:
+    // a regex's lazy automaton, warmed by the rules' examples on its thread, is warm for the
+    // inputs too (a pool of its own would start every automaton cold; measured in the README).
+    let jobs = opts.jobs.max(1);
+    let own_pool = (jobs != rayon::current_num_threads())
+        .then(|| rayon::ThreadPoolBuilder::new().num_threads(jobs).build())
+        .transpose()
         .map_err(|e| OutputError::write(out, std::io::Error::other(e.to_string())))?;
-    let results: Vec<Option<InputOutcome>> = pool.install(|| {
+    let all = || {
         inputs
             .par_iter()
             .zip(names.par_iter())
@@ -95,7 +99,11 @@ pub(super) fn process_all(
                 Ok::<_, OutputError>(outcome)
             })
             .collect::<Result<Vec<_>, _>>()
-    })?;
+    };
+    let results: Vec<Option<InputOutcome>> = match &own_pool {
+        Some(pool) => pool.install(all),
+        None => all(),
+    }?;
     progress.finish();
     Ok(results.into_iter().flatten().collect())
 }
