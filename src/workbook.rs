@@ -18,6 +18,12 @@ use crate::extract::agencies::Form;
 use crate::extract::{AgencyMention, Figure, Period, Provenance};
 use crate::output::{RunSummary, Status};
 
+/// Deflate level of the workbook's zip container (1 fastest .. 9 smallest; the library's
+/// default is 6). The workbook is written alone at the end of every run: on the 2021 report,
+/// level 1 takes 19 M instructions off its 57 M (the whole run 3-4 % faster) for a file of 94 KB
+/// instead of 64 KB.
+const ZIP_LEVEL: u8 = 1;
+
 fn each_line<T: serde::de::DeserializeOwned>(
     path: &Path,
     mut f: impl FnMut(T) -> Result<(), XlsxError>,
@@ -270,6 +276,7 @@ pub fn write_workbook(out: &Path, run: &RunSummary) -> Result<(), OutputError> {
         // A sheet's rows wait in an unnamed temporary file: in `out`, as everything informe
         // writes, not in the system's temporary folder.
         wb.set_tempdir(out)?;
+        wb.set_zip_compression_level(ZIP_LEVEL);
         let bold = Format::new().set_bold();
         // The four sheets of actions, written from one reading of `actions.jsonl`.
         for _ in 0..4 {
