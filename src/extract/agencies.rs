@@ -30,6 +30,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
+use super::namesearch::NameSearch;
 use crate::error::RulesError;
 
 /// How many entries of the lexicon the 2021 annex lists.
@@ -68,9 +69,9 @@ pub struct Lexicon {
     not_agencies: HashSet<String>,
     /// Every acronym and acronym variant, as whole words, longest first.
     acronym_re: Regex,
-    /// Every folded name and variant, as whole words, longest first; group 1 is the name
-    /// (a footnote marker glued to its end is allowed and left out).
-    name_re: Regex,
+    /// Every folded name and variant, as whole words, longest first (a footnote marker glued to
+    /// its end is allowed and left out).
+    name_search: NameSearch,
     /// All-caps words (of any length, to see runs of capitals).
     token_re: Regex,
     roman_re: Regex,
@@ -392,18 +393,10 @@ impl Lexicon {
         // engines for non-ASCII text; acronyms and folded names are ASCII words.
         let acronym_re = compile(&format!(r"(?-u:\b)(?:{})(?-u:\b)", acr.join("|")))?;
 
-        let mut alts: Vec<&str> = names.keys().map(String::as_str).collect();
+        let mut alts: Vec<String> = names.keys().cloned().collect();
         alts.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        let alts: Vec<String> = alts
-            .into_iter()
-            .map(|n| {
-                n.split(' ')
-                    .map(regex::escape)
-                    .collect::<Vec<_>>()
-                    .join(r"[\s,]+")
-            })
-            .collect();
-        let name_re = compile(&format!(r"(?-u:\b)({})\d*(?-u:\b)", alts.join("|")))?;
+        let name_search =
+            NameSearch::new(alts).map_err(|e| (String::new(), format!("names: {e}")))?;
 
         Ok(Lexicon {
             agencies,
@@ -411,7 +404,7 @@ impl Lexicon {
             names,
             not_agencies: not,
             acronym_re,
-            name_re,
+            name_search,
             // Word boundaries are checked in code: a Unicode `\b` would keep the regex crate on
             // its slow engines for every non-ASCII text.
             token_re: compile(r"\p{Lu}[\p{Lu}\p{M}]*")?,
@@ -441,12 +434,11 @@ impl Lexicon {
             }
         }
         let (folded, map) = fold(text);
-        for caps in self.name_re.captures_iter(&folded) {
-            let Some(g) = caps.get(1) else { continue };
-            let Some(&(i, form)) = self.names.get(&name_words(g.as_str()).join(" ")) else {
+        for hit in self.name_search.find(&folded) {
+            let Some(&(i, form)) = self.names.get(self.name_search.name(hit.name)) else {
                 continue;
             };
-            let (Some(start), Some(end)) = (map.get(g.start()), original_end(text, &map, g.end()))
+            let (Some(start), Some(end)) = (map.get(hit.start), original_end(text, &map, hit.end))
             else {
                 continue;
             };
@@ -700,6 +692,61 @@ mod tests {
     use super::*;
 
     const RULES: &str = "rules/gcm/agencies.toml";
+
+    #[test]
+    fn name_search_agrees_with_the_regex_of_every_name_on_random_texts() {
+        use crate::extract::namesearch::tests::{by_regex, regex_of};
+        let lex = lex();
+        let mut names: Vec<String> = lex.names.keys().cloned().collect();
+        names.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let re = regex_of(&names);
+        let mut words: Vec<&str> = names.iter().flat_map(|n| n.split(' ')).collect();
+        words.sort_unstable();
+        words.dedup();
+        let glue = [
+            " ", " ", "  ", ", ", ",", "\n", "\u{a0}", "7", "12", "(", ")", ".", "-", "_", "x",
+        ];
+        let seps = [" ", " ", "  ", ", ", " ,", "\n", "\u{a0}", "\t "];
+        let mut next = crate::testing::xorshift(0x00a6_e7c1);
+        let (mut hits, mut multiword) = (0, 0);
+        for round in 0..3000 {
+            let len = 1 + (next() % 12) as usize;
+            let mut text = String::new();
+            for _ in 0..len {
+                let r = next();
+                match r % 4 {
+                    // A whole name, its words joined by runs of separators.
+                    0 => {
+                        let name = &names[(r / 4 % names.len() as u64) as usize];
+                        for (k, w) in name.split(' ').enumerate() {
+                            if k > 0 {
+                                text.push_str(seps[(next() % seps.len() as u64) as usize]);
+                            }
+                            text.push_str(w);
+                        }
+                    }
+                    1 => text.push_str(words[(r / 4 % words.len() as u64) as usize]),
+                    _ => text.push_str(glue[(r / 4 % glue.len() as u64) as usize]),
+                }
+            }
+            let found = lex.name_search.find(&text);
+            hits += found.len();
+            multiword += found
+                .iter()
+                .filter(|h| lex.name_search.name(h.name).contains(' '))
+                .count();
+            assert_eq!(
+                found,
+                by_regex(&re, &names, &text),
+                "round {round}: {text:?}"
+            );
+        }
+        // The texts must hold names, most of them of several words, for the test to say much.
+        assert!(
+            hits > 1000 && multiword > 800,
+            "{hits} names, {multiword} of several words"
+        );
+    }
 
     fn lex() -> Lexicon {
         match Lexicon::load(Path::new(RULES)) {

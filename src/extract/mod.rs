@@ -20,6 +20,7 @@ use crate::segment::{
 pub mod agencies;
 pub mod challenges;
 pub mod figures;
+pub mod namesearch;
 pub mod periods;
 pub mod relations;
 pub mod values;
