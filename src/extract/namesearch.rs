@@ -130,9 +130,6 @@ impl NameSearch {
                 }
                 None => at = p + 1,
             }
-            if at >= text.len() {
-                break;
-            }
         }
         hits
     }

@@ -3,10 +3,12 @@
 //! fixtures (and of the folder in `INFORME_PDF_CORPUS`, when set), and on generated CMaps.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use pdf_extract::fast_cmap;
 use proptest::prelude::*;
+
+use crate::common::fast_path_tally;
 
 /// The fast reader's answer, when it gives one, equals adobe-cmap-parser's (which must then
 /// neither fail nor panic).
@@ -52,48 +54,11 @@ fn cmaps_of(path: &Path) -> Vec<Vec<u8>> {
         .collect()
 }
 
-fn pdfs_in(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            pdfs_in(&path, out);
-        } else if path.extension().is_some_and(|e| e == "pdf") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn fast_cmap_reader_agrees_with_adobe_cmap_parser_on_every_fixture_cmap() {
-    let mut files = Vec::new();
-    pdfs_in(Path::new("fixtures"), &mut files);
-    if let Some(dir) = std::env::var_os("INFORME_PDF_CORPUS") {
-        pdfs_in(Path::new(&dir), &mut files);
-    }
-    files.sort();
-    let (mut cmaps, mut fast, mut failures) = (0, 0, Vec::new());
-    for file in &files {
-        for data in cmaps_of(file) {
-            cmaps += 1;
-            match agrees(&data) {
-                Ok(true) => fast += 1,
-                Ok(false) => {}
-                Err(e) => failures.push(format!("{}: {e}", file.display())),
-            }
-        }
-    }
-    eprintln!(
-        "{} files, {cmaps} CMaps, {fast} read by the fast path",
-        files.len()
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
     // The fixtures' fonts come from LibreOffice, Chromium and Word: the fast path must read
     // nearly all of their maps.
-    assert!(cmaps >= 20, "only {cmaps} CMaps found");
-    assert!(fast * 10 >= cmaps * 9, "{fast} of {cmaps} CMaps");
+    fast_path_tally(cmaps_of, agrees).assert_no_difference_and_nearly_all_fast("CMaps", 20);
 }
 
 #[test]

@@ -2,11 +2,13 @@
 //! exactly what lopdf 0.42's parser gives, or gives up: on every page and form of the PDF
 //! fixtures (and of the folder in `INFORME_PDF_CORPUS`, when set), and on generated streams.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use pdf_extract::content::{Content, Operation};
 use pdf_extract::fast_content;
 use proptest::prelude::*;
+
+use crate::common::fast_path_tally;
 
 /// The fast decoder's answer, when it gives one, equals lopdf's.
 fn agrees(data: &[u8]) -> Result<bool, String> {
@@ -60,48 +62,11 @@ fn streams_of(path: &Path) -> Vec<Vec<u8>> {
     out
 }
 
-fn pdfs_in(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            pdfs_in(&path, out);
-        } else if path.extension().is_some_and(|e| e == "pdf") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn fast_decoder_agrees_with_lopdf_on_every_fixture_stream() {
-    let mut files = Vec::new();
-    pdfs_in(Path::new("fixtures"), &mut files);
-    if let Some(dir) = std::env::var_os("INFORME_PDF_CORPUS") {
-        pdfs_in(Path::new(&dir), &mut files);
-    }
-    files.sort();
-    let (mut streams, mut fast, mut failures) = (0, 0, Vec::new());
-    for file in &files {
-        for data in streams_of(file) {
-            streams += 1;
-            match agrees(&data) {
-                Ok(true) => fast += 1,
-                Ok(false) => {}
-                Err(e) => failures.push(format!("{}: {e}", file.display())),
-            }
-        }
-    }
-    eprintln!(
-        "{} files, {streams} streams, {fast} decoded by the fast path",
-        files.len()
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
     // The fixtures are ordinary documents: the fast path must carry nearly all of them (the
     // 2021 report alone has 40 pages).
-    assert!(streams >= 60, "only {streams} streams found");
-    assert!(fast * 10 >= streams * 9, "{fast} of {streams} streams");
+    fast_path_tally(streams_of, agrees).assert_no_difference_and_nearly_all_fast("streams", 60);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 #![allow(dead_code)] // each test file uses its own part
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes a minimal .docx (a zip with `word/document.xml`) holding `paragraphs`; a paragraph
 /// starting with "• " is written as a list item.
@@ -183,4 +183,86 @@ pub fn write_docx_with_padding(path: &Path, padding: usize) {
     z.write_all(b"</w:t></w:r></w:p></w:body></w:document>")
         .unwrap();
     z.finish().unwrap();
+}
+
+/// Every PDF under `dir`, at any depth.
+fn pdfs_in(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            pdfs_in(&path, out);
+        } else if path.extension().is_some_and(|e| e == "pdf") {
+            out.push(path);
+        }
+    }
+}
+
+/// How a hand-written fast path of the vendored PDF reader fared against the published parser
+/// it stands in for, over every stream of a kind in the PDF fixtures (and in the folder named by
+/// `INFORME_PDF_CORPUS`, when set).
+pub struct FastPathTally {
+    pub files: usize,
+    pub streams: usize,
+    /// Streams the fast path read (and agreed on).
+    pub fast: usize,
+    /// Streams where the two disagree, each naming its file.
+    pub failures: Vec<String>,
+}
+
+/// Runs `agrees` (`Ok(true)`: read by the fast path, the same as the parser; `Ok(false)`: left
+/// to the parser; `Err`: a difference) on every stream `streams_of` takes from each PDF.
+pub fn fast_path_tally(
+    streams_of: impl Fn(&Path) -> Vec<Vec<u8>>,
+    agrees: impl Fn(&[u8]) -> Result<bool, String>,
+) -> FastPathTally {
+    let mut files = Vec::new();
+    pdfs_in(Path::new("fixtures"), &mut files);
+    if let Some(dir) = std::env::var_os("INFORME_PDF_CORPUS") {
+        pdfs_in(Path::new(&dir), &mut files);
+    }
+    files.sort();
+    let mut tally = FastPathTally {
+        files: files.len(),
+        streams: 0,
+        fast: 0,
+        failures: Vec::new(),
+    };
+    for file in &files {
+        for data in streams_of(file) {
+            tally.streams += 1;
+            match agrees(&data) {
+                Ok(true) => tally.fast += 1,
+                Ok(false) => {}
+                Err(e) => tally.failures.push(format!("{}: {e}", file.display())),
+            }
+        }
+    }
+    tally
+}
+
+impl FastPathTally {
+    /// Fails on any difference, on fewer than `at_least` streams found, or when the fast path
+    /// read under nine in ten of them (the fixtures are ordinary documents). `what` names the
+    /// streams in the messages ("CMaps").
+    pub fn assert_no_difference_and_nearly_all_fast(&self, what: &str, at_least: usize) {
+        eprintln!(
+            "{} files, {} {what}, {} by the fast path",
+            self.files, self.streams, self.fast
+        );
+        assert!(self.failures.is_empty(), "{}", self.failures.join("\n"));
+        assert!(
+            self.streams >= at_least,
+            "only {} {what} found",
+            self.streams
+        );
+        assert!(
+            self.fast * 10 >= self.streams * 9,
+            "{} of {} {what}",
+            self.fast,
+            self.streams
+        );
+    }
 }
