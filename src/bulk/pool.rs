@@ -11,10 +11,11 @@
 //! the inputs it took, from 1). Any other line on stdout is ignored.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use super::fork::{self, Zygote};
 use super::worker::WorkerSetup;
@@ -43,8 +44,8 @@ pub(super) struct WorkerPool<'a> {
 struct WorkerProc {
     pid: libc::pid_t,
     stdin: File,
-    /// Lines of its stdout, read by a thread of their own (so that waiting can time out).
-    lines: Receiver<String>,
+    /// Its stdout, read on the thread that sent the input, waiting with a time limit.
+    stdout: AnswerReader,
     /// Its stderr, a temporary file opened for appending, emptied before each input.
     stderr: File,
     /// Inputs sent to it so far.
@@ -171,20 +172,10 @@ impl<'a> WorkerPool<'a> {
         let child_stderr = append_handle(&stderr)?;
         let forked_at = fork::address_space(&self.zygote.pid().to_string()).unwrap_or(0);
         let forked = self.zygote.spawn(&child_stderr)?;
-        let (tx, lines) = std::sync::mpsc::channel();
-        let stdout = forked.stdout;
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
         Ok(WorkerProc {
             pid: forked.pid,
             stdin: forked.stdin,
-            lines,
+            stdout: AnswerReader::new(forked.stdout),
             stderr,
             sent: 0,
             forked_at,
@@ -213,7 +204,7 @@ impl Drop for WorkerPool<'_> {
 
 impl WorkerProc {
     /// Sends one input and waits for the worker to finish it, die, or pass `timeout`.
-    fn run(&mut self, path: &Path, dir: &Path, timeout: std::time::Duration) -> Ended {
+    fn run(&mut self, path: &Path, dir: &Path, timeout: Duration) -> Ended {
         if let Err(e) = self.stderr.set_len(0) {
             return Ended::Died(format!("(its stderr cannot be emptied: {e})"));
         }
@@ -223,17 +214,16 @@ impl WorkerProc {
             return Ended::Died(self.said());
         }
         let expected = format!("{DONE} {} ", self.sent);
-        let deadline = std::time::Instant::now() + timeout;
+        let deadline = Instant::now() + timeout;
         loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
+            match self.stdout.next_line(deadline) {
+                Line::Read(line) => {
                     if let Some(json) = line.strip_prefix(&expected) {
                         return Ended::Done(json.to_string());
                     }
                 }
-                Err(RecvTimeoutError::Timeout) => return Ended::TimedOut,
-                Err(RecvTimeoutError::Disconnected) => return Ended::Died(self.said()),
+                Line::TimedOut => return Ended::TimedOut,
+                Line::Ended => return Ended::Died(self.said()),
             }
         }
     }
@@ -265,6 +255,99 @@ impl WorkerProc {
         match zygote.wait(self.pid) {
             Ok(status) => exit_how(&status),
             Err(e) => format!("cannot be waited for: {e}"),
+        }
+    }
+}
+
+/// A worker's stdout, split into lines, each waited for with a time limit on the calling
+/// thread (`poll(2)`): no thread of its own, and no hand-over from one.
+struct AnswerReader {
+    stdout: File,
+    /// Bytes read and not yet returned as lines.
+    pending: Vec<u8>,
+}
+
+/// What [`AnswerReader::next_line`] got.
+#[derive(Debug, PartialEq)]
+enum Line {
+    /// A whole line, without its end (`\n` or `\r\n`); bytes outside UTF-8 replaced.
+    Read(String),
+    TimedOut,
+    /// The worker closed its stdout (it ended), or it cannot be read.
+    Ended,
+}
+
+/// Bytes asked of the pipe at a time (an answer is one line of JSON, mostly under this).
+const READ_CHUNK: usize = 64 * 1024;
+
+impl AnswerReader {
+    fn new(stdout: File) -> AnswerReader {
+        AnswerReader {
+            stdout,
+            pending: Vec::new(),
+        }
+    }
+
+    /// The next line, waiting until `deadline` for it.
+    fn next_line(&mut self, deadline: Instant) -> Line {
+        let mut searched = 0;
+        loop {
+            if let Some(end) = self.pending[searched..].iter().position(|&b| b == b'\n') {
+                let mut line: Vec<u8> = self.pending.drain(..searched + end + 1).collect();
+                line.pop();
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+                return Line::Read(String::from_utf8_lossy(&line).into_owned());
+            }
+            searched = self.pending.len();
+            match self.wait_readable(deadline) {
+                Ok(true) => {}
+                Ok(false) => return Line::TimedOut,
+                Err(_) => return Line::Ended,
+            }
+            let start = self.pending.len();
+            self.pending.resize(start + READ_CHUNK, 0);
+            let read = loop {
+                match (&self.stdout).read(&mut self.pending[start..]) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    other => break other,
+                }
+            };
+            match read {
+                Ok(n) if n > 0 => self.pending.truncate(start + n),
+                _ => {
+                    self.pending.truncate(start);
+                    return Line::Ended;
+                }
+            }
+        }
+    }
+
+    /// Whether the pipe has bytes (or its end) to read before `deadline`.
+    fn wait_readable(&self, deadline: Instant) -> std::io::Result<bool> {
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            // Rounded up, so that a wait does not end just short of the deadline and spin.
+            let ms = left.as_nanos().div_ceil(1_000_000).min(i32::MAX as u128) as i32;
+            let mut fd = libc::pollfd {
+                fd: self.stdout.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one valid pollfd, for a file this reader owns.
+            let ready = unsafe { libc::poll(&mut fd, 1, ms) };
+            match ready {
+                n if n > 0 => return Ok(true),
+                0 if Instant::now() >= deadline => return Ok(false),
+                0 => continue,
+                _ => {
+                    let e = std::io::Error::last_os_error();
+                    if e.kind() != std::io::ErrorKind::Interrupted {
+                        return Err(e);
+                    }
+                }
+            }
         }
     }
 }
@@ -407,5 +490,54 @@ mod tests {
         }
         assert_eq!(unhex_path("zz"), None);
         assert_eq!(unhex_path("abc"), None);
+    }
+
+    /// A reader of a fresh pipe, and the pipe's writing end.
+    fn answer_pipe() -> (AnswerReader, std::io::PipeWriter) {
+        let (r, w) = std::io::pipe().unwrap();
+        (
+            AnswerReader::new(File::from(std::os::fd::OwnedFd::from(r))),
+            w,
+        )
+    }
+
+    fn soon() -> Instant {
+        Instant::now() + Duration::from_secs(5)
+    }
+
+    #[test]
+    fn answers_are_whole_lines_however_the_pipe_cuts_them() {
+        let (mut reader, mut w) = answer_pipe();
+        w.write_all(b"one\r\ntw").unwrap();
+        assert_eq!(reader.next_line(soon()), Line::Read("one".into()));
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            w.write_all(b"o\nthree\n\xff\n").unwrap();
+            w
+        });
+        assert_eq!(reader.next_line(soon()), Line::Read("two".into()));
+        assert_eq!(reader.next_line(soon()), Line::Read("three".into()));
+        assert_eq!(reader.next_line(soon()), Line::Read("\u{fffd}".into()));
+        let mut w = writer.join().unwrap();
+        // A line without its end is not an answer; the pipe closing ends the worker's lines.
+        w.write_all(b"cut sh").unwrap();
+        drop(w);
+        assert_eq!(reader.next_line(soon()), Line::Ended);
+    }
+
+    #[test]
+    fn waiting_for_an_answer_ends_at_the_deadline() {
+        let (mut reader, mut w) = answer_pipe();
+        let started = Instant::now();
+        let deadline = started + Duration::from_millis(50);
+        assert_eq!(reader.next_line(deadline), Line::TimedOut);
+        assert!(Instant::now() >= deadline);
+        // What comes after a time-out is still read, in order.
+        w.write_all(b"late\n").unwrap();
+        assert_eq!(reader.next_line(soon()), Line::Read("late".into()));
+        // A deadline already past still takes a line that is there.
+        w.write_all(b"there\n").unwrap();
+        assert_eq!(reader.next_line(started), Line::Read("there".into()));
+        assert_eq!(reader.next_line(started), Line::TimedOut);
     }
 }
