@@ -9,9 +9,11 @@
 //!
 //! Each stage defines and loads its own rules type ([`IngestRules`], [`SegmentRules`],
 //! [`ExtractRules`], [`AuditRules`]); this module only reads the folder and wires them. Loading is
-//! strict, as linters do it: unknown keys are errors, every regex is compiled and every pattern's
-//! examples (`match` / `no_match`) are run at load. A failure names the file and the key, e.g.
-//! `rules/gcm/layout.toml: bullets.bullet.pattern: …`.
+//! strict, as linters do it: unknown keys are errors, every regex is compiled and, for a profile
+//! on disk, every pattern's examples (`match` / `no_match`) are run at load. A failure names the
+//! file and the key, e.g. `rules/gcm/layout.toml: bullets.bullet.pattern: …`. The built-in
+//! profile's examples are run by `informe check-rules` and the tests, not at every start
+//! ([`crate::builtin::runs_examples`]).
 //!
 //! ```
 //! let rules = informe::Rules::load(std::path::Path::new("rules/gcm")).unwrap();

@@ -70,9 +70,9 @@ pub(super) fn process_all(
             )
         })?;
     progress.start(inputs.len());
-    // With as many jobs as the threads that loaded the rules, the inputs run on those threads:
-    // a regex's lazy automaton, warmed by the rules' examples on its thread, is warm for the
-    // inputs too (a pool of its own would start every automaton cold; measured in the README).
+    // With as many jobs as the threads that loaded the rules, the inputs run on those threads: a
+    // regex's lazy automaton, warmed on its thread (by an earlier input, or by the examples of a
+    // profile on disk), stays warm for the next inputs (measured in the README).
     let jobs = opts.jobs.max(1);
     let own_pool = (jobs != rayon::current_num_threads())
         .then(|| rayon::ThreadPoolBuilder::new().num_threads(jobs).build())

@@ -12,6 +12,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    informe::builtin::run_examples_of_built_in();
     let r = args.rules.load()?;
     let (dir, objectives, tables) = (
         args.rules.dir(),

@@ -283,7 +283,8 @@ impl FigureRules {
         if f.examples.is_empty() {
             return Err(RulesError::new(path, "examples", "figures need examples"));
         }
-        for (i, ex) in f.examples.iter().enumerate() {
+        let run = crate::builtin::runs_examples(path);
+        for (i, ex) in f.examples.iter().enumerate().filter(|_| run) {
             let (found, _) = rules.find(&ex.text, &[], &[1, 2, 3, 4, 5, 6, 7, 8, 9]);
             let got: Vec<String> = found.iter().map(FoundFigure::summary).collect();
             if got != ex.figures {
@@ -467,6 +468,10 @@ impl FigureRules {
     /// order: the marks [`FigureRules::find`] returns, without looking for figures.
     pub fn footnote_marks(&self, text: &str, footnotes: &[u32]) -> Vec<FootnoteMark> {
         let mut marks = Vec::new();
+        // A mark is only ever a call to one of `footnotes`: none, no search.
+        if footnotes.is_empty() {
+            return marks;
+        }
         let known = |n: &str| n.parse::<u32>().ok().filter(|n| footnotes.contains(n));
         for code in &self.codes {
             let mut from = 0;

@@ -267,6 +267,39 @@ fn help_shows_examples_and_exit_codes() {
     informe().arg("extract").assert().code(2);
 }
 
+/// The examples of a rules folder on disk run at every load, not only in `check-rules`: an edited
+/// profile whose example fails stops `extract` at load, naming the key.
+#[test]
+fn a_failing_example_in_a_rules_folder_stops_extract_at_load() {
+    let work = tmp();
+    let rules = copy_rules(work.path());
+    let figures = rules.join("figures.toml");
+    let text = std::fs::read_to_string(&figures).unwrap();
+    // The first example's expected figures, made wrong.
+    let broken = text.replacen("figures = [", "figures = [\"0 nada\", ", 1);
+    assert_ne!(broken, text);
+    std::fs::write(&figures, broken).unwrap();
+    informe()
+        .args(["extract", FIXTURE, "--rules"])
+        .arg(&rules)
+        .arg("--out")
+        .arg(work.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("figures.toml: examples[0]"));
+}
+
+#[test]
+fn check_rules_passes_on_the_built_in_profile() {
+    informe()
+        .arg("check-rules")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "(built-in)/gcm: ok (23 objectives",
+        ));
+}
+
 #[test]
 fn check_rules_passes_on_the_shipped_profile() {
     informe()
