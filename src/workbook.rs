@@ -6,7 +6,7 @@
 //! numbers, dates are dates (at their precision), the header row is bold, frozen and filtered,
 //! and every row names its source (file, page, line).
 
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::path::Path;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
@@ -474,7 +474,11 @@ pub fn write_workbook(out: &Path, run: &RunSummary) -> Result<(), OutputError> {
             }
             s.finish()?;
         }
-        wb.save(&tmp)
+        // Buffered: the zip writer puts each entry's header and data in many small writes.
+        let mut file = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
+        wb.save_to_writer(&mut file)?;
+        file.flush()?;
+        Ok(())
     })();
     result.map_err(|e| OutputError::write(&target, std::io::Error::other(e.to_string())))?;
     std::fs::rename(&tmp, &target).map_err(|source| OutputError::write(&target, source))
