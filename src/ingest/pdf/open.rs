@@ -255,12 +255,14 @@ pub(super) fn read_page<'a>(
     let content = quietly(|| doc.get_page_content(id))
         .ok()
         .and_then(Result::ok);
+    let ops = page_text_operators(doc, id, content.as_deref());
     if quietly(|| forms_recurse(doc, id, content.as_deref())).unwrap_or(true) {
         // pdf-extract would follow the forms until its stack overflows, which aborts the
         // process: the page is read without it.
         problems.push(problem::FORMS_RECURSE.to_string());
     } else {
-        match quietly(|| reader.output_page(&mut dev, number)) {
+        // The content decoded above goes to pdf-extract, which would decode it again.
+        match quietly(|| reader.output_page(&mut dev, number, id, content)) {
             Ok(Ok(())) => {}
             Ok(Err(e)) => problems.push(problem::extract_failed(&e)),
             Err(_) => problems.push(problem::EXTRACT_PANICKED.to_string()),
@@ -269,7 +271,6 @@ pub(super) fn read_page<'a>(
     if let Some(m) = dev.media {
         geometry.media = Media::from(m);
     }
-    let ops = page_text_operators(doc, id, content.as_deref());
     if ops.quotes {
         problems.push(problem::QUOTE_OPERATORS.to_string());
     }

@@ -2422,13 +2422,14 @@ impl<'a> PageReader<'a> {
         PageReader { processor: Processor::new(), doc }
     }
 
-    /// As `output_doc_page`.
-    pub fn output_page(&mut self, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
+    /// As `output_doc_page`, for the page `page_num` whose object is `object_id` (from
+    /// `get_pages`, which walks the whole page tree: once per document, not once per page), and
+    /// whose content (`Document::get_page_content`) the caller may have decoded already: it is
+    /// not decoded again.
+    pub fn output_page(&mut self, output: &mut dyn OutputDev, page_num: u32, object_id: ObjectId, content: Option<Vec<u8>>) -> Result<(), OutputError> {
         static EMPTY_RESOURCES: std::sync::OnceLock<Dictionary> = std::sync::OnceLock::new();
-        let pages = self.doc.get_pages();
-        let object_id = pages.get(&page_num).ok_or(lopdf::Error::PageNumberNotFound(page_num))?;
         let empty = EMPTY_RESOURCES.get_or_init(Dictionary::new);
-        output_doc_inner(page_num, *object_id, self.doc, &mut self.processor, output, empty)
+        output_doc_inner_with(page_num, object_id, self.doc, &mut self.processor, output, empty, content)
     }
 }
 
@@ -2445,6 +2446,11 @@ pub fn output_doc_page(doc: &Document, output: &mut dyn OutputDev, page_num: u32
 }
 
 fn output_doc_inner<'a>(page_num: u32, object_id: ObjectId, doc: &'a Document, p: & mut Processor<'a>, output: &mut dyn OutputDev, empty_resources: &'a Dictionary) -> Result<(), OutputError> {
+    output_doc_inner_with(page_num, object_id, doc, p, output, empty_resources, None)
+}
+
+// informe: `content` is the page's content when the caller decoded it already.
+fn output_doc_inner_with<'a>(page_num: u32, object_id: ObjectId, doc: &'a Document, p: & mut Processor<'a>, output: &mut dyn OutputDev, empty_resources: &'a Dictionary, content: Option<Vec<u8>>) -> Result<(), OutputError> {
     let page_dict = doc.get_object(object_id).unwrap().as_dict().unwrap();
     dlog!("page {} {:?}", page_num, page_dict);
     // Font resource names (e.g. /F0) are only unique within a page's resource
@@ -2461,7 +2467,11 @@ fn output_doc_inner<'a>(page_num: u32, object_id: ObjectId, doc: &'a Document, p
     let art_box = get::<Option<Vec<f64>>>(&doc, page_dict, b"ArtBox")
         .map(|x| (x[0], x[1], x[2], x[3]));
     output.begin_page(page_num, &media_box, art_box)?;
-    p.process_stream(&doc, doc.get_page_content(object_id).unwrap(), resources, &media_box, output, page_num)?;
+    let content = match content {
+        Some(c) => c,
+        None => doc.get_page_content(object_id).unwrap(),
+    };
+    p.process_stream(&doc, content, resources, &media_box, output, page_num)?;
     output.end_page()?;
     Ok(())
 }
