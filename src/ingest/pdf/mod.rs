@@ -200,29 +200,66 @@ fn read_glyphs(
     if page_ids.is_empty() {
         return Err(open::unreadable(path, crate::error::PDF_NO_PAGES));
     }
-    // The pages in one run of consecutive pages per thread, each read by one reader: the fonts
-    // it builds for a page serve the next ones.
-    let per_thread = page_ids.len().div_ceil(rayon::current_num_threads().max(1));
-    let placed: Vec<PlacedPage> = page_ids
-        .par_chunks(per_thread.max(1))
-        .flat_map_iter(|run| {
-            let mut reader = pdf_extract::PageReader::new(doc);
-            run.iter()
-                .map(|&(number, id)| {
-                    place_page(
-                        open::read_page(doc, &mut reader, number, id, params),
-                        params,
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let placed = place_pages(doc, &page_ids, params);
     let running = layout::repeated_bands(placed.iter().map(|p| &p.pieces), params);
     let laid: Vec<LaidPage> = placed
         .into_par_iter()
         .map(|page| lay_out(page, modern, &running, layout))
         .collect();
     join_pages(path, laid)
+}
+
+/// Every page read and placed, in page order. Each thread reads with one reader (the fonts it
+/// builds for a page serve its next pages) and takes run after run of consecutive pages from a
+/// shared count, runs shrinking as the pages run out ([`next_run`]): no thread is left with a
+/// long run when the others are done (a fixed half each left one core idle for the last fifth of
+/// reading a 400-page file).
+fn place_pages(
+    doc: &pdf_extract::Document,
+    page_ids: &[(u32, pdf_extract::ObjectId)],
+    params: &PdfParams,
+) -> Vec<PlacedPage> {
+    let threads = rayon::current_num_threads().max(1);
+    let taken = std::sync::atomic::AtomicUsize::new(0);
+    let mut runs: Vec<(usize, Vec<PlacedPage>)> = (0..threads)
+        .into_par_iter()
+        .flat_map_iter(|_| {
+            let mut reader = pdf_extract::PageReader::new(doc);
+            let mut read = Vec::new();
+            while let Some(run) = next_run(&taken, page_ids.len(), threads) {
+                let pages = page_ids[run.clone()]
+                    .iter()
+                    .map(|&(number, id)| {
+                        place_page(
+                            open::read_page(doc, &mut reader, number, id, params),
+                            params,
+                        )
+                    })
+                    .collect();
+                read.push((run.start, pages));
+            }
+            read
+        })
+        .collect();
+    runs.sort_unstable_by_key(|(start, _)| *start);
+    runs.into_iter().flat_map(|(_, pages)| pages).collect()
+}
+
+/// The next run of pages to read, out of `pages` of which `taken` are taken (and takes it): a
+/// share of what is left, `1 / (2 × threads)` of it, at least one page; `None` when none is left.
+fn next_run(
+    taken: &std::sync::atomic::AtomicUsize,
+    pages: usize,
+    threads: usize,
+) -> Option<std::ops::Range<usize>> {
+    use std::sync::atomic::Ordering;
+    let run = |start: usize| (pages - start).div_ceil(2 * threads).max(1);
+    let start = taken
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |start| {
+            (start < pages).then(|| start + run(start))
+        })
+        .ok()?;
+    Some(start..start + run(start))
 }
 
 fn place_page(raw: RawPage, params: &PdfParams) -> PlacedPage {
@@ -406,5 +443,33 @@ mod problem_tests {
             problem_es(&problem::extract_failed(&"invalid xref")),
             "pdf-extract falló en esta página (detalle técnico: invalid xref)"
         );
+    }
+}
+
+#[cfg(test)]
+mod run_tests {
+    use super::next_run;
+    use std::sync::atomic::AtomicUsize;
+
+    /// The runs one after another, as threads would take them.
+    fn runs(pages: usize, threads: usize) -> Vec<std::ops::Range<usize>> {
+        let taken = AtomicUsize::new(0);
+        std::iter::from_fn(|| next_run(&taken, pages, threads)).collect()
+    }
+
+    #[test]
+    fn runs_cover_every_page_once_in_order_and_shrink() {
+        for (pages, threads) in [(1, 1), (1, 2), (2, 2), (40, 2), (400, 2), (7, 3), (1000, 8)] {
+            let r = runs(pages, threads);
+            assert_eq!(r.first().map(|r| r.start), Some(0), "{pages} {threads}");
+            assert_eq!(r.last().map(|r| r.end), Some(pages), "{pages} {threads}");
+            assert!(r.windows(2).all(|w| w[0].end == w[1].start), "{r:?}");
+            assert!(r.iter().all(|r| !r.is_empty()), "{r:?}");
+            assert!(r.windows(2).all(|w| w[1].len() <= w[0].len()), "{r:?}");
+        }
+        // 40 pages on two threads: a quarter of what is left each time.
+        let first: Vec<std::ops::Range<usize>> = vec![0..10, 10..18, 18..24];
+        assert_eq!(runs(40, 2)[..3], first[..]);
+        assert!(runs(0, 2).is_empty());
     }
 }
