@@ -2,7 +2,10 @@
 //! `cargo bench --bench ratios`. Each timing is the median of `INFORME_BENCH_RUNS` runs
 //! (default 5), wall clock, on whatever else the machine is doing: compare the ratios, not the
 //! seconds. The runs of informe and of its reference alternate, so that the machine's drift
-//! (a disk writing back) falls on both.
+//! (a disk writing back) falls on both. Each row also gives the ratio of the two fastest runs:
+//! on a virtual machine whose second core is now and then taken by its host, a run that uses
+//! both cores (informe) loses more to it than one that uses one (pdftotext), and the medians
+//! move with that; the fastest runs are the least disturbed.
 //!
 //! - the 2021 report as PDF (`fixtures/pdf/informe-2021-sidebox.pdf`, 40 pages): the whole
 //!   pipeline and outputs (`informe extract --in-process`), and text and layout only (`informe
@@ -42,15 +45,32 @@ fn runs() -> usize {
         .unwrap_or(5)
 }
 
-/// Median wall time of `f` over [`runs`] runs, after one warm-up.
-fn median(mut f: impl FnMut()) -> f64 {
-    paired(&mut f, None).0
+/// Wall times of some runs of one piece of work, in seconds.
+#[derive(Clone, Copy)]
+struct Timing {
+    median: f64,
+    fastest: f64,
 }
 
-/// Median wall times of `a` and of `b` (when there is one) over [`runs`] runs each, after one
-/// warm-up of each, the runs alternating (a, b, a, b, …): whatever the machine does during the
-/// bench (a disk writing back, another process) falls on both alike.
-fn paired(a: &mut dyn FnMut(), mut b: Option<&mut dyn FnMut()>) -> (f64, Option<f64>) {
+impl Timing {
+    fn of(mut runs: Vec<f64>) -> Option<Timing> {
+        runs.sort_by(f64::total_cmp);
+        Some(Timing {
+            median: *runs.get(runs.len() / 2)?,
+            fastest: *runs.first()?,
+        })
+    }
+}
+
+/// Median wall time of `f` over [`runs`] runs, after one warm-up.
+fn median(mut f: impl FnMut()) -> f64 {
+    paired(&mut f, None).0.median
+}
+
+/// Wall times of `a` and of `b` (when there is one) over [`runs`] runs each, after one warm-up
+/// of each, the runs alternating (a, b, a, b, …): whatever the machine does during the bench (a
+/// disk writing back, another process) falls on both alike.
+fn paired(a: &mut dyn FnMut(), mut b: Option<&mut dyn FnMut()>) -> (Timing, Option<Timing>) {
     let time = |f: &mut dyn FnMut()| {
         let t = Instant::now();
         f();
@@ -67,11 +87,11 @@ fn paired(a: &mut dyn FnMut(), mut b: Option<&mut dyn FnMut()>) -> (f64, Option<
             tb.push(time(*b));
         }
     }
-    let middle = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v.get(v.len() / 2).copied()
+    let nan = Timing {
+        median: f64::NAN,
+        fastest: f64::NAN,
     };
-    (middle(ta).unwrap_or(f64::NAN), middle(tb))
+    (Timing::of(ta).unwrap_or(nan), Timing::of(tb))
 }
 
 fn run_quiet(cmd: &mut Command) -> bool {
@@ -114,13 +134,16 @@ fn pdftotext_two_at_a_time(files: &[PathBuf], out: &Path) {
     });
 }
 
-fn row(work: &str, informe: f64, reference: &str, other: Option<f64>) {
+fn row(work: &str, informe: Timing, reference: &str, other: Option<Timing>) {
+    let i = informe.median;
     match other {
         Some(r) => println!(
-            "| {work} | {informe:.3} s | {reference} {r:.3} s | {:.2}× |",
-            informe / r
+            "| {work} | {i:.3} s | {reference} {:.3} s | {:.2}× | {:.2}× |",
+            r.median,
+            i / r.median,
+            informe.fastest / r.fastest
         ),
-        None => println!("| {work} | {informe:.3} s | {reference}: not available | — |"),
+        None => println!("| {work} | {i:.3} s | {reference}: not available | — | — |"),
     }
 }
 
@@ -191,8 +214,8 @@ fn main() {
         runs(),
         w.display()
     );
-    println!("| work | informe | reference | ratio |");
-    println!("|---|---|---|---|");
+    println!("| work | informe | reference | ratio | ratio, fastest runs |");
+    println!("|---|---|---|---|---|");
 
     let report = PathBuf::from("fixtures/pdf/informe-2021-sidebox.pdf");
     let mut reference = || pdftotext(std::slice::from_ref(&report), &w.join("report-text"));
