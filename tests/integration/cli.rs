@@ -190,16 +190,25 @@ fn a_broken_regex_in_the_rules_is_a_clear_error() {
     let broken = broken.join("\n");
     assert_ne!(broken, text, "the test must change the bullet pattern");
     std::fs::write(&layout, broken).unwrap();
+    extract_stops_at_load(
+        FIXTURE,
+        &rules,
+        work.path(),
+        "layout.toml: bullets.bullet.pattern: invalid regex",
+    );
+}
+
+/// `informe extract INPUT --rules RULES` fails with exit 2 before reading anything, saying
+/// `message`.
+fn extract_stops_at_load(input: &str, rules: &Path, work: &Path, message: &str) {
     informe()
-        .args(["extract", FIXTURE, "--rules"])
-        .arg(&rules)
+        .args(["extract", input, "--rules"])
+        .arg(rules)
         .arg("--out")
-        .arg(work.path().join("out"))
+        .arg(work.join("out"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(
-            "layout.toml: bullets.bullet.pattern: invalid regex",
-        ));
+        .stderr(predicate::str::contains(message));
 }
 
 #[test]
@@ -279,14 +288,7 @@ fn a_failing_example_in_a_rules_folder_stops_extract_at_load() {
     let broken = text.replacen("figures = [", "figures = [\"0 nada\", ", 1);
     assert_ne!(broken, text);
     std::fs::write(&figures, broken).unwrap();
-    informe()
-        .args(["extract", FIXTURE, "--rules"])
-        .arg(&rules)
-        .arg("--out")
-        .arg(work.path().join("out"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("figures.toml: examples[0]"));
+    extract_stops_at_load(FIXTURE, &rules, work.path(), "figures.toml: examples[0]");
 }
 
 #[test]
@@ -459,14 +461,12 @@ fn text_needs_only_the_layout_rules() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Objetivo 16. Empoderar"));
-    informe()
-        .args(["extract", "fixtures/compile/sep.txt", "--rules"])
-        .arg(&rules)
-        .arg("--out")
-        .arg(work.path().join("out"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("objectives.toml"));
+    extract_stops_at_load(
+        "fixtures/compile/sep.txt",
+        &rules,
+        work.path(),
+        "objectives.toml",
+    );
 }
 
 /// Issue 16: nothing to do is an error (exit 2) that says what was looked for, not an empty data
