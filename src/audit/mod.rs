@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
@@ -1155,7 +1156,8 @@ fn near_duplicates(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
     };
     let threshold = c.float("threshold", 0.5);
     let max_compared = c.float("max_compared", 200.0).max(1.0) as usize;
-    let sets: Vec<Vec<u64>> = ex.actions.iter().map(|x| shingles(&x.text)).collect();
+    // Each action's shingles on its own (on all cores; in action order).
+    let sets: Vec<Vec<u64>> = ex.actions.par_iter().map(|x| shingles(&x.text)).collect();
     let groups: Vec<u32> = ex.actions.iter().map(|x| x.objective).collect();
     for (i, j, sim) in first_near_duplicates(&sets, &groups, threshold, max_compared) {
         let (x, y) = (&ex.actions[j], &ex.actions[i]);
