@@ -9,6 +9,7 @@
 use std::io::{BufRead, Write};
 use std::path::Path;
 
+use rayon::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use serde::Deserialize;
 
@@ -23,6 +24,33 @@ use crate::output::{RunSummary, Status};
 /// level 1 takes 19 M instructions off its 57 M (the whole run 3-4 % faster) for a file of 94 KB
 /// instead of 64 KB.
 const ZIP_LEVEL: u8 = 1;
+
+/// Lines of a JSON Lines file read at a time by [`each_chunk`] (parsed on all cores; memory stays
+/// bounded however long the file).
+const CHUNK_LINES: usize = 512;
+
+/// The records of a JSON Lines file, a chunk of up to [`CHUNK_LINES`] at a time, in order, each
+/// chunk parsed on all cores; lines that do not parse are skipped, as [`each_line`] does.
+fn each_chunk<T: serde::de::DeserializeOwned + Send>(
+    path: &Path,
+    mut f: impl FnMut(&[T]) -> Result<(), XlsxError>,
+) -> Result<(), XlsxError> {
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(());
+    };
+    let mut lines = std::io::BufReader::new(file).lines().map_while(Result::ok);
+    loop {
+        let chunk: Vec<String> = lines.by_ref().take(CHUNK_LINES).collect();
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let records: Vec<T> = chunk
+            .par_iter()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect();
+        f(&records)?;
+    }
+}
 
 fn each_line<T: serde::de::DeserializeOwned>(
     path: &Path,
@@ -356,11 +384,23 @@ pub fn write_workbook(out: &Path, run: &RunSummary) -> Result<(), OutputError> {
             ],
             &bold,
         )?;
-        each_line(&actions, |a: ActionRow| {
-            action_row(&mut acciones, &a)?;
-            figure_rows(&mut cifras, &a)?;
-            period_rows(&mut periodos, &a)?;
-            agency_rows(&mut dependencias, &a)
+        // Two sheets on each side, each sheet's rows in the file's order.
+        each_chunk(&actions, |rows: &[ActionRow]| {
+            let (left, right) = rayon::join(
+                || {
+                    rows.iter().try_for_each(|a| {
+                        action_row(&mut acciones, a)?;
+                        agency_rows(&mut dependencias, a)
+                    })
+                },
+                || {
+                    rows.iter().try_for_each(|a| {
+                        figure_rows(&mut cifras, a)?;
+                        period_rows(&mut periodos, a)
+                    })
+                },
+            );
+            left.and(right)
         })?;
         for s in [acciones, cifras, periodos, dependencias] {
             s.finish()?;
