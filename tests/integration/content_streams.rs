@@ -83,6 +83,58 @@ fn fast_decoder_reads_what_ordinary_pages_hold() {
     );
 }
 
+/// What the reader processes borrows from the stream where it can: operators, names and
+/// strings without escapes; a hexadecimal string's bytes are kept inline.
+#[test]
+fn decoded_operations_borrow_from_the_stream() {
+    use fast_content::Operand;
+    use std::borrow::Cow;
+    let page = b"/F1 12 Tf (plain) Tj (esc\\051) Tj /A#20B Tf <0041> Tj";
+    let ops = fast_content::decode_borrowed(page).unwrap();
+    let borrowed = |c: &Cow<[u8]>| matches!(c, Cow::Borrowed(_));
+    assert!(ops.iter().all(|o| matches!(o.operator, Cow::Borrowed(_))));
+    assert!(matches!(&ops[0].operands[0], Operand::Name(n) if borrowed(n) && n.as_ref() == b"F1"));
+    assert!(
+        matches!(&ops[1].operands[0], Operand::String(s, _) if borrowed(s) && s.as_ref() == b"plain")
+    );
+    assert!(
+        matches!(&ops[2].operands[0], Operand::String(s, _) if !borrowed(s) && s.as_ref() == b"esc)")
+    );
+    assert!(
+        matches!(&ops[3].operands[0], Operand::Name(n) if !borrowed(n) && n.as_ref() == b"A B")
+    );
+    assert!(
+        matches!(&ops[4].operands[0], Operand::HexString(h) if !h.spilled() && h[..] == [0, 0x41])
+    );
+}
+
+/// A stream only lopdf decodes is lent to the reader's operations and back without a change:
+/// on every fixture stream, lopdf's operations survive `Op::from_operation` and `to_operation`.
+#[test]
+fn lopdf_operations_lent_to_the_reader_are_unchanged() {
+    let mut seen = 0;
+    for entry in std::fs::read_dir("fixtures/pdf").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "pdf") {
+            continue;
+        }
+        for stream in streams_of(&path) {
+            let Ok(content) = Content::decode(&stream) else {
+                continue;
+            };
+            for op in &content.operations {
+                let back = fast_content::Op::from_operation(op).to_operation();
+                assert_eq!(
+                    (&back.operator, &back.operands),
+                    (&op.operator, &op.operands)
+                );
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 10_000, "only {seen} operations");
+}
+
 #[test]
 fn fast_decoder_reads_odd_tokens_as_lopdf_does() {
     for stream in [

@@ -9,15 +9,120 @@
 // end. On `None` the caller uses `Content::decode` on the whole stream, so every stream decodes
 // to what lopdf 0.42 gives; informe's tests compare the two on generated and real streams.
 
+//
+// The operations borrow from the stream what they can (operators, names and strings without
+// escapes): `Op` and `Operand` rather than lopdf's `Operation` and `Object`, which own every
+// operator, name and string (about 100,000 allocations to read the 2021 report, and as many
+// frees). Streams lopdf decodes are lent to the same types (`Op::from_operation`).
+
+use std::borrow::Cow;
+
 use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Object, StringFormat};
+use smallvec::SmallVec;
+
+/// Bytes of a hexadecimal string kept inline, without an allocation (the glyph codes a `TJ`
+/// shows are mostly a few bytes each).
+pub type HexBytes = SmallVec<[u8; 16]>;
+
+/// One operation of a content stream: its operator and its operands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Op<'a> {
+    pub operator: Cow<'a, str>,
+    pub operands: Vec<Operand<'a>>,
+}
+
+/// An operand, borrowing its bytes from the stream (or from lopdf's decoding) where it can.
+// 40 bytes on 64-bit targets (a lopdf `Object` is 120): a `Vec` of them is what a `TJ` holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand<'a> {
+    Null,
+    Boolean(bool),
+    Integer(i64),
+    Real(f32),
+    Name(Cow<'a, [u8]>),
+    String(Cow<'a, [u8]>, StringFormat),
+    /// A hexadecimal string this decoder read (lopdf's are `String`s).
+    HexString(HexBytes),
+    Array(Vec<Operand<'a>>),
+    /// Anything else (a dictionary of marked content, or what lopdf reads that this decoder
+    /// does not: a reference…), as lopdf has it (boxed: an `Object` is five times the size of
+    /// the other operands, and rare in a content stream).
+    Other(Box<Cow<'a, Object>>),
+}
+
+impl<'a> Operand<'a> {
+    /// The operand lent from a lopdf object.
+    pub fn from_object(o: &'a Object) -> Operand<'a> {
+        match o {
+            Object::Null => Operand::Null,
+            Object::Boolean(b) => Operand::Boolean(*b),
+            Object::Integer(i) => Operand::Integer(*i),
+            Object::Real(r) => Operand::Real(*r),
+            Object::Name(n) => Operand::Name(Cow::Borrowed(n)),
+            Object::String(s, f) => Operand::String(Cow::Borrowed(s), f.clone()),
+            Object::Array(items) => Operand::Array(items.iter().map(Operand::from_object).collect()),
+            other => Operand::Other(Box::new(Cow::Borrowed(other))),
+        }
+    }
+
+    /// The lopdf object it stands for.
+    pub fn to_object(&self) -> Object {
+        match self {
+            Operand::Null => Object::Null,
+            Operand::Boolean(b) => Object::Boolean(*b),
+            Operand::Integer(i) => Object::Integer(*i),
+            Operand::Real(r) => Object::Real(*r),
+            Operand::Name(n) => Object::Name(n.to_vec()),
+            Operand::String(s, f) => Object::String(s.to_vec(), f.clone()),
+            Operand::HexString(s) => Object::String(s.to_vec(), StringFormat::Hexadecimal),
+            Operand::Array(items) => Object::Array(items.iter().map(Operand::to_object).collect()),
+            Operand::Other(o) => o.as_ref().as_ref().clone(),
+        }
+    }
+
+    /// The name, when it is one (as lopdf's `Object::as_name`).
+    pub fn as_name(&self) -> Option<&[u8]> {
+        match self {
+            Operand::Name(n) => Some(n),
+            Operand::Other(o) => o.as_name().ok(),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> Op<'a> {
+    /// The operation lent from a lopdf operation.
+    pub fn from_operation(o: &'a Operation) -> Op<'a> {
+        Op {
+            operator: Cow::Borrowed(&o.operator),
+            operands: o.operands.iter().map(Operand::from_object).collect(),
+        }
+    }
+
+    /// The lopdf operation it stands for.
+    pub fn to_operation(&self) -> Operation {
+        Operation {
+            operator: self.operator.to_string(),
+            operands: self.operands.iter().map(Operand::to_object).collect(),
+        }
+    }
+}
 
 /// Deepest nesting of parentheses in a string, and of arrays, this decoder follows (lopdf's
 /// limits are 100; deeper input goes to lopdf).
 const MAX_NESTING: usize = 32;
 
-/// The operations of a content stream, or `None` when the stream needs lopdf's parser.
+/// The operations of a content stream as lopdf's, or `None` when the stream needs lopdf's parser
+/// ([`decode_borrowed`], made owned).
 pub fn decode(data: &[u8]) -> Option<Content<Vec<Operation>>> {
+    let operations = decode_borrowed(data)?.iter().map(Op::to_operation).collect();
+    Some(Content { operations })
+}
+
+/// The operations of a content stream, borrowing from it, or `None` when the stream needs
+/// lopdf's parser.
+pub fn decode_borrowed(data: &[u8]) -> Option<Vec<Op<'_>>> {
     let mut p = Decoder { b: data, i: 0 };
     let mut operations = Vec::new();
     let mut operands = Vec::new();
@@ -28,7 +133,7 @@ pub fn decode(data: &[u8]) -> Option<Content<Vec<Operation>>> {
                 operands.push(keyword);
             } else {
                 let operator = p.operator()?;
-                operations.push(Operation {
+                operations.push(Op {
                     operator,
                     operands: std::mem::take(&mut operands),
                 });
@@ -38,7 +143,7 @@ pub fn decode(data: &[u8]) -> Option<Content<Vec<Operation>>> {
         }
         p.skip_content_space();
     }
-    operands.is_empty().then_some(Content { operations })
+    operands.is_empty().then_some(operations)
 }
 
 struct Decoder<'a> {
@@ -63,7 +168,7 @@ fn hex_value(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
 }
 
-impl Decoder<'_> {
+impl<'a> Decoder<'a> {
     fn peek(&self, ahead: usize) -> Option<u8> {
         self.b.get(self.i + ahead).copied()
     }
@@ -83,14 +188,14 @@ impl Decoder<'_> {
 
     /// `null`, `true` and `false` at the start of a word: lopdf tries them before operators, as
     /// prefixes.
-    fn keyword(&mut self) -> Option<Object> {
+    fn keyword(&mut self) -> Option<Operand<'a>> {
         let rest = &self.b[self.i..];
         let (object, len) = if rest.starts_with(b"null") {
-            (Object::Null, 4)
+            (Operand::Null, 4)
         } else if rest.starts_with(b"true") {
-            (Object::Boolean(true), 4)
+            (Operand::Boolean(true), 4)
         } else if rest.starts_with(b"false") {
-            (Object::Boolean(false), 5)
+            (Operand::Boolean(false), 5)
         } else {
             return None;
         };
@@ -99,7 +204,7 @@ impl Decoder<'_> {
     }
 
     /// A run of letters, `*`, `'` and `"`; an inline image (`BI`) goes to lopdf.
-    fn operator(&mut self) -> Option<String> {
+    fn operator(&mut self) -> Option<Cow<'a, str>> {
         let start = self.i;
         while self
             .peek(0)
@@ -107,19 +212,20 @@ impl Decoder<'_> {
         {
             self.i += 1;
         }
-        let op = &self.b[start..self.i];
+        let b: &'a [u8] = self.b;
+        let op = &b[start..self.i];
         if op.starts_with(b"BI") {
             return None;
         }
-        String::from_utf8(op.to_vec()).ok()
+        std::str::from_utf8(op).ok().map(Cow::Borrowed)
     }
 
-    fn operand(&mut self, depth: usize) -> Option<Object> {
+    fn operand(&mut self, depth: usize) -> Option<Operand<'a>> {
         match self.peek(0)? {
-            b'/' => Some(Object::Name(self.name())),
-            b'(' => Some(Object::String(self.literal(0)?, StringFormat::Literal)),
+            b'/' => Some(Operand::Name(self.name())),
+            b'(' => Some(Operand::String(self.literal(0)?, StringFormat::Literal)),
             b'<' if self.peek(1) == Some(b'<') => self.dictionary(depth),
-            b'<' => Some(Object::String(self.hexadecimal()?, StringFormat::Hexadecimal)),
+            b'<' => Some(Operand::HexString(self.hexadecimal()?)),
             b'[' => self.array(depth),
             b'0'..=b'9' | b'+' | b'-' | b'.' => self.number(),
             _ => None,
@@ -127,7 +233,7 @@ impl Decoder<'_> {
     }
 
     /// lopdf's grammar: a real is `[+-]?(\d+\.\d*|\.\d+)` (tried first), an integer `[+-]?\d+`.
-    fn number(&mut self) -> Option<Object> {
+    fn number(&mut self) -> Option<Operand<'a>> {
         let start = self.i;
         let mut j = self.i;
         if matches!(self.b.get(j), Some(b'+' | b'-')) {
@@ -145,9 +251,9 @@ impl Decoder<'_> {
             while self.b.get(j).is_some_and(u8::is_ascii_digit) {
                 j += 1;
             }
-            Object::Real(std::str::from_utf8(&self.b[start..j]).ok()?.parse().ok()?)
+            Operand::Real(std::str::from_utf8(&self.b[start..j]).ok()?.parse().ok()?)
         } else if has_digits {
-            Object::Integer(std::str::from_utf8(&self.b[start..j]).ok()?.parse().ok()?)
+            Operand::Integer(std::str::from_utf8(&self.b[start..j]).ok()?.parse().ok()?)
         } else {
             return None;
         };
@@ -157,8 +263,19 @@ impl Decoder<'_> {
 
     /// `/Name`, with `#xx` escapes; a `#` not followed by two hex digits ends it (and the next
     /// token, starting with `#`, sends the stream to lopdf).
-    fn name(&mut self) -> Vec<u8> {
+    fn name(&mut self) -> Cow<'a, [u8]> {
         self.i += 1;
+        // Most names have no escape: borrowed whole.
+        let b: &'a [u8] = self.b;
+        let plain = b[self.i..]
+            .iter()
+            .position(|&c| c == b'#' || !is_regular(c))
+            .unwrap_or(b.len() - self.i);
+        if b.get(self.i + plain) != Some(&b'#') {
+            let name = &b[self.i..self.i + plain];
+            self.i += plain;
+            return Cow::Borrowed(name);
+        }
         let mut out = Vec::new();
         while let Some(c) = self.peek(0) {
             if c == b'#' {
@@ -176,22 +293,22 @@ impl Decoder<'_> {
                 break;
             }
         }
-        out
+        Cow::Owned(out)
     }
 
     /// `(…)`: nested parentheses kept, escapes resolved, line ends kept as written.
-    fn literal(&mut self, depth: usize) -> Option<Vec<u8>> {
+    fn literal(&mut self, depth: usize) -> Option<Cow<'a, [u8]>> {
         if depth > MAX_NESTING {
             return None;
         }
         self.i += 1;
-        // Most strings hold no escape and no parenthesis: copied whole, not byte by byte.
-        let rest = &self.b[self.i..];
+        // Most strings hold no escape and no parenthesis: borrowed whole.
+        let b: &'a [u8] = self.b;
+        let rest = &b[self.i..];
         if let Some(k) = rest.iter().position(|&c| matches!(c, b')' | b'(' | b'\\')) {
             if rest[k] == b')' {
-                let out = rest[..k].to_vec();
                 self.i += k + 1;
-                return Some(out);
+                return Some(Cow::Borrowed(&rest[..k]));
             }
         }
         let mut out = Vec::with_capacity(rest.len().min(64));
@@ -199,7 +316,7 @@ impl Decoder<'_> {
             match self.peek(0)? {
                 b')' => {
                     self.i += 1;
-                    return Some(out);
+                    return Some(Cow::Owned(out));
                 }
                 b'(' => {
                     let inner = self.literal(depth + 1)?;
@@ -254,11 +371,11 @@ impl Decoder<'_> {
     }
 
     /// `<…>`: hex digits between white space; an odd last digit is the high half of a byte.
-    fn hexadecimal(&mut self) -> Option<Vec<u8>> {
+    fn hexadecimal(&mut self) -> Option<HexBytes> {
         self.i += 1;
         // Two digits a byte, up to the closing `>`.
         let digits = self.b[self.i..].iter().position(|&c| c == b'>').unwrap_or(0);
-        let mut out = Vec::with_capacity(digits / 2 + 1);
+        let mut out = HexBytes::with_capacity(digits / 2 + 1);
         let mut high = true;
         loop {
             self.skip_whitespace();
@@ -281,7 +398,7 @@ impl Decoder<'_> {
 
     /// `<< /Key value … >>` (marked content's properties): values as in arrays; a key given twice
     /// keeps its first place and its last value, as lopdf's `Dictionary::set` does.
-    fn dictionary(&mut self, depth: usize) -> Option<Object> {
+    fn dictionary(&mut self, depth: usize) -> Option<Operand<'a>> {
         if depth > MAX_NESTING {
             return None;
         }
@@ -292,12 +409,12 @@ impl Decoder<'_> {
             match self.peek(0)? {
                 b'>' if self.peek(1) == Some(b'>') => {
                     self.i += 2;
-                    return Some(Object::Dictionary(dict));
+                    return Some(Operand::Other(Box::new(Cow::Owned(Object::Dictionary(dict)))));
                 }
                 b'/' => {
-                    let key = self.name();
+                    let key = self.name().into_owned();
                     self.skip_whitespace();
-                    let value = self.item(depth)?;
+                    let value = self.item(depth)?.to_object();
                     dict.set(key, value);
                 }
                 _ => return None,
@@ -307,7 +424,7 @@ impl Decoder<'_> {
 
     /// An element of an array or a value of a dictionary: a word there (a reference `1 0 R`, a
     /// keyword) or a comment goes to lopdf.
-    fn item(&mut self, depth: usize) -> Option<Object> {
+    fn item(&mut self, depth: usize) -> Option<Operand<'a>> {
         match self.peek(0)? {
             b'%' => None,
             c if c.is_ascii_alphabetic() => None,
@@ -316,7 +433,7 @@ impl Decoder<'_> {
     }
 
     /// `[…]` of numbers, strings, names, arrays and dictionaries.
-    fn array(&mut self, depth: usize) -> Option<Object> {
+    fn array(&mut self, depth: usize) -> Option<Operand<'a>> {
         if depth > MAX_NESTING {
             return None;
         }
@@ -327,7 +444,7 @@ impl Decoder<'_> {
             match self.peek(0)? {
                 b']' => {
                     self.i += 1;
-                    return Some(Object::Array(items));
+                    return Some(Operand::Array(items));
                 }
                 _ => items.push(self.item(depth)?),
             }

@@ -5,6 +5,7 @@ extern crate lopdf;
 use adobe_cmap_parser::{ByteMapping, CodeRange, CIDRange};
 use encoding_rs::UTF_16BE;
 use lopdf::content::Content;
+use fast_content::Operand;
 pub use lopdf::*;
 use euclid::*;
 use lopdf::encryption::DecryptionError;
@@ -1243,6 +1244,16 @@ impl Function {
     }
 }
 
+// informe: a content stream's operand as a number (as `as_num`).
+fn operand_num(o: &fast_content::Operand) -> f64 {
+    match o {
+        &fast_content::Operand::Integer(i) => { i as f64 }
+        &fast_content::Operand::Real(f) => { f.into() }
+        fast_content::Operand::Other(o) => as_num(o),
+        _ => { panic!("not a number") }
+    }
+}
+
 fn as_num(o: &Object) -> f64 {
     match o {
         &Object::Integer(i) => { i as f64 }
@@ -1597,9 +1608,14 @@ impl<'a> Processor<'a> {
 
     fn process_stream(&mut self, doc: &'a Document, content: Vec<u8>, resources: &'a Dictionary, media_box: &MediaBox, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
         // informe: ordinary streams decode by hand (same result), the rest with lopdf's parser.
-        let content = match fast_content::decode(&content) {
-            Some(decoded) => decoded,
-            None => Content::decode(&content).unwrap(),
+        // informe: the operations borrow from the stream (or from lopdf's decoding of it).
+        let decoded;
+        let operations: Vec<fast_content::Op> = match fast_content::decode_borrowed(&content) {
+            Some(ops) => ops,
+            None => {
+                decoded = Content::decode(&content).unwrap();
+                decoded.operations.iter().map(fast_content::Op::from_operation).collect()
+            }
         };
         let mut gs: GraphicsState = GraphicsState {
             ts: TextState {
@@ -1628,7 +1644,7 @@ impl<'a> Processor<'a> {
         let mut path = Path::new();
         let flip_ctm = Transform2D::row_major(1., 0., 0., -1., 0., media_box.ury - media_box.lly);
         dlog!("MediaBox {:?}", media_box);
-        for operation in &content.operations {
+        for operation in &operations {
             //dlog!("op: {:?}", operation);
 
             match operation.operator.as_ref() {
@@ -1642,12 +1658,12 @@ impl<'a> Processor<'a> {
                 }
                 "cm" => {
                     assert!(operation.operands.len() == 6);
-                    let m = Transform2D::row_major(as_num(&operation.operands[0]),
-                                                   as_num(&operation.operands[1]),
-                                                   as_num(&operation.operands[2]),
-                                                   as_num(&operation.operands[3]),
-                                                   as_num(&operation.operands[4]),
-                                                   as_num(&operation.operands[5]));
+                    let m = Transform2D::row_major(operand_num(&operation.operands[0]),
+                                                   operand_num(&operation.operands[1]),
+                                                   operand_num(&operation.operands[2]),
+                                                   operand_num(&operation.operands[3]),
+                                                   operand_num(&operation.operands[4]),
+                                                   operand_num(&operation.operands[5]));
                     gs.ctm = gs.ctm.pre_transform(&m);
                     dlog!("matrix {:?}", gs.ctm);
                 }
@@ -1662,13 +1678,13 @@ impl<'a> Processor<'a> {
                 "SC" | "SCN" => {
                     gs.stroke_color = match gs.stroke_colorspace {
                         ColorSpace::Pattern => { dlog!("unhandled pattern color"); Vec::new() }
-                        _ => { operation.operands.iter().map(|x| as_num(x)).collect() }
+                        _ => { operation.operands.iter().map(|x| operand_num(x)).collect() }
                     };
                 }
                 "sc" | "scn" => {
                     gs.fill_color = match gs.fill_colorspace {
                         ColorSpace::Pattern => { dlog!("unhandled pattern color"); Vec::new() }
-                        _ => { operation.operands.iter().map(|x| as_num(x)).collect() }
+                        _ => { operation.operands.iter().map(|x| operand_num(x)).collect() }
                     };
                 }
                 "G" | "g" | "RG" | "rg" | "K" | "k" => {
@@ -1676,13 +1692,16 @@ impl<'a> Processor<'a> {
                 }
                 "TJ" => {
                     match operation.operands[0] {
-                        Object::Array(ref array) => {
+                        Operand::Array(ref array) => {
                             for e in array {
                                 match e {
-                                    &Object::String(ref s, _) => {
+                                    &Operand::String(ref s, _) => {
                                         show_text(&mut gs, s, &tlm, &flip_ctm, output)?;
                                     }
-                                    &Object::Integer(i) => {
+                                    &Operand::HexString(ref s) => {
+                                        show_text(&mut gs, s, &tlm, &flip_ctm, output)?;
+                                    }
+                                    &Operand::Integer(i) => {
                                         let ts = &mut gs.ts;
                                         let w0 = 0.;
                                         let tj = i as f64;
@@ -1691,7 +1710,7 @@ impl<'a> Processor<'a> {
                                         ts.tm = ts.tm.pre_transform(&Transform2D::create_translation(tx, ty));
                                         dlog!("adjust text by: {} {:?}", i, ts.tm);
                                     }
-                                    &Object::Real(i) => {
+                                    &Operand::Real(i) => {
                                         let ts = &mut gs.ts;
                                         let w0 = 0.;
                                         let tj = i as f64;
@@ -1709,23 +1728,26 @@ impl<'a> Processor<'a> {
                 }
                 "Tj" => {
                     match operation.operands[0] {
-                        Object::String(ref s, _) => {
+                        Operand::String(ref s, _) => {
+                            show_text(&mut gs, s, &tlm, &flip_ctm, output)?;
+                        }
+                        Operand::HexString(ref s) => {
                             show_text(&mut gs, s, &tlm, &flip_ctm, output)?;
                         }
                         _ => { panic!("unexpected Tj operand {:?}", operation) }
                     }
                 }
                 "Tc" => {
-                    gs.ts.character_spacing = as_num(&operation.operands[0]);
+                    gs.ts.character_spacing = operand_num(&operation.operands[0]);
                 }
                 "Tw" => {
-                    gs.ts.word_spacing = as_num(&operation.operands[0]);
+                    gs.ts.word_spacing = operand_num(&operation.operands[0]);
                 }
                 "Tz" => {
-                    gs.ts.horizontal_scaling = as_num(&operation.operands[0]) / 100.;
+                    gs.ts.horizontal_scaling = operand_num(&operation.operands[0]) / 100.;
                 }
                 "TL" => {
-                    gs.ts.leading = as_num(&operation.operands[0]);
+                    gs.ts.leading = operand_num(&operation.operands[0]);
                 }
                 "Tf" => {
                     let fonts: &Dictionary = get(&doc, resources, b"Font");
@@ -1745,20 +1767,20 @@ impl<'a> Processor<'a> {
                     }
                     gs.ts.font = Some(font);
 
-                    gs.ts.font_size = as_num(&operation.operands[1]);
+                    gs.ts.font_size = operand_num(&operation.operands[1]);
                     dlog!("font {} size: {} {:?}", pdf_to_utf8(name), gs.ts.font_size, operation);
                 }
                 "Ts" => {
-                    gs.ts.rise = as_num(&operation.operands[0]);
+                    gs.ts.rise = operand_num(&operation.operands[0]);
                 }
                 "Tm" => {
                     assert!(operation.operands.len() == 6);
-                    tlm = Transform2D::row_major(as_num(&operation.operands[0]),
-                                                 as_num(&operation.operands[1]),
-                                                 as_num(&operation.operands[2]),
-                                                 as_num(&operation.operands[3]),
-                                                 as_num(&operation.operands[4]),
-                                                 as_num(&operation.operands[5]));
+                    tlm = Transform2D::row_major(operand_num(&operation.operands[0]),
+                                                 operand_num(&operation.operands[1]),
+                                                 operand_num(&operation.operands[2]),
+                                                 operand_num(&operation.operands[3]),
+                                                 operand_num(&operation.operands[4]),
+                                                 operand_num(&operation.operands[5]));
                     gs.ts.tm = tlm;
                     dlog!("Tm: matrix {:?}", gs.ts.tm);
                     output.end_line()?;
@@ -1769,8 +1791,8 @@ impl<'a> Processor<'a> {
                    More precisely, this operator performs the following assignments:
                  */
                     assert!(operation.operands.len() == 2);
-                    let tx = as_num(&operation.operands[0]);
-                    let ty = as_num(&operation.operands[1]);
+                    let tx = operand_num(&operation.operands[0]);
+                    let ty = operand_num(&operation.operands[1]);
                     dlog!("translation: {} {}", tx, ty);
 
                     tlm = tlm.pre_transform(&Transform2D::create_translation(tx, ty));
@@ -1784,8 +1806,8 @@ impl<'a> Processor<'a> {
                    As a side effect, this operator sets the leading parameter in the text state.
                  */
                     assert!(operation.operands.len() == 2);
-                    let tx = as_num(&operation.operands[0]);
-                    let ty = as_num(&operation.operands[1]);
+                    let tx = operand_num(&operation.operands[0]);
+                    let ty = operand_num(&operation.operands[1]);
                     dlog!("translation: {} {}", tx, ty);
                     gs.ts.leading = -ty;
 
@@ -1820,44 +1842,44 @@ impl<'a> Processor<'a> {
                     apply_state(doc, &mut gs, state);
                 }
                 "i" => { dlog!("unhandled graphics state flattness operator {:?}", operation); }
-                "w" => { gs.line_width = as_num(&operation.operands[0]); }
+                "w" => { gs.line_width = operand_num(&operation.operands[0]); }
                 "J" | "j" | "M" | "d" | "ri"  => { dlog!("unknown graphics state operator {:?}", operation); }
-                "m" => { path.ops.push(PathOp::MoveTo(as_num(&operation.operands[0]), as_num(&operation.operands[1]))) }
-                "l" => { path.ops.push(PathOp::LineTo(as_num(&operation.operands[0]), as_num(&operation.operands[1]))) }
+                "m" => { path.ops.push(PathOp::MoveTo(operand_num(&operation.operands[0]), operand_num(&operation.operands[1]))) }
+                "l" => { path.ops.push(PathOp::LineTo(operand_num(&operation.operands[0]), operand_num(&operation.operands[1]))) }
                 "c" => {
                     path.ops.push(PathOp::CurveTo(
-                        as_num(&operation.operands[0]),
-                        as_num(&operation.operands[1]),
-                        as_num(&operation.operands[2]),
-                        as_num(&operation.operands[3]),
-                        as_num(&operation.operands[4]),
-                        as_num(&operation.operands[5])))
+                        operand_num(&operation.operands[0]),
+                        operand_num(&operation.operands[1]),
+                        operand_num(&operation.operands[2]),
+                        operand_num(&operation.operands[3]),
+                        operand_num(&operation.operands[4]),
+                        operand_num(&operation.operands[5])))
                 }
                 "v" => {
                     let (x, y) = path.current_point();
                     path.ops.push(PathOp::CurveTo(
                         x,
                         y,
-                        as_num(&operation.operands[0]),
-                        as_num(&operation.operands[1]),
-                        as_num(&operation.operands[2]),
-                        as_num(&operation.operands[3])))
+                        operand_num(&operation.operands[0]),
+                        operand_num(&operation.operands[1]),
+                        operand_num(&operation.operands[2]),
+                        operand_num(&operation.operands[3])))
                 }
                 "y" => {
                     path.ops.push(PathOp::CurveTo(
-                        as_num(&operation.operands[0]),
-                        as_num(&operation.operands[1]),
-                        as_num(&operation.operands[2]),
-                        as_num(&operation.operands[3]),
-                        as_num(&operation.operands[2]),
-                        as_num(&operation.operands[3])))
+                        operand_num(&operation.operands[0]),
+                        operand_num(&operation.operands[1]),
+                        operand_num(&operation.operands[2]),
+                        operand_num(&operation.operands[3]),
+                        operand_num(&operation.operands[2]),
+                        operand_num(&operation.operands[3])))
                 }
                 "h" => { path.ops.push(PathOp::Close) }
                 "re" => {
-                    path.ops.push(PathOp::Rect(as_num(&operation.operands[0]),
-                                               as_num(&operation.operands[1]),
-                                               as_num(&operation.operands[2]),
-                                               as_num(&operation.operands[3])))
+                    path.ops.push(PathOp::Rect(operand_num(&operation.operands[0]),
+                                               operand_num(&operation.operands[1]),
+                                               operand_num(&operation.operands[2]),
+                                               operand_num(&operation.operands[3])))
                 }
                 "s" | "f*" | "B" | "B*" | "b" => {
                     dlog!("unhandled path op {:?}", operation);
