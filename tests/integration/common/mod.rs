@@ -266,3 +266,28 @@ impl FastPathTally {
         );
     }
 }
+
+/// Byte strings for differential tests of a hand-written reader: up to 40 tokens, each one of
+/// `tokens` (8 times in 9) or up to 3 random bytes, glued with nothing, a space or a line end.
+pub fn glued_tokens(
+    tokens: Vec<&'static str>,
+) -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    let token = prop_oneof![
+        8 => prop::sample::select(tokens).prop_map(|s| s.as_bytes().to_vec()),
+        1 => prop::collection::vec(any::<u8>(), 0..4),
+    ];
+    prop::collection::vec(
+        (
+            token,
+            prop::sample::select(vec!["", " ", " ", "\n", "\r\n"]),
+        ),
+        0..40,
+    )
+    .prop_map(|tokens| {
+        tokens
+            .into_iter()
+            .flat_map(|(t, sep)| t.into_iter().chain(sep.bytes()))
+            .collect()
+    })
+}
