@@ -30,7 +30,7 @@ const ZIP_LEVEL: u8 = 1;
 const CHUNK_LINES: usize = 512;
 
 /// The records of a JSON Lines file, a chunk of up to [`CHUNK_LINES`] at a time, in order, each
-/// chunk parsed on all cores; lines that do not parse are skipped, as [`each_line`] does.
+/// chunk parsed on all cores; lines that do not parse are skipped.
 fn each_chunk<T: serde::de::DeserializeOwned + Send>(
     path: &Path,
     mut f: impl FnMut(&[T]) -> Result<(), XlsxError>,
@@ -50,21 +50,6 @@ fn each_chunk<T: serde::de::DeserializeOwned + Send>(
             .collect();
         f(&records)?;
     }
-}
-
-fn each_line<T: serde::de::DeserializeOwned>(
-    path: &Path,
-    mut f: impl FnMut(T) -> Result<(), XlsxError>,
-) -> Result<(), XlsxError> {
-    let Ok(file) = std::fs::File::open(path) else {
-        return Ok(());
-    };
-    for line in std::io::BufReader::new(file).lines().map_while(Result::ok) {
-        if let Ok(v) = serde_json::from_str::<T>(&line) {
-            f(v)?;
-        }
-    }
-    Ok(())
 }
 
 /// A date at its precision: `2020-06-01`, `2020-06`, `2020` → the date and its display format.
@@ -293,6 +278,25 @@ fn agency_rows(s: &mut Sheet, a: &ActionRow) -> Result<(), XlsxError> {
     Ok(())
 }
 
+/// A flag's row of the sheet Alertas.
+fn flag_row(s: &mut Sheet, f: &Flag) -> Result<(), XlsxError> {
+    s.next();
+    s.text(0, f.severity.label_es())?;
+    s.text(1, &crate::audit::kind_label_es(&f.kind))?;
+    // The machine code in its own column, last.
+    s.text(9, &f.kind)?;
+    if let Some(o) = f.objective {
+        s.num(2, f64::from(o))?;
+    }
+    s.text(3, &f.message)?;
+    s.text(4, &f.evidence)?;
+    s.text(5, f.action.as_deref().unwrap_or(""))?;
+    if let Some(p) = &f.provenance {
+        s.source(6, &p.file, p.page, p.line)?;
+    }
+    Ok(())
+}
+
 /// Writes `informe.xlsx` into `out` from the run's `actions.jsonl` and `flags.jsonl`.
 pub fn write_workbook(out: &Path, run: &RunSummary) -> Result<(), OutputError> {
     let actions = out.join("actions.jsonl");
@@ -424,22 +428,8 @@ pub fn write_workbook(out: &Path, run: &RunSummary) -> Result<(), OutputError> {
                 ],
                 &bold,
             )?;
-            each_line(&flags, |f: Flag| {
-                s.next();
-                s.text(0, f.severity.label_es())?;
-                s.text(1, &crate::audit::kind_label_es(&f.kind))?;
-                // The machine code in its own column, last.
-                s.text(9, &f.kind)?;
-                if let Some(o) = f.objective {
-                    s.num(2, f64::from(o))?;
-                }
-                s.text(3, &f.message)?;
-                s.text(4, &f.evidence)?;
-                s.text(5, f.action.as_deref().unwrap_or(""))?;
-                if let Some(p) = &f.provenance {
-                    s.source(6, &p.file, p.page, p.line)?;
-                }
-                Ok(())
+            each_chunk(&flags, |flags: &[Flag]| {
+                flags.iter().try_for_each(|f| flag_row(&mut s, f))
             })?;
             s.finish()?;
         }
