@@ -11,6 +11,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::error::RulesError;
+use crate::gate::Gate;
 
 /// A compiled, example-checked line pattern.
 #[derive(Debug, Clone)]
@@ -65,6 +66,8 @@ pub fn compile(path: &Path, key: &str, spec: PatternSpec) -> Result<Pattern, Rul
 #[derive(Debug, Clone)]
 pub struct UnfilteredPattern {
     pub regex: regex_automata::meta::Regex,
+    /// Where in a text its matches can be.
+    pub gate: Gate,
 }
 
 /// [`compile`], without a literal prefilter (see [`UnfilteredPattern`]).
@@ -73,19 +76,22 @@ pub fn compile_unfiltered(
     key: &str,
     spec: PatternSpec,
 ) -> Result<UnfilteredPattern, RulesError> {
+    // Parsed here, not by the builder, to read the gate from the same syntax tree; the parser's
+    // message keeps its caret diagram, as `compile` gives it.
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(&spec.pattern)
+        .map_err(|e| invalid(path, key, &e.to_string()))?;
     let config = regex_automata::meta::Config::new().auto_prefilter(false);
     let regex = regex_automata::meta::Regex::builder()
         .configure(config)
-        .build(&spec.pattern)
-        .map_err(|e| {
-            // The parser's message with its caret diagram, as `compile` gives it.
-            let message = e
-                .syntax_error()
-                .map_or_else(|| e.to_string(), |s| s.to_string());
-            invalid(path, key, &message)
-        })?;
+        .build_from_hir(&hir)
+        .map_err(|e| invalid(path, key, &e.to_string()))?;
     check_examples(path, key, &spec, |t| regex.is_match(t))?;
-    Ok(UnfilteredPattern { regex })
+    Ok(UnfilteredPattern {
+        regex,
+        gate: Gate::of(&hir),
+    })
 }
 
 fn invalid(path: &Path, key: &str, message: &str) -> RulesError {

@@ -10,6 +10,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::error::RulesError;
+use crate::gate::Gate;
 use crate::patterns::{
     compile as compile_spec, compile_unfiltered, read_toml, Pattern, PatternSpec, UnfilteredPattern,
 };
@@ -49,6 +50,8 @@ struct Form {
 #[derive(Debug, Clone)]
 pub struct PeriodRules {
     forms: Vec<Form>,
+    /// Where any form can match: every form needs a year, and none crosses a `.`, `;`, `(`…
+    gate: Gate,
     /// Month name (lowercase) → number.
     months: Vec<(String, u32)>,
     /// Date parts whose numbers are never figures.
@@ -212,6 +215,7 @@ impl PeriodRules {
         date_part_spec.pattern = ascii_boundaries(&date_part_spec.pattern);
         let date_part = compile_spec(path, "date_part", date_part_spec)?;
         Ok(PeriodRules {
+            gate: Gate::all(forms.iter().map(|f| &f.pattern.gate)),
             forms,
             months,
             date_part,
@@ -230,8 +234,14 @@ impl PeriodRules {
     pub fn find(&self, text: &str) -> Vec<PeriodMatch> {
         let mut taken: Vec<(usize, usize)> = Vec::new();
         let mut out = Vec::new();
+        let spans = self.gate.spans(text);
         for form in &self.forms {
-            for c in form.pattern.regex.captures_iter(text) {
+            let found = spans.iter().flat_map(|s| {
+                form.pattern
+                    .regex
+                    .captures_iter(regex_automata::Input::new(text).span(s.clone()))
+            });
+            for c in found {
                 let Some(m) = c.get_match() else { continue };
                 if taken.iter().any(|&(s, e)| m.start() < e && s < m.end()) {
                     continue;
@@ -359,6 +369,41 @@ mod tests {
 
     fn rules() -> PeriodRules {
         PeriodRules::load(Path::new("rules/gcm/periods.toml")).unwrap()
+    }
+
+    #[test]
+    fn the_gated_search_finds_every_match_a_whole_search_finds() {
+        let rules = rules();
+        let report = std::fs::read_to_string("fixtures/informe-ejecutivo-2021.txt").unwrap();
+        // The report, and the report with its barriers ("." ";" "(" …) turned into spaces, so that
+        // pieces the gate would skip meet the periods around them.
+        let joined: String = report
+            .chars()
+            .map(|c| if ".;:()".contains(c) { ' ' } else { c })
+            .collect();
+        for text in [report.as_str(), joined.as_str()] {
+            let spans = rules.gate.spans(text);
+            assert!(spans.iter().map(|s| s.len()).sum::<usize>() < text.len());
+            let mut total = 0;
+            for form in &rules.forms {
+                let slots = |c: regex_automata::util::captures::Captures| {
+                    (0..c.group_len())
+                        .map(|g| c.get_group(g))
+                        .collect::<Vec<_>>()
+                };
+                let whole: Vec<_> = form.pattern.regex.captures_iter(text).map(slots).collect();
+                let gated: Vec<_> = spans
+                    .iter()
+                    .flat_map(|s| {
+                        let input = regex_automata::Input::new(text).span(s.clone());
+                        form.pattern.regex.captures_iter(input).map(slots)
+                    })
+                    .collect();
+                assert_eq!(gated, whole, "{}", form.name);
+                total += whole.len();
+            }
+            assert!(total > 100, "{total}");
+        }
     }
 
     fn one(text: &str) -> (Option<String>, Option<String>, String) {

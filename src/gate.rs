@@ -1,0 +1,231 @@
+//! Gates: the parts of a text where a pattern cannot match, read from the pattern's syntax at
+//! load, so that a search skips them without changing what it finds.
+//!
+//! A bottom module (it uses no stage). Two facts are read from a pattern's syntax tree:
+//! - the ASCII characters none of its literals and classes can match: a match never contains
+//!   one, so it never crosses one (*barriers*: for the period forms, `.`, `;`, `(`, `:`…);
+//! - whether every match contains a digit (a `\d`, which is Unicode's `Nd`, or a digit literal).
+//!
+//! A text is then cut at its barriers and only the pieces that hold a digit, where one is needed,
+//! are searched, each as a span of the whole text so that `\b` and the other look-arounds still
+//! see the characters around it. Every match lies inside one piece, so the matches are the ones
+//! a search of the whole text finds, in the same order.
+
+use std::ops::Range;
+
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// Where the matches of a pattern (or of several) can be.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    /// ASCII bytes no match contains.
+    barrier: [bool; 128],
+    /// Every match contains a digit.
+    needs_digit: bool,
+    /// No match is empty. An empty match could sit on a barrier, so without this the gate
+    /// searches the whole text.
+    never_empty: bool,
+}
+
+impl Gate {
+    /// The gate of one pattern, from its syntax tree.
+    pub fn of(hir: &Hir) -> Gate {
+        let mut allowed = [false; 128];
+        mark_allowed(hir, &mut allowed);
+        Gate {
+            barrier: allowed.map(|a| !a),
+            needs_digit: needs_digit(hir),
+            never_empty: hir.properties().minimum_len().is_some_and(|n| n > 0),
+        }
+    }
+
+    /// The gate of several patterns searched over the same text: a part is skipped only where
+    /// none of them can match.
+    pub fn all<'a>(gates: impl IntoIterator<Item = &'a Gate>) -> Gate {
+        let mut out = Gate {
+            barrier: [true; 128],
+            needs_digit: true,
+            never_empty: true,
+        };
+        for g in gates {
+            for (b, own) in out.barrier.iter_mut().zip(g.barrier) {
+                *b &= own;
+            }
+            out.needs_digit &= g.needs_digit;
+            out.never_empty &= g.never_empty;
+        }
+        out
+    }
+
+    /// The byte ranges of `text` where a match can be, in text order.
+    pub fn spans(&self, text: &str) -> Vec<Range<usize>> {
+        if !self.never_empty {
+            return std::iter::once(0..text.len()).collect();
+        }
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b < 128 && self.barrier[usize::from(b)] {
+                self.keep(text, start..i, &mut out);
+                start = i + 1;
+            }
+        }
+        self.keep(text, start..bytes.len(), &mut out);
+        out
+    }
+
+    fn keep(&self, text: &str, span: Range<usize>, out: &mut Vec<Range<usize>>) {
+        // Barriers are ASCII, so a span always starts and ends on a character boundary.
+        let piece = text.get(span.clone()).unwrap_or_default();
+        if !piece.is_empty() && (!self.needs_digit || has_digit(piece)) {
+            out.push(span);
+        }
+    }
+}
+
+/// Whether `s` holds a character `\d` can match. `char::is_numeric` is a superset of `Nd`, so
+/// a piece with a digit is never skipped.
+fn has_digit(s: &str) -> bool {
+    s.bytes().any(|b| b.is_ascii_digit()) || (!s.is_ascii() && s.chars().any(char::is_numeric))
+}
+
+/// Marks every ASCII character some literal or class of `hir` can match.
+fn mark_allowed(hir: &Hir, allowed: &mut [bool; 128]) {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(lit) => {
+            for &b in lit.0.iter().filter(|b| b.is_ascii()) {
+                allowed[usize::from(b)] = true;
+            }
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            for r in c.iter() {
+                mark_range(u32::from(r.start()), u32::from(r.end()), allowed);
+            }
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            for r in c.iter() {
+                mark_range(u32::from(r.start()), u32::from(r.end()), allowed);
+            }
+        }
+        HirKind::Repetition(rep) => mark_allowed(&rep.sub, allowed),
+        HirKind::Capture(cap) => mark_allowed(&cap.sub, allowed),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            for sub in subs {
+                mark_allowed(sub, allowed);
+            }
+        }
+    }
+}
+
+fn mark_range(start: u32, end: u32, allowed: &mut [bool; 128]) {
+    for c in start..=end.min(127) {
+        allowed[c as usize] = true;
+    }
+}
+
+/// Whether every match of `hir` contains a digit.
+fn needs_digit(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(lit) => std::str::from_utf8(&lit.0).is_ok_and(has_digit),
+        HirKind::Class(Class::Unicode(c)) => {
+            // Every character of the class is one [`has_digit`] finds (stops at the first that
+            // is not).
+            c.iter().next().is_some()
+                && c.iter().all(|r| {
+                    (u32::from(r.start())..=u32::from(r.end()))
+                        .all(|c| char::from_u32(c).is_some_and(char::is_numeric))
+                })
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            c.iter().next().is_some()
+                && c.iter()
+                    .all(|r| r.start().is_ascii_digit() && r.end().is_ascii_digit())
+        }
+        HirKind::Repetition(rep) => rep.min > 0 && needs_digit(&rep.sub),
+        HirKind::Capture(cap) => needs_digit(&cap.sub),
+        HirKind::Concat(subs) => subs.iter().any(needs_digit),
+        HirKind::Alternation(subs) => subs.iter().all(needs_digit),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gate(pattern: &str) -> Gate {
+        Gate::of(&regex_syntax::parse(pattern).expect("a valid pattern"))
+    }
+
+    fn pieces<'t>(g: &Gate, text: &'t str) -> Vec<&'t str> {
+        g.spans(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn a_text_is_cut_where_no_match_can_reach_and_kept_where_a_digit_is() {
+        let g = gate(r"(?i)\b\p{L}+\s+\d{4}");
+        assert!(g.needs_digit);
+        assert_eq!(
+            pieces(&g, "Sin fecha. Desde junio 2020 (de 2021); y luego: nada"),
+            vec![" Desde junio 2020 ", "de 2021"]
+        );
+        // A letter no literal or class of the pattern holds is a barrier too.
+        let g = gate(r"(?i)\b(?:de|del)\s+\d{4}");
+        assert_eq!(pieces(&g, "Desde 2020"), vec!["de 2020"]);
+    }
+
+    #[test]
+    fn unicode_digits_count_as_digits() {
+        let g = gate(r"\d+");
+        // U+0663 ARABIC-INDIC DIGIT THREE is a \d; the piece that holds it is searched.
+        assert_eq!(pieces(&g, "nada. \u{663}."), vec!["\u{663}"]);
+    }
+
+    #[test]
+    fn a_pattern_without_a_needed_digit_keeps_every_piece() {
+        let g = gate(r"\d+|uno");
+        assert!(!g.needs_digit);
+        // Every piece the pattern's characters make, with a digit or not.
+        assert_eq!(pieces(&g, "uno. dos"), vec!["uno", "o"]);
+    }
+
+    #[test]
+    fn a_pattern_that_can_match_empty_is_searched_whole() {
+        let g = gate(r"\d*");
+        assert_eq!(pieces(&g, "a. b"), vec!["a. b"]);
+    }
+
+    #[test]
+    fn several_patterns_cut_only_where_none_can_match() {
+        let g = Gate::all([&gate(r"a\d"), &gate(r"b[.]\d")]);
+        assert!(!g.barrier[usize::from(b'.')]);
+        assert!(g.barrier[usize::from(b';')]);
+        assert_eq!(pieces(&g, "a1;b.2; c"), vec!["a1", "b.2"]);
+    }
+
+    #[test]
+    fn the_pieces_hold_every_match_of_a_whole_search() {
+        let months = "enero|junio|julio";
+        let pattern = format!(
+            r"(?i)(?-u:\b)(?:de|desde)\s+(?:{months})(?:\s+(?:del?\s+)?\d{{4}})?\s+(?:a|al)\s+(?:{months})\s+(?:del?\s+)?\d{{4}}"
+        );
+        let re = regex_automata::meta::Regex::new(&pattern).expect("compiles");
+        let g = gate(&pattern);
+        let text = "Acciones (de enero a junio de 2021). De junio de 2020 al julio 2021; \
+                    de enero a julio, sin año. Xde enero a junio de 2021.";
+        let whole: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
+        let gated: Vec<_> = g
+            .spans(text)
+            .into_iter()
+            .flat_map(|s| {
+                re.find_iter(regex_automata::Input::new(text).span(s))
+                    .map(|m| m.range())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(whole.len(), 2);
+        assert_eq!(gated, whole);
+    }
+}
