@@ -1038,6 +1038,9 @@ fn title_checks(ex: &Extracted, a: &AuditRules, declared: &[Declared], flags: &m
 }
 
 /// Word trigrams of a text, accent- and case-insensitive, hashed, sorted and unique.
+///
+/// The hash is FxHash: 64 bits keep collisions out of reach of a report's trigrams, and SipHash
+/// (`DefaultHasher`) cost four times as much here, a tenth of a report's audit.
 fn shingles(text: &str) -> Vec<u64> {
     use std::hash::{Hash, Hasher};
     let folded = fold_key(text);
@@ -1045,7 +1048,7 @@ fn shingles(text: &str) -> Vec<u64> {
     let mut out: Vec<u64> = words
         .windows(3)
         .map(|w| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let mut h = rustc_hash::FxHasher::default();
             w.hash(&mut h);
             h.finish()
         })
