@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
@@ -1067,43 +1066,41 @@ fn shingles(text: &str) -> Vec<u64> {
 /// Each set compares at most `max_compared` others. Reporting one earlier match per set keeps
 /// the flags linear when a template repeats under every objective (every pair of such bullets
 /// would be quadratic: 91,000 bullets gave 3.7 GB and three minutes).
+///
+/// Tokens are numbered in their sorted order, so that counts and postings are arrays indexed by
+/// token (a rarer token, or an equally rare smaller one, comes first, as by hash value).
 fn first_near_duplicates(
     sets: &[Vec<u64>],
     groups: &[u32],
     threshold: f64,
     max_compared: usize,
 ) -> Vec<(usize, usize, f64)> {
-    // Tokens are already hashes: FxHash (rustc-hash) suffices, and no map is iterated, so the
-    // hasher cannot change what is found.
-    let mut freq: FxHashMap<u64, usize> = FxHashMap::default();
-    freq.reserve(sets.iter().map(Vec::len).sum());
-    for t in sets.iter().flatten() {
-        *freq.entry(*t).or_insert(0) += 1;
+    let (numbered, tokens) = number_tokens(sets);
+    let mut freq = vec![0usize; tokens];
+    for t in numbered.iter().flatten() {
+        freq[*t as usize] += 1;
     }
-    // token → the groups whose sets hold it among their rarest, in order of first sight;
-    // (token, group) → those sets, in order.
-    let mut groups_of: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-    let mut postings: FxHashMap<(u64, u32), Vec<usize>> = FxHashMap::default();
+    let mut postings = Postings::new(tokens);
     let mut found = Vec::new();
-    // The set that last compared set j (compared[j] == i: already compared with set i).
+    // The set that last compared set j (compared_by[j] == i: already compared with set i).
     let mut compared_by = vec![usize::MAX; sets.len()];
-    let mut by_rarity: Vec<(usize, u64)> = Vec::new();
-    for (i, set) in sets.iter().enumerate() {
+    let mut by_rarity: Vec<(usize, u32)> = Vec::new();
+    for (i, set) in numbered.iter().enumerate() {
         if set.is_empty() {
             continue;
         }
         by_rarity.clear();
-        by_rarity.extend(set.iter().map(|t| (freq[t], *t)));
+        by_rarity.extend(set.iter().map(|&t| (freq[t as usize], t)));
         by_rarity.sort_unstable();
         let needed = (threshold * set.len() as f64 - 1e-9).ceil().max(0.0) as usize;
         let prefix = &by_rarity[..(set.len().saturating_sub(needed) + 1).min(set.len())];
         let mut compared = 0;
-        'search: for (_, t) in prefix {
-            for g in groups_of.get(t).into_iter().flatten() {
-                if *g == groups[i] {
+        'search: for &(_, t) in prefix {
+            for (g, members) in postings.groups_of(t) {
+                if g == groups[i] {
                     continue;
                 }
-                for &j in &postings[&(*t, *g)] {
+                for j in members {
                     if compared >= max_compared {
                         break 'search;
                     }
@@ -1112,26 +1109,100 @@ fn first_near_duplicates(
                     }
                     compared_by[j] = i;
                     compared += 1;
-                    if let Some(sim) = similarity_at_least(&sets[i], &sets[j], threshold) {
+                    if let Some(sim) = similarity_at_least(set, &numbered[j], threshold) {
                         found.push((i, j, sim));
                         break 'search;
                     }
                 }
             }
         }
-        for (_, t) in prefix {
-            let seen = groups_of.entry(*t).or_default();
-            if !seen.contains(&groups[i]) {
-                seen.push(groups[i]);
-            }
-            postings.entry((*t, groups[i])).or_default().push(i);
+        for &(_, t) in prefix {
+            postings.add(t, groups[i], i);
         }
     }
     found
 }
 
+/// The sets with each token replaced by its rank among all the tokens (sorted sets stay sorted),
+/// and the number of distinct tokens.
+fn number_tokens(sets: &[Vec<u64>]) -> (Vec<Vec<u32>>, usize) {
+    let mut all: Vec<u64> = sets.iter().flatten().copied().collect();
+    all.sort_unstable();
+    all.dedup();
+    let rank = |t: &u64| all.binary_search(t).unwrap_or_default() as u32;
+    let numbered = sets.iter().map(|s| s.iter().map(rank).collect()).collect();
+    (numbered, all.len())
+}
+
+/// The sets met so far under each token, by group: groups in order of first sight, sets in
+/// order. Linked lists in three arrays, so that adding a set allocates nothing of its own.
+struct Postings {
+    /// Per token: its first and last group slot.
+    first: Vec<u32>,
+    last: Vec<u32>,
+    /// Per slot: group, first and last entry, next slot of the same token.
+    slots: Vec<(u32, u32, u32, u32)>,
+    /// Per entry: set, next entry of the same slot.
+    entries: Vec<(u32, u32)>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl Postings {
+    fn new(tokens: usize) -> Postings {
+        Postings {
+            first: vec![NONE; tokens],
+            last: vec![NONE; tokens],
+            slots: Vec::new(),
+            entries: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, token: u32, group: u32, set: usize) {
+        let t = token as usize;
+        let entry = self.entries.len() as u32;
+        self.entries.push((set as u32, NONE));
+        let mut s = self.first[t];
+        while s != NONE && self.slots[s as usize].0 != group {
+            s = self.slots[s as usize].3;
+        }
+        if s == NONE {
+            let slot = self.slots.len() as u32;
+            self.slots.push((group, entry, entry, NONE));
+            match self.last[t] {
+                NONE => self.first[t] = slot,
+                last => self.slots[last as usize].3 = slot,
+            }
+            self.last[t] = slot;
+        } else {
+            let tail = self.slots[s as usize].2;
+            self.entries[tail as usize].1 = entry;
+            self.slots[s as usize].2 = entry;
+        }
+    }
+
+    /// The groups met under `token`, each with its sets.
+    fn groups_of(
+        &self,
+        token: u32,
+    ) -> impl Iterator<Item = (u32, impl Iterator<Item = usize> + '_)> {
+        let mut s = self.first[token as usize];
+        std::iter::from_fn(move || {
+            let (group, head, _, next) = *self.slots.get(s as usize)?;
+            s = next;
+            let mut e = head;
+            let members = std::iter::from_fn(move || {
+                let (set, next) = *self.entries.get(e as usize)?;
+                e = next;
+                Some(set as usize)
+            });
+            Some((group, members))
+        })
+    }
+}
+
 /// The Jaccard similarity of two sorted sets, when it is at least `threshold`.
-fn similarity_at_least(a: &[u64], b: &[u64], threshold: f64) -> Option<f64> {
+fn similarity_at_least(a: &[u32], b: &[u32], threshold: f64) -> Option<f64> {
     let (small, large) = (a.len().min(b.len()) as f64, a.len().max(b.len()) as f64);
     // It is at most small / large: skip pairs that cannot reach it.
     if small == 0.0 || small / large < threshold {
@@ -1144,7 +1215,7 @@ fn similarity_at_least(a: &[u64], b: &[u64], threshold: f64) -> Option<f64> {
 
 /// Size of the intersection of two sorted, unique lists. Without branches on the comparison:
 /// which list steps is as good as random, and a mispredicted branch costs more than the step.
-fn common(a: &[u64], b: &[u64]) -> usize {
+fn common<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         let (x, y) = (a[i], b[j]);
@@ -1428,6 +1499,99 @@ impl AsRef<AuditRules> for AuditRules {
 #[cfg(test)]
 mod near_duplicate_tests {
     use super::{common, first_near_duplicates};
+    use rustc_hash::FxHashMap;
+
+    /// The search as first written, with hash maps keyed by token: the array version must find
+    /// the same pairs, in the same order, under the same cap.
+    fn reference(
+        sets: &[Vec<u64>],
+        groups: &[u32],
+        threshold: f64,
+        max_compared: usize,
+    ) -> Vec<(usize, usize, f64)> {
+        let mut freq: FxHashMap<u64, usize> = FxHashMap::default();
+        for t in sets.iter().flatten() {
+            *freq.entry(*t).or_insert(0) += 1;
+        }
+        let mut groups_of: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        let mut postings: FxHashMap<(u64, u32), Vec<usize>> = FxHashMap::default();
+        let mut found = Vec::new();
+        for (i, set) in sets.iter().enumerate() {
+            if set.is_empty() {
+                continue;
+            }
+            let mut by_rarity: Vec<(usize, u64)> = set.iter().map(|t| (freq[t], *t)).collect();
+            by_rarity.sort_unstable();
+            let rare_first: Vec<u64> = by_rarity.into_iter().map(|(_, t)| t).collect();
+            let needed = (threshold * set.len() as f64 - 1e-9).ceil().max(0.0) as usize;
+            let prefix = &rare_first[..(set.len().saturating_sub(needed) + 1).min(set.len())];
+            let mut compared = std::collections::HashSet::new();
+            'search: for t in prefix {
+                for g in groups_of.get(t).into_iter().flatten() {
+                    if *g == groups[i] {
+                        continue;
+                    }
+                    for &j in &postings[&(*t, *g)] {
+                        if compared.len() >= max_compared {
+                            break 'search;
+                        }
+                        if !compared.insert(j) {
+                            continue;
+                        }
+                        let sim = similarity(&sets[i], &sets[j]);
+                        let (small, large) = (
+                            sets[i].len().min(sets[j].len()) as f64,
+                            sets[i].len().max(sets[j].len()) as f64,
+                        );
+                        if small / large >= threshold && sim >= threshold {
+                            found.push((i, j, sim));
+                            break 'search;
+                        }
+                    }
+                }
+            }
+            for t in prefix {
+                let seen = groups_of.entry(*t).or_default();
+                if !seen.contains(&groups[i]) {
+                    seen.push(groups[i]);
+                }
+                postings.entry((*t, groups[i])).or_default().push(i);
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_array_search_finds_what_the_hash_map_search_found() {
+        let mut next = crate::testing::xorshift(0x51_7CC1_B727_220A);
+        let mut pairs = 0;
+        for round in 0..60 {
+            // Few distinct tokens make many near copies; tokens far apart in value keep their
+            // order when numbered.
+            let vocabulary = 8 + next() % 40;
+            let sets: Vec<Vec<u64>> = (0..20 + next() % 80)
+                .map(|_| {
+                    let n = next() % 16;
+                    let mut s: Vec<u64> = (0..n)
+                        .map(|_| (next() % vocabulary).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+                        .collect();
+                    s.sort_unstable();
+                    s.dedup();
+                    s
+                })
+                .collect();
+            let groups: Vec<u32> = (0..sets.len()).map(|_| (next() % 5) as u32).collect();
+            for threshold in [0.3, 0.5, 0.8] {
+                for cap in [1, 3, 200] {
+                    let expected = reference(&sets, &groups, threshold, cap);
+                    let got = first_near_duplicates(&sets, &groups, threshold, cap);
+                    assert_eq!(got, expected, "round {round}, {threshold}, cap {cap}");
+                    pairs += got.len();
+                }
+            }
+        }
+        assert!(pairs > 1000, "{pairs}");
+    }
 
     #[test]
     fn the_branchless_intersection_counts_what_a_set_intersection_does() {
