@@ -25,6 +25,8 @@ pub struct Gate {
     /// No match is empty. An empty match could sit on a barrier, so without this the gate
     /// searches the whole text.
     never_empty: bool,
+    /// Each byte's kind (barrier, digit, beyond ASCII), from the above.
+    kinds: [u8; 256],
 }
 
 impl Gate {
@@ -36,7 +38,9 @@ impl Gate {
             barrier: allowed.map(|a| !a),
             needs_digit: needs_digit(hir),
             never_empty: hir.properties().minimum_len().is_some_and(|n| n > 0),
+            kinds: [0; 256],
         }
+        .with_kinds()
     }
 
     /// The gate of several patterns searched over the same text: a part is skipped only where
@@ -46,6 +50,7 @@ impl Gate {
             barrier: [true; 128],
             needs_digit: true,
             never_empty: true,
+            kinds: [0; 256],
         };
         for g in gates {
             for (b, own) in out.barrier.iter_mut().zip(g.barrier) {
@@ -54,7 +59,12 @@ impl Gate {
             out.needs_digit &= g.needs_digit;
             out.never_empty &= g.never_empty;
         }
-        out
+        out.with_kinds()
+    }
+
+    fn with_kinds(mut self) -> Gate {
+        self.kinds = self.byte_kinds();
+        self
     }
 
     /// The byte ranges of `text` where a match can be, in text order.
@@ -63,26 +73,47 @@ impl Gate {
             return std::iter::once(0..text.len()).collect();
         }
         let bytes = text.as_bytes();
+        let kinds = &self.kinds;
         let mut out = Vec::new();
-        let mut start = 0;
+        let (mut start, mut seen) = (0, 0u8);
         for (i, &b) in bytes.iter().enumerate() {
-            if b < 128 && self.barrier[usize::from(b)] {
-                self.keep(text, start..i, &mut out);
-                start = i + 1;
+            let kind = kinds[usize::from(b)];
+            if kind == BARRIER {
+                self.keep(text, start..i, seen, &mut out);
+                (start, seen) = (i + 1, 0);
+            } else {
+                seen |= kind;
             }
         }
-        self.keep(text, start..bytes.len(), &mut out);
+        self.keep(text, start..bytes.len(), seen, &mut out);
         out
     }
 
-    fn keep(&self, text: &str, span: Range<usize>, out: &mut Vec<Range<usize>>) {
+    /// Each byte's kind, for [`Gate::spans`].
+    fn byte_kinds(&self) -> [u8; 256] {
+        std::array::from_fn(|b| match b {
+            0x30..=0x39 if !self.barrier[b] => DIGIT,
+            0..=127 if self.barrier[b] => BARRIER,
+            0..=127 => 0,
+            _ => NOT_ASCII,
+        })
+    }
+
+    /// Keeps `span`, whose bytes were of the kinds `seen`, if a match can be in it.
+    fn keep(&self, text: &str, span: Range<usize>, seen: u8, out: &mut Vec<Range<usize>>) {
         // Barriers are ASCII, so a span always starts and ends on a character boundary.
         let piece = text.get(span.clone()).unwrap_or_default();
-        if !piece.is_empty() && (!self.needs_digit || has_digit(piece)) {
+        let digit = seen & DIGIT != 0 || (seen & NOT_ASCII != 0 && has_digit(piece));
+        if !piece.is_empty() && (!self.needs_digit || digit) {
             out.push(span);
         }
     }
 }
+
+/// What [`Gate::spans`] tells bytes apart by.
+const BARRIER: u8 = 1;
+const DIGIT: u8 = 2;
+const NOT_ASCII: u8 = 4;
 
 /// Whether `s` holds a character `\d` can match. `char::is_numeric` is a superset of `Nd`, so
 /// a piece with a digit is never skipped.
