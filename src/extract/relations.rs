@@ -135,7 +135,7 @@ impl FigureRules {
     /// its figures: every search is a binary search over figure or sentence positions, or stops
     /// at the sentence.
     pub fn relations(&self, text: &str, figs: &[FoundFigure]) -> Vec<Relation> {
-        let lower = text.to_lowercase();
+        let lower = crate::textkey::lowercase(text);
         let positions = |c: u8| -> Vec<usize> {
             text.bytes()
                 .enumerate()
