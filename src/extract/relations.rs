@@ -135,6 +135,16 @@ impl FigureRules {
     /// its figures: every search is a binary search over figure or sentence positions, or stops
     /// at the sentence.
     pub fn relations(&self, text: &str, figs: &[FoundFigure]) -> Vec<Relation> {
+        self.relations_in(text, figs, sentence_bounds(text))
+    }
+
+    /// [`FigureRules::relations`] with the text's [`sentence_bounds`] already found.
+    pub fn relations_in(
+        &self,
+        text: &str,
+        figs: &[FoundFigure],
+        sentences: Vec<(usize, usize)>,
+    ) -> Vec<Relation> {
         let lower = crate::textkey::lowercase(text);
         let positions = |c: u8| -> Vec<usize> {
             text.bytes()
@@ -152,7 +162,7 @@ impl FigureRules {
             // length (the same total is not enough: 'Ⱥ' grows a byte where 'Ɦ' loses one).
             lower: same_offsets(text, &lower).then_some(lower),
             figs,
-            sentences: sentence_bounds(text),
+            sentences,
         };
         let mut out = f.parenthesized();
         if f.lower.is_some() {

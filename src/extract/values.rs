@@ -177,6 +177,7 @@ pub fn action_values(
         .position(|p| own(p) && p.start.is_some() && p.end.is_some() && p.start != p.end)
         .or_else(|| v.periods.iter().position(|p| own(p) && p.start != p.end));
 
+    let mut first_sentence_end = action.text.len();
     for (k, piece) in pieces.iter().enumerate() {
         let mut excluded: Vec<(usize, usize)> =
             piece_periods[k].iter().map(|&(s, e, _)| (s, e)).collect();
@@ -191,6 +192,10 @@ pub fn action_values(
         let (found, marks) = rules.figures.find(piece.text, &excluded, footnotes);
         let offset = v.figures.len();
         let sentences = sentence_bounds(piece.text);
+        if k == 0 {
+            // The action's own text: where its first sentence ends, for its lead agency.
+            first_sentence_end = sentences.first().map_or(piece.text.len(), |&(_, e)| e);
+        }
         let lead = piece
             .paragraph
             .map(|para| paragraph_periods(&action.text, para, &piece_periods[0]));
@@ -222,7 +227,7 @@ pub fn action_values(
                 provenance: prov(piece, f.start..f.end),
             });
         }
-        for mut r in rules.figures.relations(piece.text, &found) {
+        for mut r in rules.figures.relations_in(piece.text, &found, sentences) {
             r.total += offset;
             for p in r.parts.iter_mut() {
                 *p += offset;
@@ -259,7 +264,7 @@ pub fn action_values(
             });
         }
     }
-    v.lead_agency = lead_agency(action, &v.agencies, rules);
+    v.lead_agency = lead_agency(action, first_sentence_end, &v.agencies, rules);
     v
 }
 
@@ -327,16 +332,15 @@ fn paragraph_periods(text: &str, para: usize, periods: &[(usize, usize, usize)])
     None
 }
 
-/// The agency that carries out the action, when the first sentence names one: the first agency
-/// (not an international body) named there.
+/// The agency that carries out the action, when the first sentence (ending at byte
+/// `first_sentence_end` of its text) names one: the first agency (not an international body)
+/// named there.
 fn lead_agency(
     action: &Action,
+    first_sentence_end: usize,
     agencies: &[AgencyMention],
     rules: &ExtractRules,
 ) -> Option<String> {
-    let first_sentence_end = sentence_bounds(&action.text)
-        .first()
-        .map_or(action.text.len(), |&(_, e)| e);
     let end_byte = source_span(&action.text, &action.map, 0..first_sentence_end)[1];
     agencies
         .iter()
