@@ -20,6 +20,7 @@ const LAYERS: &[&str] = &[
     "builtin",
     "textkey",
     "hash",
+    "gate",
     "patterns",
     "geometry",
     "catalog",
