@@ -71,6 +71,8 @@ pub struct Catalog {
     pub headings: HeadingRules,
     /// Every title (Spanish and English) in folded words, for heading matching.
     title_words: Vec<headings::TitleWords>,
+    /// The first words of those titles, sorted and unique.
+    first_title_words: Vec<String>,
 }
 
 impl Catalog {
@@ -105,6 +107,7 @@ impl Catalog {
             objectives: f.objective,
             examples: f.examples,
             headings,
+            first_title_words: headings::first_title_words(&title_words),
             title_words,
         };
         if catalog.examples.is_empty() {

@@ -107,6 +107,16 @@ pub(super) fn title_words(catalog_titles: &[(u32, &str)]) -> Vec<TitleWords> {
         .collect()
 }
 
+pub(super) fn first_title_words(titles: &[TitleWords]) -> Vec<String> {
+    let mut first: Vec<String> = titles
+        .iter()
+        .filter_map(|t| t.words.first().cloned())
+        .collect();
+    first.sort();
+    first.dedup();
+    first
+}
+
 fn words(text: &str) -> Vec<String> {
     fold_key(text)
         .split(' ')
@@ -335,14 +345,7 @@ impl Catalog {
         let open = rules.title_opening_words;
         // Most lines open no title: fold only their first word to tell, then their first words
         // (the first-word test alone took a seventh off segmenting the 2021 report).
-        let first_word = first_word(lines[i]);
-        let may_open = |t: &TitleWords| {
-            first_word
-                .as_deref()
-                .zip(t.words.first())
-                .is_some_and(|(p, w)| same_word(p, w))
-        };
-        if open > 0 && !self.title_words.iter().any(may_open) {
+        if open > 0 && !first_word(lines[i]).is_some_and(|p| self.may_open_a_title(&p)) {
             return None;
         }
         let opening = first_words(lines[i], open);
@@ -381,6 +384,15 @@ impl Catalog {
             title_share: share,
             title_names: None,
         })
+    }
+
+    /// Whether some title starts with the word `printed` ([`same_word`]). The words that equal
+    /// it or start with it follow one another in sorted order from the first not below it, so
+    /// that one is the one to look at.
+    fn may_open_a_title(&self, printed: &str) -> bool {
+        let sorted = &self.first_title_words;
+        let k = sorted.partition_point(|w| w.as_str() < printed);
+        sorted.get(k).is_some_and(|w| same_word(printed, w))
     }
 
     /// Follows a title from line `i` (whose title words are `first`) over the next lines while
@@ -474,6 +486,37 @@ fn clean_title(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sorted_first_words_answer_as_every_title_does() {
+        let catalog = Catalog::load(std::path::Path::new("rules/gcm/objectives.toml")).unwrap();
+        let mut probes: Vec<String> = Vec::new();
+        for t in &catalog.title_words {
+            for w in &t.words {
+                for n in 1..=w.len() {
+                    if w.is_char_boundary(n) {
+                        probes.push(w[..n].to_string());
+                    }
+                }
+                probes.push(format!("{w}s"));
+            }
+        }
+        probes.extend(["", "zzzz", "a", "objetivo", "se", "1"].map(String::from));
+        let mut opened = 0;
+        for p in &probes {
+            let linear = catalog
+                .title_words
+                .iter()
+                .any(|t| t.words.first().is_some_and(|w| same_word(p, w)));
+            assert_eq!(catalog.may_open_a_title(p), linear, "{p:?}");
+            opened += usize::from(linear);
+        }
+        assert!(
+            opened > 100 && opened < probes.len(),
+            "{opened} of {}",
+            probes.len()
+        );
+    }
     use std::path::Path;
 
     #[test]
