@@ -648,3 +648,63 @@ fn a_run_started_with_stdin_closed_reads_every_input_with_workers() {
         assert_eq!(v["status"], "ok", "{v}");
     }
 }
+
+/// The same submission sent twice, in two files: each action of the later file is flagged once
+/// as a near copy of its twin in the earlier one, naming both files, in the order of the
+/// flagged actions' ids; an action is never flagged against its own file.
+#[test]
+fn an_action_sent_in_two_files_is_flagged_once_against_the_other_file() {
+    let work = tempfile::tempdir().unwrap();
+    let inputs = work.path().join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    // A Word export in its code page: a line of ASCII added to the copy keeps it one.
+    let text = std::fs::read("fixtures/submission-word-export.txt").unwrap();
+    std::fs::write(inputs.join("a.txt"), &text).unwrap();
+    std::fs::write(
+        inputs.join("b.txt"),
+        [&text[..], b"\r\nCopia 2\r\n"].concat(),
+    )
+    .unwrap();
+    let out = work.path().join("out");
+    let status = informe()
+        .args(["extract", "--quiet", "--in-process"])
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let b_actions: Vec<serde_json::Value> = std::fs::read_to_string(out.join("b/actions.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(b_actions.len() >= 3, "{}", b_actions.len());
+    let flags: Vec<serde_json::Value> = std::fs::read_to_string(out.join("flags.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|f| f["kind"] == "near_duplicate" && f["provenance"].is_null())
+        .collect();
+    let flagged: Vec<&str> = flags
+        .iter()
+        .map(|f| f["action"].as_str().unwrap())
+        .collect();
+    let mut expected: Vec<&str> = b_actions
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    expected.sort();
+    assert_eq!(flagged, expected);
+    for f in &flags {
+        let action = f["action"].as_str().unwrap();
+        let twin = format!("a{}", &action[1..]);
+        assert_eq!(f["related"], serde_json::json!([twin]), "{f}");
+        let message = f["message"].as_str().unwrap();
+        assert!(
+            message.contains("b.txt") && message.contains("a.txt"),
+            "{message}"
+        );
+        assert!(message.contains("~100 %"), "{message}");
+    }
+}
