@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
@@ -1078,35 +1079,36 @@ fn shingles(text: &str) -> Vec<u64> {
 /// the flags linear when a template repeats under every objective (every pair of such bullets
 /// would be quadratic: 91,000 bullets gave 3.7 GB and three minutes).
 ///
-/// Tokens are numbered in their sorted order, so that counts and postings are arrays indexed by
-/// token (a rarer token, or an equally rare smaller one, comes first, as by hash value).
+/// Tokens are numbered as first met, so that counts and postings are arrays indexed by token;
+/// a set's tokens are ordered by count, then by value (a rarer token, or an equally rare
+/// smaller one, first).
 fn first_near_duplicates(
     sets: &[Vec<u64>],
     groups: &[u32],
     threshold: f64,
     max_compared: usize,
 ) -> Vec<(usize, usize, f64)> {
-    let (numbered, tokens) = number_tokens(sets);
-    let mut freq = vec![0usize; tokens];
-    for t in numbered.iter().flatten() {
-        freq[*t as usize] += 1;
-    }
-    let mut postings = Postings::new(tokens);
+    let (numbered, freq) = number_tokens(sets);
+    let mut postings = Postings::new(freq.len());
     let mut found = Vec::new();
     // The set that last compared set j (compared_by[j] == i: already compared with set i).
     let mut compared_by = vec![usize::MAX; sets.len()];
-    let mut by_rarity: Vec<(usize, u32)> = Vec::new();
-    for (i, set) in numbered.iter().enumerate() {
+    let mut by_rarity: Vec<(usize, u64, u32)> = Vec::new();
+    for (i, set) in sets.iter().enumerate() {
         if set.is_empty() {
             continue;
         }
         by_rarity.clear();
-        by_rarity.extend(set.iter().map(|&t| (freq[t as usize], t)));
+        by_rarity.extend(
+            set.iter()
+                .zip(&numbered[i])
+                .map(|(&t, &id)| (freq[id as usize], t, id)),
+        );
         by_rarity.sort_unstable();
         let needed = (threshold * set.len() as f64 - 1e-9).ceil().max(0.0) as usize;
         let prefix = &by_rarity[..(set.len().saturating_sub(needed) + 1).min(set.len())];
         let mut compared = 0;
-        'search: for &(_, t) in prefix {
+        'search: for &(_, _, t) in prefix {
             for (g, members) in postings.groups_of(t) {
                 if g == groups[i] {
                     continue;
@@ -1120,29 +1122,42 @@ fn first_near_duplicates(
                     }
                     compared_by[j] = i;
                     compared += 1;
-                    if let Some(sim) = similarity_at_least(set, &numbered[j], threshold) {
+                    if let Some(sim) = similarity_at_least(set, &sets[j], threshold) {
                         found.push((i, j, sim));
                         break 'search;
                     }
                 }
             }
         }
-        for &(_, t) in prefix {
+        for &(_, _, t) in prefix {
             postings.add(t, groups[i], i);
         }
     }
     found
 }
 
-/// The sets with each token replaced by its rank among all the tokens (sorted sets stay sorted),
-/// and the number of distinct tokens.
-fn number_tokens(sets: &[Vec<u64>]) -> (Vec<Vec<u32>>, usize) {
-    let mut all: Vec<u64> = sets.iter().flatten().copied().collect();
-    all.sort_unstable();
-    all.dedup();
-    let rank = |t: &u64| all.binary_search(t).unwrap_or_default() as u32;
-    let numbered = sets.iter().map(|s| s.iter().map(rank).collect()).collect();
-    (numbered, all.len())
+/// The sets with each token replaced by its number (in the order tokens are first met), and how
+/// many sets hold each token.
+fn number_tokens(sets: &[Vec<u64>]) -> (Vec<Vec<u32>>, Vec<usize>) {
+    let mut number: FxHashMap<u64, u32> = FxHashMap::default();
+    number.reserve(sets.iter().map(Vec::len).sum());
+    let mut freq: Vec<usize> = Vec::new();
+    let numbered = sets
+        .iter()
+        .map(|s| {
+            s.iter()
+                .map(|t| {
+                    let n = *number.entry(*t).or_insert_with(|| {
+                        freq.push(0);
+                        (freq.len() - 1) as u32
+                    });
+                    freq[n as usize] += 1;
+                    n
+                })
+                .collect()
+        })
+        .collect();
+    (numbered, freq)
 }
 
 /// The sets met so far under each token, by group: groups in order of first sight, sets in
@@ -1213,7 +1228,7 @@ impl Postings {
 }
 
 /// The Jaccard similarity of two sorted sets, when it is at least `threshold`.
-fn similarity_at_least(a: &[u32], b: &[u32], threshold: f64) -> Option<f64> {
+fn similarity_at_least(a: &[u64], b: &[u64], threshold: f64) -> Option<f64> {
     let (small, large) = (a.len().min(b.len()) as f64, a.len().max(b.len()) as f64);
     // It is at most small / large: skip pairs that cannot reach it.
     if small == 0.0 || small / large < threshold {
