@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use crate::ingest::Source;
+use crate::ingest::{ByteMap, Source};
 
 /// What the pipeline knows about an input file, carried by every later stage.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -174,7 +174,12 @@ fn make_line(
     page_break: bool,
 ) -> Line {
     let raw = source.text[start..end].trim_end();
-    let (text, map) = nfc_with_map(raw, |off| source.map.to_file(start + off) as u32);
+    // The map's kind chosen once for the line, not at every byte.
+    let (text, map) = match &source.map {
+        ByteMap::Identity => nfc_with_map(raw, |off| (start + off) as u32),
+        ByteMap::Shift(s) => nfc_with_map(raw, |off| (start + s + off) as u32),
+        table => nfc_with_map(raw, |off| table.to_file(start + off) as u32),
+    };
     let span = [
         map.first().copied().unwrap_or(0) as usize,
         map.last().copied().unwrap_or(0) as usize,
@@ -194,10 +199,7 @@ fn make_line(
 /// output byte maps to the first byte of the cluster it came from.
 pub fn nfc_with_map(raw: &str, to_file: impl Fn(usize) -> u32) -> (String, Vec<u32>) {
     if is_nfc_quick(raw.chars()) == IsNormalized::Yes {
-        let mut map = Vec::with_capacity(raw.len() + 1);
-        for i in 0..=raw.len() {
-            map.push(to_file(i));
-        }
+        let map: Vec<u32> = (0..=raw.len()).map(to_file).collect();
         return (raw.to_string(), map);
     }
     let mut out = String::with_capacity(raw.len());
