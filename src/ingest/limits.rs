@@ -64,7 +64,8 @@ pub fn check_text(path: &str, text: &str) -> Result<(), InputError> {
 }
 
 fn bytecount_newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+    // A sum of 0s and 1s, which the compiler turns into vector code (a filtered count it does not).
+    bytes.iter().map(|&b| usize::from(b == b'\n')).sum()
 }
 
 #[cfg(test)]
