@@ -11,3 +11,20 @@ pub(crate) fn xorshift(seed: u64) -> impl FnMut() -> u64 {
         x
     }
 }
+
+/// `count` texts drawn from the characters of `alphabet` by [`xorshift`] from `seed`, the `k`th of
+/// `k % max_len` characters (so every length below `max_len` comes, empty included).
+pub(crate) fn random_texts<'a>(
+    seed: u64,
+    alphabet: &'a str,
+    count: usize,
+    max_len: usize,
+) -> impl Iterator<Item = String> + 'a {
+    let chars: Vec<char> = alphabet.chars().collect();
+    let mut next = xorshift(seed);
+    (0..count).map(move |k| {
+        (0..k % max_len)
+            .map(|_| chars[(next() % chars.len() as u64) as usize])
+            .collect()
+    })
+}

@@ -650,22 +650,27 @@ fn fold(text: &str) -> (String, Vec<usize>) {
         let Some(c) = rest[run..].chars().next() else {
             break;
         };
-        let here = at;
+        fold_char(c, at, &mut out, &mut map);
         at += c.len_utf8();
-        decompose_canonical(c, |d| {
-            if is_combining_mark(d) {
-                return;
-            }
-            for l in d.to_lowercase() {
-                if is_combining_mark(l) {
-                    continue;
-                }
-                out.push(l);
-                map.extend(std::iter::repeat_n(here, l.len_utf8()));
-            }
-        });
     }
     (out, map)
+}
+
+/// Folds character `c`, at offset `at` of the text, onto `out`: decomposed, its marks dropped,
+/// lowercased; each byte written maps to `at`.
+fn fold_char(c: char, at: usize, out: &mut String, map: &mut Vec<usize>) {
+    decompose_canonical(c, |d| {
+        if is_combining_mark(d) {
+            return;
+        }
+        for l in d.to_lowercase() {
+            if is_combining_mark(l) {
+                continue;
+            }
+            out.push(l);
+            map.extend(std::iter::repeat_n(at, l.len_utf8()));
+        }
+    });
 }
 
 /// The offset in the original text just past the character that folded byte `end - 1` comes from.
@@ -704,35 +709,20 @@ fn osa_distance(a: &[char], b: &[char]) -> usize {
 mod tests {
     use super::*;
 
-    /// `fold` as first written, a character at a time.
+    /// `fold` as first written, every character through [`fold_char`], ASCII too.
     fn fold_by_chars(text: &str) -> (String, Vec<usize>) {
         let mut out = String::new();
         let mut map = Vec::new();
         for (at, c) in text.char_indices() {
-            decompose_canonical(c, |d| {
-                if is_combining_mark(d) {
-                    return;
-                }
-                for l in d.to_lowercase() {
-                    if is_combining_mark(l) {
-                        continue;
-                    }
-                    out.push(l);
-                    map.extend(std::iter::repeat_n(at, l.len_utf8()));
-                }
-            });
+            fold_char(c, at, &mut out, &mut map);
         }
         (out, map)
     }
 
     #[test]
     fn folding_by_ascii_runs_gives_what_folding_by_characters_gives() {
-        let alphabet: Vec<char> = "aZ9 ñÑÉé,İẞȺΣß€😀\u{301}-(".chars().collect();
-        let mut next = crate::testing::xorshift(0xBB67_AE85_84CA_A73B);
-        for round in 0..20_000 {
-            let text: String = (0..round % 12)
-                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
-                .collect();
+        let alphabet = "aZ9 ñÑÉé,İẞȺΣß€😀\u{301}-(";
+        for text in crate::testing::random_texts(0xBB67_AE85_84CA_A73B, alphabet, 20_000, 12) {
             assert_eq!(fold(&text), fold_by_chars(&text), "{text:?}");
         }
         let report = std::fs::read_to_string("fixtures/informe-ejecutivo-2021.txt").unwrap();

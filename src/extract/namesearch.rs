@@ -216,12 +216,8 @@ pub(crate) mod tests {
 
     #[test]
     fn collapsing_by_ascii_runs_gives_what_collapsing_by_characters_gives() {
-        let alphabet: Vec<char> = "ab ,\t\n\u{a0}\u{2003}ñé9.".chars().collect();
-        let mut next = crate::testing::xorshift(0x3C6E_F372_FE94_F82B);
-        for round in 0..20_000 {
-            let text: String = (0..round % 12)
-                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
-                .collect();
+        let alphabet = "ab ,\t\n\u{a0}\u{2003}ñé9.";
+        for text in crate::testing::random_texts(0x3C6E_F372_FE94_F82B, alphabet, 20_000, 12) {
             let c = collapse(&text);
             assert_eq!((c.text, c.from), collapse_by_chars(&text), "{text:?}");
         }

@@ -201,13 +201,7 @@ fn shards_merge_into_the_whole_run() {
     let inputs = work.path().join("in");
     copies(&inputs, 3);
     let whole = work.path().join("whole");
-    informe()
-        .args(["extract", "--quiet", "--in-process"])
-        .arg(&inputs)
-        .arg("--out")
-        .arg(&whole)
-        .status()
-        .unwrap();
+    extract_in_process(&inputs, &whole);
     let mut shard_dirs = Vec::new();
     let mut counted = 0;
     for k in 0..3 {
@@ -284,15 +278,20 @@ fn small_run(work: &Path) -> std::path::PathBuf {
     let inputs = work.join("in");
     copies(&inputs, 1);
     let run = work.join("run");
+    extract_in_process(&inputs, &run);
+    run
+}
+
+/// `informe extract --quiet --in-process INPUTS --out OUT`, which must succeed.
+fn extract_in_process(inputs: &Path, out: &Path) {
     let status = informe()
         .args(["extract", "--quiet", "--in-process"])
-        .arg(&inputs)
+        .arg(inputs)
         .arg("--out")
-        .arg(&run)
+        .arg(out)
         .status()
         .unwrap();
     assert!(status.success());
-    run
 }
 
 /// Replaces line `n` (from 1) of the file `path` with `with`.
@@ -666,14 +665,7 @@ fn an_action_sent_in_two_files_is_flagged_once_against_the_other_file() {
     )
     .unwrap();
     let out = work.path().join("out");
-    let status = informe()
-        .args(["extract", "--quiet", "--in-process"])
-        .arg(&inputs)
-        .arg("--out")
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    extract_in_process(&inputs, &out);
     let b_actions: Vec<serde_json::Value> = std::fs::read_to_string(out.join("b/actions.jsonl"))
         .unwrap()
         .lines()
