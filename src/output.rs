@@ -190,12 +190,24 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
 
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// Writes to `path` atomically what `write` puts, through a buffer: a file that grows with the
+/// run (the run's manifest, `run.json`) goes to disk as it is made, never whole in memory.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), OutputError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     if !dir.is_dir() {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
     }
-    let mut tmp = temp_in(dir)?;
-    tmp.write_all(bytes).map_err(io_err(path))?;
+    let mut buffered = std::io::BufWriter::new(temp_in(dir)?);
+    write(&mut buffered).map_err(io_err(path))?;
+    let tmp = buffered
+        .into_inner()
+        .map_err(|e| OutputError::write(path, e.into_error()))?;
     // No fsync: the rename makes the file appear whole or not at all to a run that is killed
     // (what `--resume` relies on); a fsync per file cost most of a small input's time.
     publish(tmp, path)
@@ -266,14 +278,21 @@ pub fn parse_line<T: serde::de::DeserializeOwned>(
 /// One JSON line per item.
 pub fn jsonl<T: Serialize>(items: &[T]) -> Vec<u8> {
     let mut out = Vec::new();
+    // Writing to memory does not fail.
+    let _ = write_jsonl(&mut out, items);
+    out
+}
+
+/// Writes `items` to `w` as JSON lines (one item per line).
+pub fn write_jsonl<T: Serialize>(w: &mut dyn Write, items: &[T]) -> std::io::Result<()> {
     for item in items {
         // Serializing plain data structs cannot fail.
         if let Ok(line) = serde_json::to_string(item) {
-            out.extend_from_slice(line.as_bytes());
-            out.push(b'\n');
+            w.write_all(line.as_bytes())?;
+            w.write_all(b"\n")?;
         }
     }
-    out
+    Ok(())
 }
 
 /// Characters that make a spreadsheet read a cell as a formula when they open it (OWASP's list
@@ -484,9 +503,9 @@ pub fn write_flags(dir: &Path, flags: &[crate::audit::Flag]) -> Result<(), Outpu
 
 /// Writes `run.json` for the whole run.
 pub fn write_run(out_dir: &Path, run: &RunSummary) -> Result<(), OutputError> {
-    let path = out_dir.join("run.json");
-    let json = serde_json::to_vec_pretty(run).map_err(|e| OutputError::write(&path, e.into()))?;
-    write_atomic(&path, &json)
+    write_atomic_with(&out_dir.join("run.json"), |w| {
+        serde_json::to_writer_pretty(w, run).map_err(std::io::Error::from)
+    })
 }
 
 /// Flags counted by "severity/kind".
@@ -570,7 +589,8 @@ pub fn jsonl_schemas() -> Vec<(&'static str, schemars::Schema)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{csv_text, read_jsonl};
+    use super::{csv_text, read_jsonl, write_atomic_with};
+    use std::io::Write;
 
     #[test]
     fn text_cells_a_spreadsheet_would_run_are_prefixed() {
@@ -625,5 +645,29 @@ mod tests {
             matches!(&e, OutputError::Read { path: p, source } if *p == path && source.kind() == std::io::ErrorKind::NotFound),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn a_streamed_file_appears_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.json");
+        write_atomic_with(&path, |w| {
+            w.write_all(b"{\"n\":")?;
+            w.write_all(b"1}")
+        })
+        .unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{\"n\":1}");
+        // A writer that fails half-way leaves the file as it was and no temporary beside it.
+        let e = write_atomic_with(&path, |w| {
+            w.write_all(&[b'x'; 100_000])?;
+            Err(std::io::Error::other("disk full"))
+        })
+        .unwrap_err();
+        assert!(
+            matches!(&e, OutputError::Write { path: p, .. } if *p == path),
+            "{e:?}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{\"n\":1}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

@@ -40,7 +40,9 @@ pub(super) fn finish_run(
     formats: Formats,
 ) -> Result<RunSummary, OutputError> {
     super::window::apply_majority_window(&mut outcomes, rules)?;
-    output::write_atomic(&out.join("manifest.jsonl"), &output::jsonl(&outcomes))?;
+    output::write_atomic_with(&out.join("manifest.jsonl"), |w| {
+        output::write_jsonl(w, &outcomes)
+    })?;
     consolidate(out, &outcomes, rules)?;
     let summary = RunSummary {
         tool: tool_version(),
