@@ -590,7 +590,6 @@ pub fn jsonl_schemas() -> Vec<(&'static str, schemars::Schema)> {
 #[cfg(test)]
 mod tests {
     use super::{csv_text, read_jsonl, write_atomic_with};
-    use std::io::Write;
 
     #[test]
     fn text_cells_a_spreadsheet_would_run_are_prefixed() {
