@@ -36,6 +36,8 @@ const STDERR_KEPT: u64 = 4096;
 pub(super) struct WorkerPool<'a> {
     worker: &'a Worker,
     idle: Mutex<Vec<WorkerProc>>,
+    /// Workers told to end (stdin closed), not yet reaped.
+    dismissed: Mutex<Vec<libc::pid_t>>,
     /// Forks the workers, each a copy of the run with its rules.
     zygote: Zygote,
 }
@@ -83,6 +85,7 @@ impl<'a> WorkerPool<'a> {
         Ok(WorkerPool {
             worker,
             idle: Mutex::new(Vec::new()),
+            dismissed: Mutex::new(Vec::new()),
             zygote,
         })
     }
@@ -190,14 +193,31 @@ impl<'a> WorkerPool<'a> {
     }
 }
 
+impl WorkerPool<'_> {
+    /// Tells every idle worker to end (closing its stdin ends it) without waiting for it: the
+    /// workers end side by side while the run goes on, and the pool reaps them when it drops.
+    pub(super) fn dismiss(&self) {
+        let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(PoisonError::into_inner));
+        let pids = idle.into_iter().map(|p| p.pid);
+        self.dismissed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(pids);
+    }
+}
+
 impl Drop for WorkerPool<'_> {
-    /// Closing a worker's stdin ends it; the zygote then reaps it (and ends when the pool's
-    /// zygote handle drops, after this).
+    /// Ends the idle workers (all at once, then each is waited for) and reaps the dismissed
+    /// ones; the zygote ends when the pool's zygote handle drops, after this.
     fn drop(&mut self) {
-        let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(PoisonError::into_inner));
-        for p in idle {
-            drop(p.stdin);
-            let _ = self.zygote.wait(p.pid);
+        self.dismiss();
+        let pids = std::mem::take(
+            self.dismissed
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        for pid in pids {
+            let _ = self.zygote.wait(pid);
         }
     }
 }

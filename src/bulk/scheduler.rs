@@ -38,13 +38,15 @@ pub fn shard_of(sha256: &str, n: u64) -> u64 {
 /// Processes (or reuses, or leaves to another shard) every input, `opts.jobs` at a time, and
 /// appends each outcome to `manifest.jsonl` as it comes. Returns the outcomes in input order,
 /// without the inputs of other shards. Writing the manifest or an input's outputs failing stops
-/// the run.
-pub(super) fn process_all(
+/// the run. The workers, when there are any, come back told to end (see
+/// [`WorkerPool::dismiss`]): they end while the caller writes the run's files, and are reaped when
+/// it drops them.
+pub(super) fn process_all<'a>(
     inputs: &[Input],
-    rules: &Rules,
-    opts: &RunOptions,
+    rules: &'a Rules,
+    opts: &'a RunOptions,
     progress: &dyn Progress,
-) -> Result<Vec<InputOutcome>, OutputError> {
+) -> Result<(Vec<InputOutcome>, Option<WorkerPool<'a>>), OutputError> {
     let out = &opts.out_dir;
     let manifest_path = out.join("manifest.jsonl");
     let (manifest, previous) = open_manifest(&manifest_path, opts.resume)?;
@@ -105,7 +107,10 @@ pub(super) fn process_all(
         None => all(),
     }?;
     progress.finish();
-    Ok(results.into_iter().flatten().collect())
+    if let Some(w) = &workers {
+        w.dismiss();
+    }
+    Ok((results.into_iter().flatten().collect(), workers))
 }
 
 /// Opens the manifest for this run to append to and, with `resume`, reads what an earlier run
