@@ -7,21 +7,23 @@
 //!
 //! The protocol is one line per input on the worker's stdin (`<hex of the input path>
 //! <hex of its output folder>`); the worker writes the input's outputs into the folder, then
-//! answers with the line `informe-worker-done <n> <outcome as JSON>` on its stdout (`n` counts
-//! the inputs it took, from 1). Any other line on stdout is ignored.
+//! answers with the line `informe-worker-done <n> <e> <outcome as JSON>` on its stdout (`n`
+//! counts the inputs it took, from 1; `e` is the length of its stderr then, where what it writes
+//! for its next input starts). Any other line on stdout is ignored. The run keeps up to two
+//! inputs in a worker's pipe (see [`Lane`]).
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::fork::{self, Zygote};
 use super::worker::WorkerSetup;
 use super::Worker;
 use crate::audit::Window;
-use crate::error::OutputError;
 use crate::locale::Said;
 use crate::output::{InputOutcome, Status};
 use crate::Rules;
@@ -59,10 +61,13 @@ struct WorkerProc {
 
 /// How an input given to a worker ended.
 enum Ended {
-    /// With the outcome's JSON.
-    Done(String),
+    /// Its answer, and where in its stderr the next input's writing starts.
+    Done {
+        json: String,
+        said_end: u64,
+    },
     TimedOut,
-    Died(String),
+    Died,
 }
 
 impl<'a> WorkerPool<'a> {
@@ -80,78 +85,33 @@ impl<'a> WorkerPool<'a> {
             max_memory: worker.max_memory,
             threads,
         };
-        let zygote =
-            Zygote::start(move |stdin, stdout| super::worker::serve(rules, &setup, stdin, stdout))?;
+        WorkerPool::start(worker, move |stdin, stdout| {
+            super::worker::serve(rules, &setup, stdin, stdout)
+        })
+    }
+
+    /// A pool whose workers run `body` on their stdin and stdout.
+    fn start(
+        worker: &'a Worker,
+        body: impl Fn(File, File) -> i32,
+    ) -> std::io::Result<WorkerPool<'a>> {
         Ok(WorkerPool {
             worker,
             idle: Mutex::new(Vec::new()),
             dismissed: Mutex::new(Vec::new()),
-            zygote,
+            zygote: Zygote::start(body)?,
         })
     }
 
-    /// Processes one input in a worker under the time limit; what goes wrong with the worker
-    /// fails the input (and the worker is replaced).
-    pub(super) fn process(&self, path: &Path, dir: &Path) -> Result<InputOutcome, OutputError> {
-        let shown = path.display().to_string();
-        let failed = |reason: &str, error: Said| InputOutcome {
-            file: shown.clone(),
-            status: Status::Failed,
-            reason: Some(reason.to_string()),
-            error: Some(error.en),
-            error_es: Some(error.es),
-            ..InputOutcome::empty()
-        };
-        let mut proc = match self.take() {
-            Ok(p) => p,
-            Err(e) => {
-                let error = Said::new(
-                    format!("{shown}: cannot start a worker: {e}"),
-                    format!(
-                        "{shown}: no se pudo iniciar un proceso de trabajo: {}",
-                        crate::locale::io_error_es(&e)
-                    ),
-                );
-                return Ok(failed("worker", error));
-            }
-        };
-        match proc.run(path, dir, self.worker.timeout) {
-            Ended::Done(json) => {
-                // A worker whose address space grew past half its allowance (a big input
-                // before) is retired: the next input must not fail for the memory an earlier
-                // one left.
-                if proc.grown().is_some_and(|b| b > self.worker.max_memory / 2) {
-                    proc.stop(&self.zygote);
-                } else {
-                    self.put_back(proc);
-                }
-                match serde_json::from_str(&json) {
-                    Ok(o) => Ok(o),
-                    Err(e) => Ok(failed(
-                        "worker",
-                        Said::new(
-                            format!("{shown}: the worker finished without a usable outcome: {e}"),
-                            format!(
-                                "{shown}: el proceso de trabajo terminó sin un resultado utilizable (detalle técnico: {e})"
-                            ),
-                        ),
-                    )),
-                }
-            }
-            Ended::TimedOut => {
-                proc.stop(&self.zygote);
-                let secs = self.worker.timeout.as_secs_f64();
-                let error = Said::new(
-                    format!("{shown}: no result after {secs} s (the worker was stopped)"),
-                    format!("{shown}: sin resultado después de {secs} s (se detuvo el proceso de trabajo)"),
-                );
-                Ok(failed("timeout", error))
-            }
-            Ended::Died(said) => {
-                let how = proc.stop(&self.zygote);
-                let (reason, error) = death_reason(&shown, &how, &said, self.worker.max_memory);
-                Ok(failed(reason, error))
-            }
+    /// A lane: one worker at a time, fed inputs one after another (see [`Lane`]).
+    pub(super) fn lane<T>(&self) -> Lane<'_, 'a, T> {
+        Lane {
+            pool: self,
+            worker: None,
+            in_flight: VecDeque::new(),
+            ready: VecDeque::new(),
+            head_started: Instant::now(),
+            stderr_from: 0,
         }
     }
 
@@ -222,38 +182,227 @@ impl Drop for WorkerPool<'_> {
     }
 }
 
-impl WorkerProc {
-    /// Sends one input and waits for the worker to finish it, die, or pass `timeout`.
-    fn run(&mut self, path: &Path, dir: &Path, timeout: Duration) -> Ended {
-        if let Err(e) = self.stderr.set_len(0) {
-            return Ended::Died(format!("(its stderr cannot be emptied: {e})"));
+/// Inputs a worker holds at once: the one it works on and the next one, already in its pipe,
+/// so that it goes on to the next without waiting for the run to read its answer and send more
+/// (that round trip was most of what isolation cost on small inputs).
+const IN_FLIGHT: usize = 2;
+
+/// Feeds one worker at a time with inputs, each tagged with a `T` the caller gets back with its
+/// outcome, in the order sent. A worker works on one input at a time, so what goes wrong with
+/// it (a panic, an abort, the memory limit, the time limit) is the input it was working on: that
+/// input fails, the worker is replaced, and the inputs sent after it, which it had not started,
+/// go to the new worker. The time limit of an input runs from when the worker starts it (the
+/// answer to the one before).
+pub(super) struct Lane<'p, 'a, T> {
+    pool: &'p WorkerPool<'a>,
+    worker: Option<WorkerProc>,
+    in_flight: VecDeque<Sent<T>>,
+    /// Outcomes decided without an answer (no worker could be started), handed out first.
+    ready: VecDeque<(T, InputOutcome)>,
+    /// When the worker started the first input in flight.
+    head_started: Instant,
+    /// Where in the worker's stderr its writing for the first input in flight starts.
+    stderr_from: u64,
+}
+
+/// An input sent to a worker: its number there, its paths, and the caller's tag.
+struct Sent<T> {
+    n: u64,
+    path: PathBuf,
+    dir: PathBuf,
+    tag: T,
+}
+
+impl<T> Lane<'_, '_, T> {
+    /// Whether another input may be sent now.
+    pub(super) fn has_room(&self) -> bool {
+        self.in_flight.len() < IN_FLIGHT
+    }
+
+    /// Sends an input to the lane's worker (started if there is none).
+    pub(super) fn send(&mut self, path: &Path, dir: &Path, tag: T) {
+        self.dispatch(Sent {
+            n: 0,
+            path: path.to_path_buf(),
+            dir: dir.to_path_buf(),
+            tag,
+        });
+    }
+
+    fn dispatch(&mut self, mut sent: Sent<T>) {
+        if self.worker.is_none() {
+            match self.pool.take() {
+                Ok(w) => self.worker = Some(w),
+                Err(e) => {
+                    let shown = sent.path.display().to_string();
+                    let error = Said::new(
+                        format!("{shown}: cannot start a worker: {e}"),
+                        format!(
+                            "{shown}: no se pudo iniciar un proceso de trabajo: {}",
+                            crate::locale::io_error_es(&e)
+                        ),
+                    );
+                    self.ready
+                        .push_back((sent.tag, failed(&shown, "worker", error)));
+                    return;
+                }
+            }
         }
+        let Some(worker) = self.worker.as_mut() else {
+            return;
+        };
+        if self.in_flight.is_empty() {
+            // An idle worker: it starts this input now, and writes to an emptied stderr (a
+            // busy one's stderr is kept; its answers say where each input's writing starts).
+            self.head_started = Instant::now();
+            self.stderr_from = 0;
+            if worker.stderr.set_len(0).is_err() {
+                self.stderr_from = worker.stderr.metadata().map_or(0, |m| m.len());
+            }
+        }
+        // A worker that cannot be written to has ended: its end is found by waiting for the
+        // answer to the first input in flight, this one's if it is the first.
+        sent.n = worker.send(&sent.path, &sent.dir).unwrap_or(u64::MAX);
+        self.in_flight.push_back(sent);
+    }
+
+    /// The outcome of the next input, in the order sent, once the worker answers, ends or
+    /// passes the time limit; `None` when nothing was sent that has not been handed back.
+    pub(super) fn next_outcome(&mut self) -> Option<(T, InputOutcome)> {
+        if let Some(decided) = self.ready.pop_front() {
+            return Some(decided);
+        }
+        let head = self.in_flight.pop_front()?;
+        let shown = head.path.display().to_string();
+        let limits = self.pool.worker;
+        let Some(worker) = self.worker.as_mut() else {
+            let error = Said::new(
+                format!("{shown}: no worker to run it"),
+                format!("{shown}: no hay proceso de trabajo para procesarlo"),
+            );
+            return Some((head.tag, failed(&shown, "worker", error)));
+        };
+        let outcome = match worker.answer(head.n, self.head_started + limits.timeout) {
+            Ended::Done { json, said_end } => {
+                self.head_started = Instant::now();
+                self.stderr_from = said_end;
+                // A worker whose address space grew past half its allowance (a big input
+                // before) is replaced, and the input it went on to is sent again to the new
+                // one: no input must fail for the memory an earlier one left.
+                if worker.grown().is_some_and(|b| b > limits.max_memory / 2) {
+                    self.replace_worker();
+                }
+                serde_json::from_str(&json).unwrap_or_else(|e| {
+                    let error = Said::new(
+                        format!("{shown}: the worker finished without a usable outcome: {e}"),
+                        format!(
+                            "{shown}: el proceso de trabajo terminó sin un resultado utilizable (detalle técnico: {e})"
+                        ),
+                    );
+                    failed(&shown, "worker", error)
+                })
+            }
+            Ended::TimedOut => {
+                self.replace_worker();
+                let secs = limits.timeout.as_secs_f64();
+                let error = Said::new(
+                    format!("{shown}: no result after {secs} s (the worker was stopped)"),
+                    format!("{shown}: sin resultado después de {secs} s (se detuvo el proceso de trabajo)"),
+                );
+                failed(&shown, "timeout", error)
+            }
+            Ended::Died => {
+                let said = worker.said(self.stderr_from);
+                let how = self.replace_worker();
+                let (reason, error) = death_reason(&shown, &how, &said, limits.max_memory);
+                failed(&shown, reason, error)
+            }
+        };
+        Some((head.tag, outcome))
+    }
+
+    /// Stops the worker (saying how it ended) and sends the inputs it held, which it had not
+    /// started, to a new one.
+    fn replace_worker(&mut self) -> String {
+        let how = match self.worker.take() {
+            Some(w) => w.stop(&self.pool.zygote),
+            None => String::new(),
+        };
+        let held: Vec<Sent<T>> = self.in_flight.drain(..).collect();
+        for sent in held {
+            self.dispatch(sent);
+        }
+        how
+    }
+}
+
+impl<T> Drop for Lane<'_, '_, T> {
+    /// An idle worker goes back to the pool; one still holding inputs (the run stopped on an
+    /// error) is stopped.
+    fn drop(&mut self) {
+        if let Some(w) = self.worker.take() {
+            if self.in_flight.is_empty() {
+                self.pool.put_back(w);
+            } else {
+                w.stop(&self.pool.zygote);
+            }
+        }
+    }
+}
+
+/// The outcome of an input that failed in or for want of its worker.
+fn failed(shown: &str, reason: &str, error: Said) -> InputOutcome {
+    InputOutcome {
+        file: shown.to_string(),
+        status: Status::Failed,
+        reason: Some(reason.to_string()),
+        error: Some(error.en),
+        error_es: Some(error.es),
+        ..InputOutcome::empty()
+    }
+}
+
+impl WorkerProc {
+    /// Writes one input to the worker's stdin; its number among the worker's inputs, or `None`
+    /// when the worker cannot be written to (it ended).
+    fn send(&mut self, path: &Path, dir: &Path) -> Option<u64> {
         self.sent += 1;
         let request = format!("{} {}\n", hex_path(path), hex_path(dir));
-        if self.stdin.write_all(request.as_bytes()).is_err() || self.stdin.flush().is_err() {
-            return Ended::Died(self.said());
-        }
-        let expected = format!("{DONE} {} ", self.sent);
-        let deadline = Instant::now() + timeout;
+        let written = self
+            .stdin
+            .write_all(request.as_bytes())
+            .and_then(|_| self.stdin.flush());
+        written.ok().map(|_| self.sent)
+    }
+
+    /// Waits until `deadline` for the worker's answer to its input `n`.
+    fn answer(&mut self, n: u64, deadline: Instant) -> Ended {
+        let expected = format!("{DONE} {n} ");
         loop {
             match self.stdout.next_line(deadline) {
                 Line::Read(line) => {
-                    if let Some(json) = line.strip_prefix(&expected) {
-                        return Ended::Done(json.to_string());
-                    }
+                    let Some(rest) = line.strip_prefix(&expected) else {
+                        continue;
+                    };
+                    // `<bytes of its stderr so far> <outcome as JSON>`
+                    let (said_end, json) = rest.split_once(' ').unwrap_or(("0", rest));
+                    return Ended::Done {
+                        json: json.to_string(),
+                        said_end: said_end.parse().unwrap_or(0),
+                    };
                 }
                 Line::TimedOut => return Ended::TimedOut,
-                Line::Ended => return Ended::Died(self.said()),
+                Line::Ended => return Ended::Died,
             }
         }
     }
 
-    /// The first bytes of what the worker wrote to stderr for the current input.
-    fn said(&mut self) -> String {
+    /// The first bytes of what the worker wrote to stderr from byte `from` on.
+    fn said(&mut self, from: u64) -> String {
         let mut said = Vec::new();
         let read = self
             .stderr
-            .seek(SeekFrom::Start(0))
+            .seek(SeekFrom::Start(from))
             .and_then(|_| (&self.stderr).take(STDERR_KEPT).read_to_end(&mut said));
         if let Err(e) = read {
             said.extend_from_slice(format!("(its stderr cannot be read: {e})").as_bytes());
@@ -489,6 +638,70 @@ fn death_reason(shown: &str, how: &str, said: &str, max_memory: u64) -> (&'stati
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::BufRead;
+    use std::time::Duration;
+
+    /// A worker that says on stderr what it works on, aborts on an input named `crash…`, takes
+    /// five seconds on one named `slow…`, and answers `ok` for the others.
+    fn fake_worker(stdin: File, mut stdout: File) -> i32 {
+        for (k, line) in std::io::BufReader::new(stdin).lines().enumerate() {
+            let line = line.unwrap();
+            let path = unhex_path(line.split_once(' ').unwrap().0).unwrap();
+            let name = path.display().to_string();
+            // Straight to its stderr (a test's `eprintln!` is captured by the test harness).
+            let mut stderr = std::fs::OpenOptions::new()
+                .append(true)
+                .open("/proc/self/fd/2")
+                .unwrap();
+            writeln!(stderr, "working on {name}").unwrap();
+            if name.starts_with("crash") {
+                std::process::abort();
+            }
+            if name.starts_with("slow") {
+                std::thread::sleep(Duration::from_secs(5));
+            }
+            let outcome = InputOutcome {
+                file: name,
+                status: Status::Ok,
+                ..InputOutcome::empty()
+            };
+            let answer = super::super::worker::answer_line(k as u64 + 1, &outcome).unwrap();
+            stdout.write_all(answer.as_bytes()).unwrap();
+        }
+        0
+    }
+
+    #[test]
+    fn an_input_held_behind_one_that_ends_its_worker_is_read_by_the_next_worker() {
+        let limits = Worker {
+            timeout: Duration::from_millis(1500),
+            max_memory: 1 << 40,
+        };
+        let pool = WorkerPool::start(&limits, fake_worker).unwrap();
+        let mut lane = pool.lane();
+        let names = ["a.txt", "crash.txt", "b.txt", "slow.txt", "c.txt", "d.txt"];
+        let mut got = Vec::new();
+        for name in names {
+            while !lane.has_room() {
+                got.extend(lane.next_outcome());
+            }
+            lane.send(Path::new(name), Path::new("out"), name);
+        }
+        while let Some(o) = lane.next_outcome() {
+            got.push(o);
+        }
+        let order: Vec<&str> = got.iter().map(|(name, _)| *name).collect();
+        assert_eq!(order, names);
+        let status = |i: usize| (got[i].1.status.clone(), got[i].1.reason.as_deref());
+        for ok in [0, 2, 4, 5] {
+            assert_eq!(status(ok), (Status::Ok, None), "{:?}", got[ok].1);
+        }
+        assert_eq!(status(1), (Status::Failed, Some("crashed")));
+        // What the worker said for the input it died on, not for the one before it.
+        let error = got[1].1.error.as_deref().unwrap();
+        assert!(error.ends_with(": working on crash.txt"), "{error}");
+        assert_eq!(status(3), (Status::Failed, Some("timeout")));
+    }
 
     #[test]
     fn workers_share_the_cores_for_their_pages() {

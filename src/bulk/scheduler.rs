@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
@@ -72,40 +73,30 @@ pub(super) fn process_all<'a>(
             )
         })?;
     progress.start(inputs.len());
-    // With as many jobs as the threads that loaded the rules, the inputs run on those threads: a
-    // regex's lazy automaton, warmed on its thread (by an earlier input, or by the examples of a
-    // profile on disk), stays warm for the next inputs (measured in the README).
-    let jobs = opts.jobs.max(1);
-    let own_pool = (jobs != rayon::current_num_threads())
-        .then(|| rayon::ThreadPoolBuilder::new().num_threads(jobs).build())
-        .transpose()
-        .map_err(|e| OutputError::write(out, std::io::Error::other(e.to_string())))?;
-    let all = || {
-        inputs
-            .par_iter()
-            .zip(names.par_iter())
-            .map(|(input, name)| {
-                let outcome = one_input(input, name, (rules, opts, workers.as_ref()), &done)?;
-                if let Some(o) = &outcome {
-                    let mut line = serde_json::to_string(o)
-                        .map_err(|e| OutputError::write(&manifest_path, e.into()))?;
-                    line.push('\n');
-                    // One write per line: a run killed now leaves whole lines, or a cut last one.
-                    manifest
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .write_all(line.as_bytes())
-                        .map_err(|e| OutputError::write(&manifest_path, e))?;
-                    progress.file_done(o);
-                }
-                Ok::<_, OutputError>(outcome)
-            })
-            .collect::<Result<Vec<_>, _>>()
+    // Each outcome, as it comes, to the manifest and the progress.
+    let publish = |outcome: &Option<InputOutcome>| -> Result<(), OutputError> {
+        if let Some(o) = outcome {
+            let mut line = serde_json::to_string(o)
+                .map_err(|e| OutputError::write(&manifest_path, e.into()))?;
+            line.push('\n');
+            // One write per line: a run killed now leaves whole lines, or a cut last one.
+            manifest
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .write_all(line.as_bytes())
+                .map_err(|e| OutputError::write(&manifest_path, e))?;
+            progress.file_done(o);
+        }
+        Ok(())
     };
-    let results: Vec<Option<InputOutcome>> = match &own_pool {
-        Some(pool) => pool.install(all),
-        None => all(),
-    }?;
+    let jobs = opts.jobs.max(1);
+    let results = match &workers {
+        Some(pool) => {
+            let lanes = jobs.min(inputs.len()).max(1);
+            Lanes::new(inputs, &names, (rules, opts), &done).all(pool, lanes, &publish)?
+        }
+        None => in_this_process(inputs, &names, (rules, opts), &done, &publish)?,
+    };
     progress.finish();
     if let Some(w) = &workers {
         w.dismiss();
@@ -157,6 +148,149 @@ fn whole_lines_len(file: &mut File) -> std::io::Result<u64> {
     Ok(0)
 }
 
+/// Runs every input in this process, `opts.jobs` at a time; the outcomes in input order.
+fn in_this_process(
+    inputs: &[Input],
+    names: &[String],
+    (rules, opts): (&Rules, &RunOptions),
+    done: &HashMap<(String, String), InputOutcome>,
+    publish: &Publish,
+) -> Result<Vec<Option<InputOutcome>>, OutputError> {
+    // With as many jobs as the threads that loaded the rules, the inputs run on those threads: a
+    // regex's lazy automaton, warmed on its thread (by an earlier input, or by the examples of a
+    // profile on disk), stays warm for the next inputs (measured in the README).
+    let jobs = opts.jobs.max(1);
+    let own_pool = (jobs != rayon::current_num_threads())
+        .then(|| rayon::ThreadPoolBuilder::new().num_threads(jobs).build())
+        .transpose()
+        .map_err(|e| OutputError::write(&opts.out_dir, std::io::Error::other(e.to_string())))?;
+    let all = || {
+        inputs
+            .par_iter()
+            .zip(names.par_iter())
+            .map(|(input, name)| {
+                let outcome = one_input(input, name, (rules, opts), done)?;
+                publish(&outcome)?;
+                Ok::<_, OutputError>(outcome)
+            })
+            .collect::<Result<Vec<_>, _>>()
+    };
+    match &own_pool {
+        Some(pool) => pool.install(all),
+        None => all(),
+    }
+}
+
+/// The inputs run in worker processes: one thread per worker (a lane), each taking the next
+/// input not yet taken and keeping its worker supplied (see [`super::pool::Lane`]).
+struct Lanes<'r> {
+    inputs: &'r [Input],
+    names: &'r [String],
+    rules: &'r Rules,
+    opts: &'r RunOptions,
+    done: &'r HashMap<(String, String), InputOutcome>,
+    /// The next input to take.
+    next: AtomicUsize,
+    /// Set when a lane stopped on an error: the others take no more inputs.
+    stop: AtomicBool,
+}
+
+type Publish<'f> = dyn Fn(&Option<InputOutcome>) -> Result<(), OutputError> + Sync + 'f;
+
+impl<'r> Lanes<'r> {
+    fn new(
+        inputs: &'r [Input],
+        names: &'r [String],
+        (rules, opts): (&'r Rules, &'r RunOptions),
+        done: &'r HashMap<(String, String), InputOutcome>,
+    ) -> Lanes<'r> {
+        Lanes {
+            inputs,
+            names,
+            rules,
+            opts,
+            done,
+            next: AtomicUsize::new(0),
+            stop: AtomicBool::new(false),
+        }
+    }
+
+    /// Runs every input in `lanes` lanes of `pool`; the outcomes in input order.
+    fn all(
+        &self,
+        pool: &WorkerPool,
+        lanes: usize,
+        publish: &Publish,
+    ) -> Result<Vec<Option<InputOutcome>>, OutputError> {
+        let mut found: Vec<(usize, Option<InputOutcome>)> = Vec::with_capacity(self.inputs.len());
+        let mut first_error = None;
+        std::thread::scope(|s| {
+            let running: Vec<_> = (0..lanes)
+                .map(|_| s.spawn(|| self.lane(pool, publish)))
+                .collect();
+            for lane in running {
+                match lane.join() {
+                    Ok(Ok(mut part)) => found.append(&mut part),
+                    Ok(Err(e)) => {
+                        first_error.get_or_insert(e);
+                    }
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+        });
+        if let Some(e) = first_error {
+            return Err(e);
+        }
+        found.sort_by_key(|(i, _)| *i);
+        Ok(found.into_iter().map(|(_, o)| o).collect())
+    }
+
+    /// One lane: inputs taken, run and published until none is left (or a lane failed).
+    fn lane(
+        &self,
+        pool: &WorkerPool,
+        publish: &Publish,
+    ) -> Result<Vec<(usize, Option<InputOutcome>)>, OutputError> {
+        let result = self.feed(&mut pool.lane(), publish);
+        if result.is_err() {
+            self.stop.store(true, Ordering::Relaxed);
+        }
+        result
+    }
+
+    fn feed(
+        &self,
+        lane: &mut super::pool::Lane<'_, '_, (usize, Job)>,
+        publish: &Publish,
+    ) -> Result<Vec<(usize, Option<InputOutcome>)>, OutputError> {
+        let mut found = Vec::new();
+        loop {
+            while lane.has_room() && !self.stop.load(Ordering::Relaxed) {
+                let i = self.next.fetch_add(1, Ordering::Relaxed);
+                let (Some(input), Some(name)) = (self.inputs.get(i), self.names.get(i)) else {
+                    break;
+                };
+                match prepare(input, name, (self.rules, self.opts), self.done)? {
+                    Prepared::Decided(outcome) => {
+                        let outcome = outcome.map(|o| *o);
+                        publish(&outcome)?;
+                        found.push((i, outcome));
+                    }
+                    Prepared::ToRun(job) => {
+                        lane.send(&job.path.clone(), &job.dir.clone(), (i, job))
+                    }
+                }
+            }
+            let Some(((i, job), outcome)) = lane.next_outcome() else {
+                return Ok(found);
+            };
+            let outcome = Some(complete(job, outcome, self.rules)?);
+            publish(&outcome)?;
+            found.push((i, outcome));
+        }
+    }
+}
+
 /// Whether an earlier run's outcome can stand for this run's: done (not skipped, not failed:
 /// a failed input is tried again) by this tool with these rules.
 fn reusable(o: &InputOutcome, rules: &Rules) -> bool {
@@ -165,16 +299,55 @@ fn reusable(o: &InputOutcome, rules: &Rules) -> bool {
         && o.rules == rules.fingerprint
 }
 
-/// Processes one input, or reuses its earlier result; `None` when it belongs to another shard.
+/// Processes one input in this process, or reuses its earlier result; `None` when it belongs to
+/// another shard.
 fn one_input(
     input: &Input,
     name: &str,
-    (rules, opts, workers): (&Rules, &RunOptions, Option<&WorkerPool>),
+    (rules, opts): (&Rules, &RunOptions),
     done: &HashMap<(String, String), InputOutcome>,
 ) -> Result<Option<InputOutcome>, OutputError> {
+    match prepare(input, name, (rules, opts), done)? {
+        Prepared::Decided(outcome) => Ok(outcome.map(|o| *o)),
+        Prepared::ToRun(job) => {
+            let outcome = worker::in_process(&job.path, &job.dir, rules, opts.window.as_ref())?;
+            complete(job, outcome, rules).map(Some)
+        }
+    }
+}
+
+/// An input before it runs: decided without running it (skipped, reused, another shard's), or
+/// to run.
+enum Prepared {
+    Decided(Option<Box<InputOutcome>>),
+    ToRun(Job),
+}
+
+fn decided(outcome: Option<InputOutcome>) -> Prepared {
+    Prepared::Decided(outcome.map(Box::new))
+}
+
+/// An input to run, with what was learnt of it before.
+struct Job {
+    path: PathBuf,
+    dir: PathBuf,
+    shown: String,
+    sha: String,
+    size: u64,
+    format: Option<String>,
+    started: Instant,
+}
+
+/// Reads an input's digest and decides whether it needs running.
+fn prepare(
+    input: &Input,
+    name: &str,
+    (rules, opts): (&Rules, &RunOptions),
+    done: &HashMap<(String, String), InputOutcome>,
+) -> Result<Prepared, OutputError> {
     let path = match input {
         Input::Skipped { path, reason } => {
-            return Ok(Some(InputOutcome {
+            return Ok(decided(Some(InputOutcome {
                 file: path.display().to_string(),
                 status: Status::Skipped,
                 reason: Some("not_report".to_string()),
@@ -183,7 +356,7 @@ fn one_input(
                 tool: tool_version(),
                 rules: rules.fingerprint.clone(),
                 ..InputOutcome::empty()
-            }));
+            })));
         }
         Input::File(p) => p,
     };
@@ -192,7 +365,7 @@ fn one_input(
     let digest = match crate::hash::sha256_file(path) {
         Ok(d) => d,
         Err(e) => {
-            return Ok(Some(InputOutcome {
+            return Ok(decided(Some(InputOutcome {
                 file: shown.clone(),
                 status: Status::Failed,
                 reason: Some("io".to_string()),
@@ -204,13 +377,13 @@ fn one_input(
                 tool: tool_version(),
                 rules: rules.fingerprint.clone(),
                 ..InputOutcome::empty()
-            }))
+            })))
         }
     };
     let sha = digest.sha256;
     if let Some((k, n)) = opts.shard {
         if shard_of(&sha, n) != k {
-            return Ok(None);
+            return Ok(decided(None));
         }
     }
     let format = crate::ingest::sniff(&digest.head).map(str::to_string);
@@ -221,27 +394,39 @@ fn one_input(
             .as_ref()
             .is_none_or(|d| Path::new(d).join("actions.jsonl").exists());
         if dir_ok {
-            return Ok(Some(prev.clone()));
+            return Ok(decided(Some(prev.clone())));
         }
     }
-    let dir = opts.out_dir.join(name);
-    let mut outcome = match workers {
-        Some(pool) => pool.process(path, &dir)?,
-        None => worker::in_process(path, &dir, rules, opts.window.as_ref())?,
-    };
+    Ok(Prepared::ToRun(Job {
+        path: path.clone(),
+        dir: opts.out_dir.join(name),
+        shown,
+        sha,
+        size,
+        format,
+        started,
+    }))
+}
+
+/// An input's outcome as run, with what the run knows of the input.
+fn complete(
+    job: Job,
+    mut outcome: InputOutcome,
+    rules: &Rules,
+) -> Result<InputOutcome, OutputError> {
     if outcome.status == Status::Failed {
-        super::cleanup::remove_if_empty(&dir)?;
+        super::cleanup::remove_if_empty(&job.dir)?;
     }
-    outcome.file = shown;
-    outcome.sha256 = Some(sha);
-    outcome.size = size;
+    outcome.file = job.shown;
+    outcome.sha256 = Some(job.sha);
+    outcome.size = job.size;
     if outcome.format.is_none() {
-        outcome.format = format;
+        outcome.format = job.format;
     }
-    outcome.duration_ms = started.elapsed().as_millis() as u64;
+    outcome.duration_ms = job.started.elapsed().as_millis() as u64;
     outcome.tool = tool_version();
     outcome.rules = rules.fingerprint.clone();
-    Ok(Some(outcome))
+    Ok(outcome)
 }
 
 #[cfg(test)]

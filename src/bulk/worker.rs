@@ -131,11 +131,18 @@ fn serve_lines(
                 setup.max_memory >> 20
             ));
         }
-        let json = serde_json::to_string(&outcome).map_err(|e| stdout_err(e.into()))?;
-        let answer = format!("{} {n} {json}\n", super::pool::DONE);
+        let answer = answer_line(n, &outcome).map_err(|e| stdout_err(e.into()))?;
         stdout.write_all(answer.as_bytes()).map_err(stdout_err)?;
     }
     Ok(())
+}
+
+/// The line a worker answers its `n`th input with (see [`super::pool`]).
+pub(super) fn answer_line(n: u64, outcome: &InputOutcome) -> Result<String, serde_json::Error> {
+    let json = serde_json::to_string(outcome)?;
+    // Where its writing for the next input will start in its stderr (a file it appends to).
+    let said_end = std::fs::metadata("/proc/self/fd/2").map_or(0, |m| m.len());
+    Ok(format!("{} {n} {said_end} {json}\n", super::pool::DONE))
 }
 
 /// Limits this process's address space to what it has now (the run's, as forked, and its own
