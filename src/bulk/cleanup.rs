@@ -44,6 +44,15 @@ fn remove_temporaries_in(dir: &Path) -> Result<usize, OutputError> {
     Ok(removed)
 }
 
+/// Removes what a stopped worker may have left in an input's folder `dir`: its temporary files,
+/// and the folder itself when nothing else is in it. A missing folder is nothing to do.
+pub fn remove_leftovers(dir: &Path) -> Result<(), OutputError> {
+    if dir.is_dir() {
+        remove_temporaries_in(dir)?;
+    }
+    remove_if_empty(dir)
+}
+
 /// Removes `dir` when it exists and is empty (an input that failed leaves no folder).
 pub fn remove_if_empty(dir: &Path) -> Result<(), OutputError> {
     let empty = match std::fs::read_dir(dir) {
@@ -58,7 +67,7 @@ pub fn remove_if_empty(dir: &Path) -> Result<(), OutputError> {
 
 #[cfg(test)]
 mod tests {
-    use super::{remove_if_empty, remove_stale_temporaries};
+    use super::{remove_if_empty, remove_leftovers, remove_stale_temporaries};
 
     #[test]
     fn temporaries_go_and_outputs_stay() {
@@ -71,6 +80,22 @@ mod tests {
         assert_eq!(remove_stale_temporaries(dir.path()).unwrap(), 2);
         assert!(input.join("actions.jsonl").exists());
         assert!(!input.join(".tmpXyZ").exists());
+    }
+
+    #[test]
+    fn a_stopped_worker_leaves_neither_temporaries_nor_an_empty_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let (killed, kept) = (dir.path().join("a"), dir.path().join("b"));
+        for d in [&killed, &kept] {
+            std::fs::create_dir(d).unwrap();
+            std::fs::write(d.join(".tmpQ1w2E3"), "half written").unwrap();
+        }
+        std::fs::write(kept.join("actions.jsonl"), "").unwrap();
+        remove_leftovers(&killed).unwrap();
+        remove_leftovers(&kept).unwrap();
+        remove_leftovers(&dir.path().join("missing")).unwrap();
+        assert!(!killed.exists());
+        assert!(kept.join("actions.jsonl").exists() && !kept.join(".tmpQ1w2E3").exists());
     }
 
     #[test]

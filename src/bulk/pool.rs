@@ -330,6 +330,8 @@ impl<T> Lane<'_, '_, T> {
         };
         let held: Vec<Sent<T>> = self.in_flight.drain(..).collect();
         for sent in held {
+            // Best effort: what is left behind is removed by the next run of the folder.
+            let _ = super::cleanup::remove_leftovers(&sent.dir);
             self.dispatch(sent);
         }
         how
@@ -678,6 +680,7 @@ mod tests {
             max_memory: 1 << 40,
         };
         let pool = WorkerPool::start(&limits, fake_worker).unwrap();
+        let out = tempfile::tempdir().unwrap();
         let mut lane = pool.lane();
         let names = ["a.txt", "crash.txt", "b.txt", "slow.txt", "c.txt", "d.txt"];
         let mut got = Vec::new();
@@ -685,7 +688,7 @@ mod tests {
             while !lane.has_room() {
                 got.extend(lane.next_outcome());
             }
-            lane.send(Path::new(name), Path::new("out"), name);
+            lane.send(Path::new(name), &out.path().join(name), name);
         }
         while let Some(o) = lane.next_outcome() {
             got.push(o);

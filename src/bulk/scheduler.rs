@@ -415,7 +415,7 @@ fn complete(
     rules: &Rules,
 ) -> Result<InputOutcome, OutputError> {
     if outcome.status == Status::Failed {
-        super::cleanup::remove_if_empty(&job.dir)?;
+        super::cleanup::remove_leftovers(&job.dir)?;
     }
     outcome.file = job.shown;
     outcome.sha256 = Some(job.sha);
