@@ -72,22 +72,27 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
             .filter(|o| matches!(o.status, Status::Ok | Status::Review))
     };
     // Copies across files need two files read (each action's line is parsed for it).
-    let mut duplicates = NearDuplicates::new(rules).filter(|_| read().nth(1).is_some());
+    let mut duplicates = match read().nth(1) {
+        Some(_) => NearDuplicates::new(rules, out)?,
+        None => None,
+    };
+    let mut lines = Vec::new();
     for o in read() {
         let Some(dir) = o.output.as_deref().map(Path::new) else {
             continue;
         };
-        copy_lines(
-            &dir.join("actions.jsonl"),
-            &mut actions,
-            out,
-            |path, n, line| {
-                if let Some(d) = &mut duplicates {
-                    d.add(&output::parse_line(path, n, line)?);
-                }
-                Ok(true)
-            },
-        )?;
+        // An input's action lines, kept for the cross-file check (one input's at a time).
+        let path = dir.join("actions.jsonl");
+        lines.clear();
+        copy_lines(&path, &mut actions, out, |_, n, line| {
+            if duplicates.is_some() {
+                lines.push((n, line.to_string()));
+            }
+            Ok(true)
+        })?;
+        if let Some(d) = &mut duplicates {
+            d.add_lines(&path, &lines)?;
+        }
         per_objective.add(&o.per_objective);
         copy_lines(&dir.join("flags.jsonl"), &mut flags, out, |_, _, _| {
             Ok(true)
@@ -104,7 +109,7 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
         })?;
     }
     if let Some(d) = duplicates {
-        for flag in d.flags() {
+        for flag in d.flags(out)? {
             let line =
                 serde_json::to_string(&flag).map_err(|e| OutputError::write(out, e.into()))?;
             writeln!(flags, "{line}").map_err(|e| OutputError::write(out, e))?;
