@@ -164,23 +164,124 @@ pub struct RunSummary {
     pub tool: String,
     pub profile: String,
     pub out_dir: String,
-    pub inputs: Vec<InputOutcome>,
+    #[schemars(with = "Vec<InputOutcome>")]
+    pub inputs: Inputs,
 }
 
 impl RunSummary {
-    pub fn failed(&self) -> usize {
-        self.inputs
-            .iter()
-            .filter(|i| i.status == Status::Failed)
-            .count()
+    /// Inputs that failed.
+    pub fn failed(&self) -> Result<usize, OutputError> {
+        self.inputs.count(|i| i.status == Status::Failed)
     }
 
     /// Inputs read whose reading is not sure.
-    pub fn to_review(&self) -> usize {
-        self.inputs
-            .iter()
-            .filter(|i| i.status == Status::Review)
-            .count()
+    pub fn to_review(&self) -> Result<usize, OutputError> {
+        self.inputs.count(|i| i.status == Status::Review)
+    }
+}
+
+/// The outcomes of a run's inputs, in input order: in memory (a run read back from its
+/// `run.json`, a test), or in the run's manifest, one JSON line each, read again by each use.
+/// A bulk run keeps its outcomes on disk, so that its memory does not grow with its inputs
+/// (parsing an outcome again takes about 2 µs).
+#[derive(Debug, Clone)]
+pub struct Inputs(InputsIn);
+
+#[derive(Debug, Clone)]
+enum InputsIn {
+    Memory(Vec<InputOutcome>),
+    /// The JSON-lines file holding exactly these outcomes, and how many it holds.
+    Lines(PathBuf, usize),
+}
+
+impl Inputs {
+    /// The outcomes of the JSON-lines file `path`, which holds `count` of them.
+    pub fn in_lines(path: &Path, count: usize) -> Inputs {
+        Inputs(InputsIn::Lines(path.to_path_buf(), count))
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            InputsIn::Memory(v) => v.len(),
+            InputsIn::Lines(_, count) => *count,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Calls `f` with each outcome, in input order.
+    pub fn each(
+        &self,
+        f: impl FnMut(&InputOutcome) -> Result<(), OutputError>,
+    ) -> Result<(), OutputError> {
+        self.try_each(|e| e, f)
+    }
+
+    /// [`Inputs::each`] for a caller with errors of its own: `read_error` makes one of an
+    /// outcome that cannot be read back.
+    pub fn try_each<E>(
+        &self,
+        read_error: impl Fn(OutputError) -> E,
+        mut f: impl FnMut(&InputOutcome) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match &self.0 {
+            InputsIn::Memory(v) => v.iter().try_for_each(f),
+            InputsIn::Lines(path, _) => {
+                let file = std::fs::File::open(path)
+                    .map_err(|e| read_error(OutputError::read(path, e)))?;
+                for line in numbered_lines(path, std::io::BufReader::new(file)) {
+                    let (n, line) = line.map_err(&read_error)?;
+                    if !line.trim().is_empty() {
+                        f(&parse_line(path, n, &line).map_err(&read_error)?)?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// How many outcomes `pred` holds for.
+    pub fn count(&self, pred: impl Fn(&InputOutcome) -> bool) -> Result<usize, OutputError> {
+        let mut n = 0;
+        self.each(|o| {
+            n += usize::from(pred(o));
+            Ok(())
+        })?;
+        Ok(n)
+    }
+
+    /// Every outcome, in memory.
+    pub fn to_vec(&self) -> Result<Vec<InputOutcome>, OutputError> {
+        let mut all = Vec::with_capacity(self.len());
+        self.each(|o| {
+            all.push(o.clone());
+            Ok(())
+        })?;
+        Ok(all)
+    }
+}
+
+impl From<Vec<InputOutcome>> for Inputs {
+    fn from(v: Vec<InputOutcome>) -> Inputs {
+        Inputs(InputsIn::Memory(v))
+    }
+}
+
+impl Serialize for Inputs {
+    /// A JSON array, written as the outcomes are read.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = serializer.serialize_seq(Some(self.len()))?;
+        self.try_each(S::Error::custom, |o| seq.serialize_element(o))?;
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Inputs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Inputs, D::Error> {
+        Vec::<InputOutcome>::deserialize(deserializer).map(Inputs::from)
     }
 }
 

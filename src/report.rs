@@ -4,18 +4,21 @@
 use std::fmt::Write;
 
 use crate::audit::{kind_label_es, Flag, Severity};
+use crate::error::OutputError;
 use crate::locale::Lang;
 use crate::output::{InputOutcome, RunSummary, Status};
 use crate::Rules;
 
 /// Renders the run summary in `lang`: per input, actions per objective, objectives with none,
 /// warnings; then the failures and a closing count.
-pub fn summary(run: &RunSummary, rules: &Rules, lang: Lang) -> String {
+pub fn summary(run: &RunSummary, rules: &Rules, lang: Lang) -> Result<String, OutputError> {
     let t = |en: &'static str, es: &'static str| lang.pick(en, es);
     let mut s = String::new();
     // Many inputs: one line each, then the objectives across all of them.
     let compact = run.inputs.len() > 5;
-    for input in &run.inputs {
+    let mut all = Totals::default();
+    run.inputs.each(|input| {
+        all.add(input);
         let error = error_in(input, lang);
         if input.status == Status::Review {
             let _ = writeln!(s, "{} {}: {error}", t("REVIEW", "REVISAR"), input.file);
@@ -44,7 +47,8 @@ pub fn summary(run: &RunSummary, rules: &Rules, lang: Lang) -> String {
                 let _ = writeln!(s, "{} {error}", t("skipped", "omitido"));
             }
         }
-    }
+        Ok(())
+    })?;
     if compact {
         let _ = writeln!(
             s,
@@ -55,24 +59,20 @@ pub fn summary(run: &RunSummary, rules: &Rules, lang: Lang) -> String {
             )
         );
         for o in &rules.objectives.objectives {
-            let n: usize = run
-                .inputs
-                .iter()
-                .map(|i| i.per_objective.get(&o.number).copied().unwrap_or(0))
-                .sum();
+            let n = all.per_objective.get(&o.number).copied().unwrap_or(0);
             let _ = writeln!(s, "  {:>3}  {:>7}  {}", o.number, n, short(&o.es, 60));
         }
     }
-    let count = |status: Status| run.inputs.iter().filter(|i| i.status == status).count();
-    let (ok, skipped) = (count(Status::Ok), count(Status::Skipped));
-    let actions: usize = run.inputs.iter().map(|i| i.actions).sum();
-    let figures: usize = run.inputs.iter().map(|i| i.figures).sum();
-    let (inputs, failed, review, out) = (
-        run.inputs.len(),
-        run.failed(),
-        run.to_review(),
-        &run.out_dir,
-    );
+    let Totals {
+        ok,
+        skipped,
+        failed,
+        review,
+        actions,
+        figures,
+        ..
+    } = all;
+    let (inputs, out) = (run.inputs.len(), &run.out_dir);
     let _ = match lang {
         Lang::En => writeln!(
             s,
@@ -85,7 +85,35 @@ pub fn summary(run: &RunSummary, rules: &Rules, lang: Lang) -> String {
             to_review(review, "por revisar")
         ),
     };
-    s
+    Ok(s)
+}
+
+/// What the summary counts over a run's inputs.
+#[derive(Default)]
+struct Totals {
+    ok: usize,
+    skipped: usize,
+    failed: usize,
+    review: usize,
+    actions: usize,
+    figures: usize,
+    per_objective: std::collections::BTreeMap<u32, usize>,
+}
+
+impl Totals {
+    fn add(&mut self, input: &InputOutcome) {
+        match input.status {
+            Status::Ok => self.ok += 1,
+            Status::Skipped => self.skipped += 1,
+            Status::Failed => self.failed += 1,
+            Status::Review => self.review += 1,
+        }
+        self.actions += input.actions;
+        self.figures += input.figures;
+        for (n, c) in &input.per_objective {
+            *self.per_objective.entry(*n).or_insert(0) += c;
+        }
+    }
 }
 
 /// ", 3 to review" when some inputs are to review, else nothing.

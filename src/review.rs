@@ -89,7 +89,8 @@ pub fn write_review(out: &Path, run: &RunSummary, rules: &Rules) -> Result<(), O
     let mut listed: BTreeMap<u32, usize> = BTreeMap::new();
     let mut declared: BTreeMap<u32, u64> = BTreeMap::new();
     let mut listed_where_declared: BTreeMap<u32, usize> = BTreeMap::new();
-    for i in &run.inputs {
+    let (mut figures, mut actions, mut failed) = (0usize, 0usize, 0usize);
+    run.inputs.each(|i| {
         for (n, c) in &i.per_objective {
             *listed.entry(*n).or_insert(0) += c;
         }
@@ -98,8 +99,12 @@ pub fn write_review(out: &Path, run: &RunSummary, rules: &Rules) -> Result<(), O
             *listed_where_declared.entry(*n).or_insert(0) +=
                 i.per_objective.get(n).copied().unwrap_or(0);
         }
-    }
-    let (mut sev, mut figures, mut actions) = (BTreeMap::new(), 0usize, 0usize);
+        figures += i.figures;
+        actions += i.actions;
+        failed += usize::from(i.status == Status::Failed);
+        Ok(())
+    })?;
+    let mut sev = BTreeMap::new();
     let flags_path = out.join("flags.jsonl");
     if let Ok(f) = std::fs::File::open(&flags_path) {
         for line in std::io::BufReader::new(f).lines().map_while(Result::ok) {
@@ -108,11 +113,6 @@ pub fn write_review(out: &Path, run: &RunSummary, rules: &Rules) -> Result<(), O
             }
         }
     }
-    for i in &run.inputs {
-        figures += i.figures;
-        actions += i.actions;
-    }
-    let failed = run.failed();
     // Written in many small pieces: buffered, one system call per 64 KiB, not per piece.
     let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut tmp);
     let mut put = |s: &str| w.write_all(s.as_bytes());
@@ -133,17 +133,13 @@ pub fn write_review(out: &Path, run: &RunSummary, rules: &Rules) -> Result<(), O
     .map_err(err)?;
     if failed > 0 {
         put("<h2>Entradas que no se pudieron leer</h2>\n<ul class=\"failures\">\n").map_err(err)?;
-        for i in run.inputs.iter().filter(|i| i.status == Status::Failed) {
-            put(&format!(
-                "<li>{}</li>\n",
-                esc(i
-                    .error_es
-                    .as_deref()
-                    .or(i.error.as_deref())
-                    .unwrap_or(&i.file))
-            ))
-            .map_err(err)?;
-        }
+        run.inputs.each(|i| {
+            if i.status != Status::Failed {
+                return Ok(());
+            }
+            let error = i.error_es.as_deref().or(i.error.as_deref());
+            put(&format!("<li>{}</li>\n", esc(error.unwrap_or(&i.file)))).map_err(err)
+        })?;
         put("</ul>\n").map_err(err)?;
     }
     let comparison = crate::output::read_comparison(out);

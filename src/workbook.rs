@@ -451,7 +451,8 @@ pub fn write_workbook(out: &Path, run: &RunSummary) -> Result<(), OutputError> {
                 ],
                 &bold,
             )?;
-            for i in &run.inputs {
+            let unreadable = |e: OutputError| XlsxError::ParameterError(e.to_string());
+            run.inputs.try_each(unreadable, |i| {
                 s.next();
                 s.text(0, &i.file)?;
                 s.text(1, status_es(&i.status))?;
@@ -465,8 +466,8 @@ pub fn write_workbook(out: &Path, run: &RunSummary) -> Result<(), OutputError> {
                     s.num(5, p as f64)?;
                 }
                 s.text(6, i.submitter.as_deref().unwrap_or(""))?;
-                s.text(7, i.reason.as_deref().unwrap_or(""))?;
-            }
+                s.text(7, i.reason.as_deref().unwrap_or(""))
+            })?;
             s.finish()?;
         }
         let comparison = crate::output::read_comparison(out);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::crossfile::{NearDuplicates, ObjectiveCounts};
 use super::{tool_version, Formats};
 use crate::error::OutputError;
-use crate::output::{self, InputOutcome, RunSummary, Status};
+use crate::output::{self, InputOutcome, Inputs, RunSummary, Status};
 use crate::Rules;
 
 /// Combines the output folders of shards into one: manifests, per-input folders (linked by
@@ -28,37 +28,103 @@ pub fn merge(dirs: &[PathBuf], out: &Path, rules: &Rules) -> Result<RunSummary, 
         }
     }
     outcomes.sort_by(|a, b| a.file.cmp(&b.file));
-    finish_run(out, outcomes, rules, Formats::ALL)
+    // The merged outcomes become the run's manifest, which the end of the run reads back.
+    let manifest = out.join(MANIFEST);
+    let mut spans = Vec::with_capacity(outcomes.len());
+    let mut at = 0u64;
+    output::write_atomic_with(&manifest, |w| {
+        for o in &outcomes {
+            let line = outcome_line(o).map_err(std::io::Error::other)?;
+            w.write_all(line.as_bytes())?;
+            spans.push((at, line.len() as u32));
+            at += line.len() as u64;
+        }
+        Ok(())
+    })?;
+    drop(outcomes);
+    finish_run(out, &spans, rules, Formats::ALL)
 }
 
-/// The end of a run (extract or merge): the manifest (one line per input, in the order given),
-/// the consolidated files, run.json and the review outputs.
+/// The run's list of outcomes, in its folder.
+pub(super) const MANIFEST: &str = "manifest.jsonl";
+
+/// Where one outcome's line is in the run's manifest: its offset and length in bytes.
+pub(super) type Span = (u64, u32);
+
+/// An outcome as a line of the manifest.
+pub(super) fn outcome_line(o: &InputOutcome) -> Result<String, serde_json::Error> {
+    let mut line = serde_json::to_string(o)?;
+    line.push('\n');
+    Ok(line)
+}
+
+/// The end of a run (extract or merge), whose outcomes are the lines of its manifest at `spans`
+/// (in input order): the manifest rewritten to hold them alone, in that order, with the window
+/// of the inputs that state none; the consolidated files, run.json and the review outputs.
+/// Outcomes are read back from the manifest by each step, one at a time: the run's memory does
+/// not grow with its inputs.
 pub(super) fn finish_run(
     out: &Path,
-    mut outcomes: Vec<InputOutcome>,
+    spans: &[Span],
     rules: &Rules,
     formats: Formats,
 ) -> Result<RunSummary, OutputError> {
-    super::window::apply_majority_window(&mut outcomes, rules)?;
-    output::write_atomic_with(&out.join("manifest.jsonl"), |w| {
-        output::write_jsonl(w, &outcomes)
-    })?;
-    consolidate(out, &outcomes, rules)?;
+    let manifest = out.join(MANIFEST);
+    rewrite_manifest(&manifest, spans, rules)?;
+    let inputs = crate::output::Inputs::in_lines(&manifest, spans.len());
+    consolidate(out, &inputs, rules)?;
     let summary = RunSummary {
         tool: tool_version(),
         profile: rules.profile.clone(),
         out_dir: out.display().to_string(),
-        inputs: outcomes,
+        inputs,
     };
     output::write_run(out, &summary)?;
     review_outputs(out, &summary, rules, formats)?;
     Ok(summary)
 }
 
+/// Rewrites the manifest to hold the outcomes at `spans`, in that order, each with the run's
+/// window where it states none (see [`super::window`]).
+fn rewrite_manifest(manifest: &Path, spans: &[Span], rules: &Rules) -> Result<(), OutputError> {
+    use std::os::unix::fs::FileExt;
+    let file = std::fs::File::open(manifest).map_err(|e| OutputError::read(manifest, e))?;
+    let read = |&(at, len): &Span| -> Result<InputOutcome, OutputError> {
+        let mut line = vec![0u8; len as usize];
+        file.read_exact_at(&mut line, at)
+            .map_err(|e| OutputError::read(manifest, e))?;
+        serde_json::from_slice(&line).map_err(|e| {
+            let e = std::io::Error::other(format!("at byte {at}: {e}"));
+            OutputError::read(manifest, e)
+        })
+    };
+    let mut votes = super::window::WindowVotes::default();
+    for span in spans {
+        votes.add(&read(span)?);
+    }
+    let window = votes.decide(rules);
+    let dir = manifest.parent().unwrap_or(Path::new("."));
+    let mut rewritten = BufWriter::new(output::temp_in(dir)?);
+    for span in spans {
+        let mut o = read(span)?;
+        if let Some(w) = &window {
+            w.apply(&mut o, rules)?;
+        }
+        let line = outcome_line(&o).map_err(|e| OutputError::write(manifest, e.into()))?;
+        rewritten
+            .write_all(line.as_bytes())
+            .map_err(|e| OutputError::write(manifest, e))?;
+    }
+    let tmp = rewritten
+        .into_inner()
+        .map_err(|e| OutputError::write(manifest, e.into_error()))?;
+    output::publish(tmp, manifest)
+}
+
 /// Concatenates the per-input outputs into run-level files, file by file (memory stays flat),
 /// and adds the cross-file flags. Every input that succeeded has its files: one that is missing
 /// or cannot be read, or an action line that does not parse, is an error naming the file.
-fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(), OutputError> {
+fn consolidate(out: &Path, inputs: &Inputs, rules: &Rules) -> Result<(), OutputError> {
     let temp = || output::temp_in(out).map(BufWriter::new);
     let mut actions = temp()?;
     let mut flags = temp()?;
@@ -66,20 +132,16 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
     let mut challenges = temp()?;
     let mut figures_header = false;
     let mut per_objective = ObjectiveCounts::default();
-    let read = || {
-        outcomes
-            .iter()
-            .filter(|o| matches!(o.status, Status::Ok | Status::Review))
-    };
+    let read = |o: &InputOutcome| matches!(o.status, Status::Ok | Status::Review);
     // Copies across files need two files read (each action's line is parsed for it).
-    let mut duplicates = match read().nth(1) {
-        Some(_) => NearDuplicates::new(rules, out)?,
-        None => None,
+    let mut duplicates = match inputs.count(read)? {
+        0 | 1 => None,
+        _ => NearDuplicates::new(rules, out)?,
     };
     let mut lines = Vec::new();
-    for o in read() {
-        let Some(dir) = o.output.as_deref().map(Path::new) else {
-            continue;
+    inputs.each(|o| {
+        let Some(dir) = o.output.as_deref().map(Path::new).filter(|_| read(o)) else {
+            return Ok(());
         };
         // An input's action lines, kept for the cross-file check (one input's at a time).
         let path = dir.join("actions.jsonl");
@@ -106,8 +168,8 @@ fn consolidate(out: &Path, outcomes: &[InputOutcome], rules: &Rules) -> Result<(
         // The header row once, from the first input.
         copy_lines(&dir.join("figures.csv"), &mut figures, out, |_, n, _| {
             Ok(n > 1 || !std::mem::replace(&mut figures_header, true))
-        })?;
-    }
+        })
+    })?;
     if let Some(d) = duplicates {
         for flag in d.flags(out)? {
             let line =

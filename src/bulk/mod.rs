@@ -151,8 +151,8 @@ pub fn run_bulk(
     let out = &opts.out_dir;
     let _lock = OutLock::acquire(out)?;
     cleanup::remove_stale_temporaries(out)?;
-    let (outcomes, ending_workers) = scheduler::process_all(inputs, rules, opts, progress)?;
-    let run = consolidate::finish_run(out, outcomes, rules, opts.formats);
+    let (spans, ending_workers) = scheduler::process_all(inputs, rules, opts, progress)?;
+    let run = consolidate::finish_run(out, &spans, rules, opts.formats);
     // Reaped only now: they ended while the run's files were written (2-4 ms for two workers).
     drop(ending_workers);
     run

@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use super::consolidate::{outcome_line, Span};
 use super::pool::WorkerPool;
 use super::Input;
 use super::{tool_version, worker, RunOptions};
@@ -37,8 +38,8 @@ pub fn shard_of(sha256: &str, n: u64) -> u64 {
 }
 
 /// Processes (or reuses, or leaves to another shard) every input, `opts.jobs` at a time, and
-/// appends each outcome to `manifest.jsonl` as it comes. Returns the outcomes in input order,
-/// without the inputs of other shards. Writing the manifest or an input's outputs failing stops
+/// appends each outcome to `manifest.jsonl` as it comes. Returns where each outcome's line is in
+/// the manifest, in input order, without the inputs of other shards (the outcomes are not kept). Writing the manifest or an input's outputs failing stops
 /// the run. The workers, when there are any, come back told to end (see
 /// [`WorkerPool::dismiss`]): they end while the caller writes the run's files, and are reaped when
 /// it drops them.
@@ -47,7 +48,7 @@ pub(super) fn process_all<'a>(
     rules: &'a Rules,
     opts: &'a RunOptions,
     progress: &dyn Progress,
-) -> Result<(Vec<InputOutcome>, Option<WorkerPool<'a>>), OutputError> {
+) -> Result<(Vec<Span>, Option<WorkerPool<'a>>), OutputError> {
     let out = &opts.out_dir;
     let manifest_path = out.join("manifest.jsonl");
     let (manifest, previous) = open_manifest(&manifest_path, opts.resume)?;
@@ -59,7 +60,11 @@ pub(super) fn process_all<'a>(
 
     // Output folder of each input: its stem made safe, with a hash prefix when taken.
     let names = super::names::folder_names(inputs);
-    let manifest = Mutex::new(manifest);
+    let written = manifest
+        .metadata()
+        .map_err(|e| OutputError::read(&manifest_path, e))?
+        .len();
+    let manifest = Mutex::new((manifest, written));
     // Made before the run's own threads: its zygote is forked while no thread starts or ends.
     let workers = opts
         .worker
@@ -73,21 +78,24 @@ pub(super) fn process_all<'a>(
             )
         })?;
     progress.start(inputs.len());
-    // Each outcome, as it comes, to the manifest and the progress.
-    let publish = |outcome: &Option<InputOutcome>| -> Result<(), OutputError> {
-        if let Some(o) = outcome {
-            let mut line = serde_json::to_string(o)
-                .map_err(|e| OutputError::write(&manifest_path, e.into()))?;
-            line.push('\n');
+    // Each outcome, as it comes, to the manifest and the progress; where its line went.
+    let publish = |outcome: Option<InputOutcome>| -> Result<Option<Span>, OutputError> {
+        let Some(o) = outcome else {
+            return Ok(None);
+        };
+        let line = outcome_line(&o).map_err(|e| OutputError::write(&manifest_path, e.into()))?;
+        let span = {
+            let mut m = manifest.lock().unwrap_or_else(PoisonError::into_inner);
+            let (file, written) = &mut *m;
             // One write per line: a run killed now leaves whole lines, or a cut last one.
-            manifest
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .write_all(line.as_bytes())
+            file.write_all(line.as_bytes())
                 .map_err(|e| OutputError::write(&manifest_path, e))?;
-            progress.file_done(o);
-        }
-        Ok(())
+            let span = (*written, line.len() as u32);
+            *written += line.len() as u64;
+            span
+        };
+        progress.file_done(&o);
+        Ok(Some(span))
     };
     let jobs = opts.jobs.max(1);
     let results = match &workers {
@@ -155,7 +163,7 @@ fn in_this_process(
     (rules, opts): (&Rules, &RunOptions),
     done: &HashMap<(String, String), InputOutcome>,
     publish: &Publish,
-) -> Result<Vec<Option<InputOutcome>>, OutputError> {
+) -> Result<Vec<Option<Span>>, OutputError> {
     // With as many jobs as the threads that loaded the rules, the inputs run on those threads: a
     // regex's lazy automaton, warmed on its thread (by an earlier input, or by the examples of a
     // profile on disk), stays warm for the next inputs (measured in the README).
@@ -168,11 +176,7 @@ fn in_this_process(
         inputs
             .par_iter()
             .zip(names.par_iter())
-            .map(|(input, name)| {
-                let outcome = one_input(input, name, (rules, opts), done)?;
-                publish(&outcome)?;
-                Ok::<_, OutputError>(outcome)
-            })
+            .map(|(input, name)| publish(one_input(input, name, (rules, opts), done)?))
             .collect::<Result<Vec<_>, _>>()
     };
     match &own_pool {
@@ -195,7 +199,7 @@ struct Lanes<'r> {
     stop: AtomicBool,
 }
 
-type Publish<'f> = dyn Fn(&Option<InputOutcome>) -> Result<(), OutputError> + Sync + 'f;
+type Publish<'f> = dyn Fn(Option<InputOutcome>) -> Result<Option<Span>, OutputError> + Sync + 'f;
 
 impl<'r> Lanes<'r> {
     fn new(
@@ -221,8 +225,8 @@ impl<'r> Lanes<'r> {
         pool: &WorkerPool,
         lanes: usize,
         publish: &Publish,
-    ) -> Result<Vec<Option<InputOutcome>>, OutputError> {
-        let mut found: Vec<(usize, Option<InputOutcome>)> = Vec::with_capacity(self.inputs.len());
+    ) -> Result<Vec<Option<Span>>, OutputError> {
+        let mut found: Vec<(usize, Option<Span>)> = Vec::with_capacity(self.inputs.len());
         let mut first_error = None;
         std::thread::scope(|s| {
             let running: Vec<_> = (0..lanes)
@@ -250,7 +254,7 @@ impl<'r> Lanes<'r> {
         &self,
         pool: &WorkerPool,
         publish: &Publish,
-    ) -> Result<Vec<(usize, Option<InputOutcome>)>, OutputError> {
+    ) -> Result<Vec<(usize, Option<Span>)>, OutputError> {
         let result = self.feed(&mut pool.lane(), publish);
         if result.is_err() {
             self.stop.store(true, Ordering::Relaxed);
@@ -262,7 +266,7 @@ impl<'r> Lanes<'r> {
         &self,
         lane: &mut super::pool::Lane<'_, '_, (usize, Job)>,
         publish: &Publish,
-    ) -> Result<Vec<(usize, Option<InputOutcome>)>, OutputError> {
+    ) -> Result<Vec<(usize, Option<Span>)>, OutputError> {
         let mut found = Vec::new();
         loop {
             while lane.has_room() && !self.stop.load(Ordering::Relaxed) {
@@ -271,11 +275,7 @@ impl<'r> Lanes<'r> {
                     break;
                 };
                 match prepare(input, name, (self.rules, self.opts), self.done)? {
-                    Prepared::Decided(outcome) => {
-                        let outcome = outcome.map(|o| *o);
-                        publish(&outcome)?;
-                        found.push((i, outcome));
-                    }
+                    Prepared::Decided(outcome) => found.push((i, publish(outcome.map(|o| *o))?)),
                     Prepared::ToRun(job) => {
                         lane.send(&job.path.clone(), &job.dir.clone(), (i, job))
                     }
@@ -284,9 +284,8 @@ impl<'r> Lanes<'r> {
             let Some(((i, job), outcome)) = lane.next_outcome() else {
                 return Ok(found);
             };
-            let outcome = Some(complete(job, outcome, self.rules)?);
-            publish(&outcome)?;
-            found.push((i, outcome));
+            let outcome = complete(job, outcome, self.rules)?;
+            found.push((i, publish(Some(outcome))?));
         }
     }
 }

@@ -12,25 +12,53 @@ use crate::extract::ActionRecord;
 use crate::output::{self, InputOutcome, Status};
 use crate::Rules;
 
-/// The window stated by most inputs read, by their own statement or title year (more than half
-/// of them: a folder that mixes cycles has none), with how many state it.
-fn majority_window(outcomes: &[InputOutcome]) -> Option<(String, usize)> {
-    let read = outcomes
-        .iter()
-        .filter(|o| matches!(o.status, Status::Ok | Status::Review))
-        .count();
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for o in outcomes {
+/// The windows the inputs of a run state, counted as their outcomes go by.
+#[derive(Default)]
+pub(super) struct WindowVotes {
+    /// Inputs read.
+    read: usize,
+    /// Inputs stating each window by their own statement or title year.
+    stated: BTreeMap<String, usize>,
+}
+
+impl WindowVotes {
+    pub(super) fn add(&mut self, o: &InputOutcome) {
+        self.read += usize::from(matches!(o.status, Status::Ok | Status::Review));
         if let (Some(w), Some(source)) = (&o.window, &o.window_source) {
             if source.starts_with("document") {
-                *counts.entry(w.as_str()).or_insert(0) += 1;
+                *self.stated.entry(w.clone()).or_insert(0) += 1;
             }
         }
     }
-    counts
-        .into_iter()
-        .find(|&(_, n)| 2 * n > read)
-        .map(|(w, n)| (w.to_string(), n))
+
+    /// The window stated by most inputs read (more than half of them: a folder that mixes
+    /// cycles has none), else the profile's: what the inputs that state none are audited
+    /// against. `None` when the profile's window does not parse.
+    pub(super) fn decide(self, rules: &Rules) -> Option<RunWindow> {
+        let read = self.read;
+        let majority = self.stated.into_iter().find(|&(_, n)| 2 * n > read);
+        let profile = &rules.audit.own.window;
+        let (window, source) = match majority {
+            Some((w, inputs)) => (w, WindowSource::Majority { inputs }),
+            None => (
+                format!("{}..{}", profile.start, profile.end),
+                WindowSource::Rules,
+            ),
+        };
+        let parsed = Window::parse(&window).ok()?;
+        Some(RunWindow {
+            window,
+            source,
+            parsed,
+        })
+    }
+}
+
+/// The window of the run's inputs that state none.
+pub(super) struct RunWindow {
+    window: String,
+    source: WindowSource,
+    parsed: Window,
 }
 
 /// Whether an input's window came from no statement of its own (the profile's, or an earlier
@@ -42,35 +70,25 @@ fn states_no_window(o: &InputOutcome) -> bool {
             .is_some_and(|s| s == WindowSource::Rules.code() || s.starts_with("majority"))
 }
 
-/// Gives the inputs that state no window the window most inputs state (else the profile's),
-/// redoing their window flags where it changed (as when shards are merged).
-pub(super) fn apply_majority_window(
-    outcomes: &mut [InputOutcome],
-    rules: &Rules,
-) -> Result<(), OutputError> {
-    let profile = &rules.audit.own.window;
-    let (window, source) = match majority_window(outcomes) {
-        Some((w, inputs)) => (w, WindowSource::Majority { inputs }),
-        None => (
-            format!("{}..{}", profile.start, profile.end),
-            WindowSource::Rules,
-        ),
-    };
-    let Ok(parsed) = Window::parse(&window) else {
-        return Ok(());
-    };
-    for o in outcomes.iter_mut().filter(|o| states_no_window(o)) {
-        let unchanged = o.window.as_deref() == Some(window.as_str())
-            && o.window_source.as_deref() == Some(source.code().as_str());
+impl RunWindow {
+    /// Gives an input that states no window the run's, its `period_outside_window` flags
+    /// redone against it in its folder.
+    pub(super) fn apply(&self, o: &mut InputOutcome, rules: &Rules) -> Result<(), OutputError> {
+        if !states_no_window(o) {
+            return Ok(());
+        }
+        let code = self.source.code();
+        let unchanged = o.window.as_deref() == Some(self.window.as_str())
+            && o.window_source.as_deref() == Some(code.as_str());
         let Some(dir) = o.output.clone().filter(|_| !unchanged) else {
-            continue;
+            return Ok(());
         };
-        let flags = rewindowed_flags(Path::new(&dir), rules, &parsed, source)?;
+        let flags = rewindowed_flags(Path::new(&dir), rules, &self.parsed, self.source)?;
         o.flags = output::flag_counts(&flags);
-        o.window = Some(window.clone());
-        o.window_source = Some(source.code());
+        o.window = Some(self.window.clone());
+        o.window_source = Some(code);
+        Ok(())
     }
-    Ok(())
 }
 
 /// The input's flags with its `period_outside_window` flags redone against `window`, written

@@ -97,9 +97,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let doing = super::tr("writing outputs under", "escribiendo las salidas en");
             format!("{doing} {}", out.display())
         })?;
-    let text = informe::report::summary(&run, rules, super::lang());
+    let text = informe::report::summary(&run, rules, super::lang())?;
     super::print_summary(&text, args.quiet)?;
-    Ok(super::run_exit_code(&run))
+    super::run_exit_code(&run)
 }
 
 /// The least memory a worker is given, in bytes: below it a worker cannot even read a small

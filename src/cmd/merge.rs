@@ -33,7 +33,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
         format!("{doing} {}", out.display())
     })?;
-    let text = informe::report::summary(&run, rules, super::lang());
+    let text = informe::report::summary(&run, rules, super::lang())?;
     super::print_summary(&text, args.quiet)?;
-    Ok(super::run_exit_code(&run))
+    super::run_exit_code(&run)
 }

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use informe::audit::Window;
 use informe::locale::Lang;
-use informe::output::RunSummary;
+use informe::output::{RunSummary, Status};
 use informe::Rules;
 
 /// The language of messages, from the locale (`LANG=es_MX.UTF-8`: Spanish), read once.
@@ -172,10 +172,13 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// Exit code 1 when some inputs of the run failed or are to review, 0 otherwise.
-pub fn run_exit_code(run: &RunSummary) -> ExitCode {
-    if run.failed() > 0 || run.to_review() > 0 {
+pub fn run_exit_code(run: &RunSummary) -> anyhow::Result<ExitCode> {
+    let unsure = run
+        .inputs
+        .count(|i| matches!(i.status, Status::Failed | Status::Review))?;
+    Ok(if unsure > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    })
 }

@@ -193,7 +193,7 @@ proptest! {
         let inputs = informe::collect_inputs(std::slice::from_ref(&dir));
         let out = work.path().join("out");
         let run = informe::bulk::run(&inputs, rules(), &out, None).unwrap();
-        let listed: Vec<String> = run.inputs.iter().map(|o| o.file.clone()).collect();
+        let listed: Vec<String> = run.inputs.to_vec().unwrap().into_iter().map(|o| o.file).collect();
         let unique: std::collections::BTreeSet<String> = listed.iter().cloned().collect();
         prop_assert_eq!(unique.len(), listed.len(), "listed twice: {:?}", listed);
         prop_assert_eq!(&unique, &written);
