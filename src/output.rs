@@ -770,4 +770,44 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "{\"n\":1}");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
+
+    #[test]
+    fn outcomes_read_back_from_lines_are_those_kept_in_memory() {
+        use super::{InputOutcome, Inputs};
+        let outcomes: Vec<InputOutcome> = ["a.txt", "b.pdf", "c.docx"]
+            .iter()
+            .map(|f| InputOutcome {
+                file: f.to_string(),
+                actions: f.len(),
+                ..InputOutcome::empty()
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest.jsonl");
+        std::fs::write(&path, super::jsonl(&outcomes)).unwrap();
+        let (memory, lines) = (Inputs::from(outcomes), Inputs::in_lines(&path, 3));
+        // The same JSON (run.json's `inputs`), pretty or not, and the same outcomes in order.
+        assert_eq!(
+            serde_json::to_string_pretty(&lines).unwrap(),
+            serde_json::to_string_pretty(&memory).unwrap()
+        );
+        let files: Vec<String> = lines
+            .to_vec()
+            .unwrap()
+            .into_iter()
+            .map(|o| o.file)
+            .collect();
+        assert_eq!(files, ["a.txt", "b.pdf", "c.docx"]);
+        assert_eq!(lines.count(|o| o.actions == 5).unwrap(), 2);
+        // A line that no longer parses is an error naming the file and the line.
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replacen("\"b.pdf\"", "\"b.pdf", 1)).unwrap();
+        let e = lines.to_vec().unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with(&format!("{}: line 2", path.display())),
+            "{e}"
+        );
+        assert!(serde_json::to_string(&lines).is_err());
+    }
 }
