@@ -4,7 +4,9 @@
 //! The run writes, under its output folder:
 //! - one folder per input with that input's outputs (written atomically by whoever processed it);
 //! - `manifest.jsonl`: one line per input (path, sha256, size, format, pages, status, reason,
-//!   counts, duration), appended as inputs finish and rewritten in input order at the end;
+//!   counts, duration), appended as inputs finish and rewritten in input order at the end. The
+//!   run keeps no outcome in memory: the end of the run reads them back from it, one at a time
+//!   ([`crate::output::Inputs`]), so that the run's memory does not grow with its inputs;
 //! - `actions.jsonl`, `figures.csv`, `flags.jsonl`: the per-input files concatenated, each row
 //!   naming its source file (and each action its submitting agency), plus cross-file flags;
 //! - `objectives.csv`: actions per objective across all inputs;
@@ -15,16 +17,16 @@
 //! itself): a panic, an abort, a hang or runaway memory in a PDF library fails that input alone.
 //!
 //! The parts:
-//! - [`scheduler`](self::scheduler): inputs to jobs, worker processes and their time limit,
-//!   resume, shards, progress, and the manifest appended as inputs finish;
-//! - [`pool`](self::pool): the long-lived worker processes, one input at a time each, replaced
-//!   when one dies or passes its time;
+//! - [`scheduler`](self::scheduler): inputs to jobs (one lane per worker process, or threads of
+//!   this process), resume, shards, progress, and the manifest appended as inputs finish;
+//! - [`pool`](self::pool): the long-lived worker processes, each working on one input with the
+//!   next waiting in its pipe, replaced when one dies or passes its time;
 //! - [`worker`](self::worker): the worker process side and its outcome;
 //! - [`fork`](self::fork): making a worker process (fork, pipes, exit) and ending it;
 //! - [`consolidate`](self::consolidate): the end of a run (extract or merge): manifest,
 //!   consolidated files, `objectives.csv`, `run.json` and the review outputs;
 //! - [`crossfile`](self::crossfile): what is counted or compared across inputs (near-duplicate
-//!   actions, actions per objective);
+//!   actions, their signatures in a temporary file; actions per objective);
 //! - [`window`](self::window): the reporting window most inputs state, for those that state none.
 
 mod cleanup;
