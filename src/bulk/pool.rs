@@ -18,7 +18,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::fork::{self, Zygote};
 use super::worker::WorkerSetup;
@@ -267,10 +267,11 @@ impl<T> Lane<'_, '_, T> {
     }
 
     /// The outcome of the next input, in the order sent, once the worker answers, ends or
-    /// passes the time limit; `None` when nothing was sent that has not been handed back.
-    pub(super) fn next_outcome(&mut self) -> Option<(T, InputOutcome)> {
-        if let Some(decided) = self.ready.pop_front() {
-            return Some(decided);
+    /// passes the time limit, with how long the worker had it (not counting the time it waited
+    /// in the pipe); `None` when nothing was sent that has not been handed back.
+    pub(super) fn next_outcome(&mut self) -> Option<(T, InputOutcome, Duration)> {
+        if let Some((tag, outcome)) = self.ready.pop_front() {
+            return Some((tag, outcome, Duration::ZERO));
         }
         let head = self.in_flight.pop_front()?;
         let shown = head.path.display().to_string();
@@ -280,9 +281,11 @@ impl<T> Lane<'_, '_, T> {
                 format!("{shown}: no worker to run it"),
                 format!("{shown}: no hay proceso de trabajo para procesarlo"),
             );
-            return Some((head.tag, failed(&shown, "worker", error)));
+            return Some((head.tag, failed(&shown, "worker", error), Duration::ZERO));
         };
-        let outcome = match worker.answer(head.n, self.head_started + limits.timeout) {
+        let ended = worker.answer(head.n, self.head_started + limits.timeout);
+        let ran = self.head_started.elapsed();
+        let outcome = match ended {
             Ended::Done { json, said_end } => {
                 self.head_started = Instant::now();
                 self.stderr_from = said_end;
@@ -318,7 +321,7 @@ impl<T> Lane<'_, '_, T> {
                 failed(&shown, reason, error)
             }
         };
-        Some((head.tag, outcome))
+        Some((head.tag, outcome, ran))
     }
 
     /// Stops the worker (saying how it ended) and sends the inputs it held, which it had not
@@ -641,7 +644,6 @@ fn death_reason(shown: &str, how: &str, said: &str, max_memory: u64) -> (&'stati
 mod tests {
     use super::*;
     use std::io::BufRead;
-    use std::time::Duration;
 
     /// A worker that says on stderr what it works on, aborts on an input named `crash…`, takes
     /// five seconds on one named `slow…`, and answers `ok` for the others.
@@ -693,7 +695,7 @@ mod tests {
         while let Some(o) = lane.next_outcome() {
             got.push(o);
         }
-        let order: Vec<&str> = got.iter().map(|(name, _)| *name).collect();
+        let order: Vec<&str> = got.iter().map(|(name, ..)| *name).collect();
         assert_eq!(order, names);
         let status = |i: usize| (got[i].1.status.clone(), got[i].1.reason.as_deref());
         for ok in [0, 2, 4, 5] {
@@ -704,6 +706,9 @@ mod tests {
         let error = got[1].1.error.as_deref().unwrap();
         assert!(error.ends_with(": working on crash.txt"), "{error}");
         assert_eq!(status(3), (Status::Failed, Some("timeout")));
+        // An input's time is its own, not the time it waited behind the slow one.
+        assert!(got[3].2 >= limits.timeout, "{:?}", got[3].2);
+        assert!(got[4].2 < Duration::from_secs(1), "{:?}", got[4].2);
     }
 
     #[test]

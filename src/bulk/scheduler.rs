@@ -9,7 +9,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -281,10 +281,10 @@ impl<'r> Lanes<'r> {
                     }
                 }
             }
-            let Some(((i, job), outcome)) = lane.next_outcome() else {
+            let Some(((i, job), outcome, ran)) = lane.next_outcome() else {
                 return Ok(found);
             };
-            let outcome = complete(job, outcome, self.rules)?;
+            let outcome = complete(job, outcome, ran, self.rules)?;
             found.push((i, publish(Some(outcome))?));
         }
     }
@@ -309,8 +309,9 @@ fn one_input(
     match prepare(input, name, (rules, opts), done)? {
         Prepared::Decided(outcome) => Ok(outcome.map(|o| *o)),
         Prepared::ToRun(job) => {
+            let started = Instant::now();
             let outcome = worker::in_process(&job.path, &job.dir, rules, opts.window.as_ref())?;
-            complete(job, outcome, rules).map(Some)
+            complete(job, outcome, started.elapsed(), rules).map(Some)
         }
     }
 }
@@ -334,7 +335,8 @@ struct Job {
     sha: String,
     size: u64,
     format: Option<String>,
-    started: Instant,
+    /// How long reading its digest took.
+    prepared_in: Duration,
 }
 
 /// Reads an input's digest and decides whether it needs running.
@@ -403,14 +405,16 @@ fn prepare(
         sha,
         size,
         format,
-        started,
+        prepared_in: started.elapsed(),
     }))
 }
 
 /// An input's outcome as run, with what the run knows of the input.
+/// `ran` is how long the input was processed (in a worker, from when the worker started it).
 fn complete(
     job: Job,
     mut outcome: InputOutcome,
+    ran: Duration,
     rules: &Rules,
 ) -> Result<InputOutcome, OutputError> {
     if outcome.status == Status::Failed {
@@ -422,7 +426,7 @@ fn complete(
     if outcome.format.is_none() {
         outcome.format = job.format;
     }
-    outcome.duration_ms = job.started.elapsed().as_millis() as u64;
+    outcome.duration_ms = (job.prepared_in + ran).as_millis() as u64;
     outcome.tool = tool_version();
     outcome.rules = rules.fingerprint.clone();
     Ok(outcome)
