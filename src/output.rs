@@ -168,18 +168,6 @@ pub struct RunSummary {
     pub inputs: Inputs,
 }
 
-impl RunSummary {
-    /// Inputs that failed.
-    pub fn failed(&self) -> Result<usize, OutputError> {
-        self.inputs.count(|i| i.status == Status::Failed)
-    }
-
-    /// Inputs read whose reading is not sure.
-    pub fn to_review(&self) -> Result<usize, OutputError> {
-        self.inputs.count(|i| i.status == Status::Review)
-    }
-}
-
 /// The outcomes of a run's inputs, in input order: in memory (a run read back from its
 /// `run.json`, a test), or in the run's manifest, one JSON line each, read again by each use.
 /// A bulk run keeps its outcomes on disk, so that its memory does not grow with its inputs
