@@ -25,7 +25,12 @@ impl Pattern {
     pub fn is_match(&self, line: &str) -> bool {
         self.regex.is_match(line)
     }
+    /// The pattern's groups in `line`. Most lines of a document match none of the line
+    /// patterns they are tried with: a match is looked for first, without building the groups.
     pub fn captures<'t>(&self, line: &'t str) -> Option<regex::Captures<'t>> {
+        if !self.regex.is_match(line) {
+            return None;
+        }
         self.regex.captures(line)
     }
 }
