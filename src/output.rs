@@ -219,11 +219,8 @@ impl Inputs {
             InputsIn::Lines(path, _) => {
                 let file = std::fs::File::open(path)
                     .map_err(|e| read_error(OutputError::read(path, e)))?;
-                for line in numbered_lines(path, std::io::BufReader::new(file)) {
-                    let (n, line) = line.map_err(&read_error)?;
-                    if !line.trim().is_empty() {
-                        f(&parse_line(path, n, &line).map_err(&read_error)?)?;
-                    }
+                for outcome in jsonl_items(path, std::io::BufReader::new(file)) {
+                    f(&outcome.map_err(&read_error)?)?;
                 }
                 Ok(())
             }
@@ -288,12 +285,21 @@ pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), OutputError> {
+    write_atomic_or(path, |w| write(w).map_err(io_err(path)))
+}
+
+/// [`write_atomic_with`] for a writer whose steps can fail otherwise than by writing (reading
+/// what it writes, say): its error is the function's.
+pub fn write_atomic_or(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), OutputError>,
+) -> Result<(), OutputError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     if !dir.is_dir() {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
     }
     let mut buffered = std::io::BufWriter::new(temp_in(dir)?);
-    write(&mut buffered).map_err(io_err(path))?;
+    write(&mut buffered)?;
     let tmp = buffered
         .into_inner()
         .map_err(|e| OutputError::write(path, e.into_error()))?;
@@ -334,14 +340,20 @@ pub fn parse_jsonl<T: serde::de::DeserializeOwned>(
     path: &Path,
     reader: impl std::io::BufRead,
 ) -> Result<Vec<T>, OutputError> {
-    let mut items = Vec::new();
-    for line in numbered_lines(path, reader) {
-        let (n, line) = line?;
-        if !line.trim().is_empty() {
-            items.push(parse_line(path, n, &line)?);
-        }
-    }
-    Ok(items)
+    jsonl_items(path, reader).collect()
+}
+
+/// The items of JSONL text read from `reader`, one at a time (blank lines hold none); `path`
+/// names it in errors.
+pub fn jsonl_items<'a, T: serde::de::DeserializeOwned>(
+    path: &'a Path,
+    reader: impl std::io::BufRead + 'a,
+) -> impl Iterator<Item = Result<T, OutputError>> + 'a {
+    numbered_lines(path, reader).filter_map(move |line| match line {
+        Ok((_, line)) if line.trim().is_empty() => None,
+        Ok((n, line)) => Some(parse_line(path, n, &line)),
+        Err(e) => Some(Err(e)),
+    })
 }
 
 /// The lines of `reader` with their numbers (from 1); a read error names `path`.

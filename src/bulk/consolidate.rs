@@ -103,22 +103,19 @@ fn rewrite_manifest(manifest: &Path, spans: &[Span], rules: &Rules) -> Result<()
         votes.add(&read(span)?);
     }
     let window = votes.decide(rules);
-    let dir = manifest.parent().unwrap_or(Path::new("."));
-    let mut rewritten = BufWriter::new(output::temp_in(dir)?);
-    for span in spans {
-        let mut o = read(span)?;
-        if let Some(w) = &window {
-            w.apply(&mut o, rules)?;
+    output::write_atomic_or(manifest, |rewritten| {
+        for span in spans {
+            let mut o = read(span)?;
+            if let Some(w) = &window {
+                w.apply(&mut o, rules)?;
+            }
+            let line = outcome_line(&o).map_err(|e| OutputError::write(manifest, e.into()))?;
+            rewritten
+                .write_all(line.as_bytes())
+                .map_err(|e| OutputError::write(manifest, e))?;
         }
-        let line = outcome_line(&o).map_err(|e| OutputError::write(manifest, e.into()))?;
-        rewritten
-            .write_all(line.as_bytes())
-            .map_err(|e| OutputError::write(manifest, e))?;
-    }
-    let tmp = rewritten
-        .into_inner()
-        .map_err(|e| OutputError::write(manifest, e.into_error()))?;
-    output::publish(tmp, manifest)
+        Ok(())
+    })
 }
 
 /// Concatenates the per-input outputs into run-level files, file by file (memory stays flat),
@@ -171,7 +168,7 @@ fn consolidate(out: &Path, inputs: &Inputs, rules: &Rules) -> Result<(), OutputE
         })
     })?;
     if let Some(d) = duplicates {
-        for flag in d.flags(out)? {
+        for flag in d.flags()? {
             let line =
                 serde_json::to_string(&flag).map_err(|e| OutputError::write(out, e.into()))?;
             writeln!(flags, "{line}").map_err(|e| OutputError::write(out, e))?;

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -50,6 +50,8 @@ const SIGNATURE_BYTES: usize = 16 * 8;
 pub(super) struct NearDuplicates {
     severity: Severity,
     threshold: f64,
+    /// The run's folder, where the signatures wait (named in errors).
+    out: PathBuf,
     /// The files met, each once in a row (an input's actions come together).
     files: Vec<String>,
     /// The signatures, one after another in the order the actions came.
@@ -88,6 +90,7 @@ impl NearDuplicates {
         Ok(Some(NearDuplicates {
             severity: check.severity,
             threshold: check.threshold().unwrap_or(0.5),
+            out: out.to_path_buf(),
             files: Vec::new(),
             signatures: std::io::BufWriter::new(file),
             ids: String::new(),
@@ -120,7 +123,7 @@ impl NearDuplicates {
             for value in signature {
                 self.signatures
                     .write_all(&value.to_le_bytes())
-                    .map_err(|e| OutputError::write(path, e))?;
+                    .map_err(|e| OutputError::write(&self.out, e))?;
             }
             self.ids.push_str(&a.id);
             self.id_ends.push(self.ids.len() as u32);
@@ -139,10 +142,13 @@ impl NearDuplicates {
     }
 
     /// Near-duplicate actions submitted in different files (MinHash with 4 bands of 4 rows),
-    /// in the order of the flagged actions' ids. `out` names the run's folder in errors.
-    pub(super) fn flags(mut self, out: &Path) -> Result<impl Iterator<Item = Flag>, OutputError> {
-        let io = |e| OutputError::read(out, e);
-        self.signatures.flush().map_err(io)?;
+    /// in the order of the flagged actions' ids.
+    pub(super) fn flags(mut self) -> Result<impl Iterator<Item = Flag>, OutputError> {
+        let out = self.out.clone();
+        let io = |e| OutputError::read(&out, e);
+        self.signatures
+            .flush()
+            .map_err(|e| OutputError::write(&out, e))?;
         let file = self.signatures.get_ref();
         let n = self.id_ends.len();
         // Link each action to the first action of its bucket (a star, not every pair): flags grow
@@ -410,7 +416,7 @@ mod tests {
                 d.add_lines(Path::new("actions.jsonl"), &lines).unwrap();
             }
             let got: Vec<String> = d
-                .flags(out.path())
+                .flags()
                 .unwrap()
                 .map(|f| serde_json::to_string(&f).unwrap())
                 .collect();

@@ -230,9 +230,10 @@ impl<T> Lane<'_, '_, T> {
     }
 
     fn dispatch(&mut self, mut sent: Sent<T>) {
-        if self.worker.is_none() {
-            match self.pool.take() {
-                Ok(w) => self.worker = Some(w),
+        let worker = match self.worker {
+            Some(ref mut w) => w,
+            None => match self.pool.take() {
+                Ok(w) => self.worker.insert(w),
                 Err(e) => {
                     let shown = sent.path.display().to_string();
                     let error = Said::new(
@@ -246,10 +247,7 @@ impl<T> Lane<'_, '_, T> {
                         .push_back((sent.tag, failed(&shown, "worker", error)));
                     return;
                 }
-            }
-        }
-        let Some(worker) = self.worker.as_mut() else {
-            return;
+            },
         };
         if self.in_flight.is_empty() {
             // An idle worker: it starts this input now, and writes to an emptied stderr (a

@@ -39,10 +39,10 @@ pub fn shard_of(sha256: &str, n: u64) -> u64 {
 
 /// Processes (or reuses, or leaves to another shard) every input, `opts.jobs` at a time, and
 /// appends each outcome to `manifest.jsonl` as it comes. Returns where each outcome's line is in
-/// the manifest, in input order, without the inputs of other shards (the outcomes are not kept). Writing the manifest or an input's outputs failing stops
-/// the run. The workers, when there are any, come back told to end (see
-/// [`WorkerPool::dismiss`]): they end while the caller writes the run's files, and are reaped when
-/// it drops them.
+/// the manifest, in input order, without the inputs of other shards (the outcomes are not
+/// kept). Writing the manifest or an input's outputs failing stops the run. The workers, when
+/// there are any, come back told to end (see [`WorkerPool::dismiss`]): they end while the
+/// caller writes the run's files, and are reaped when it drops them.
 pub(super) fn process_all<'a>(
     inputs: &[Input],
     rules: &'a Rules,
@@ -331,7 +331,6 @@ fn decided(outcome: Option<InputOutcome>) -> Prepared {
 struct Job {
     path: PathBuf,
     dir: PathBuf,
-    shown: String,
     sha: String,
     size: u64,
     format: Option<String>,
@@ -401,7 +400,6 @@ fn prepare(
     Ok(Prepared::ToRun(Job {
         path: path.clone(),
         dir: opts.out_dir.join(name),
-        shown,
         sha,
         size,
         format,
@@ -420,7 +418,7 @@ fn complete(
     if outcome.status == Status::Failed {
         super::cleanup::remove_leftovers(&job.dir)?;
     }
-    outcome.file = job.shown;
+    outcome.file = job.path.display().to_string();
     outcome.sha256 = Some(job.sha);
     outcome.size = job.size;
     if outcome.format.is_none() {
