@@ -135,7 +135,7 @@ impl FigureRules {
     /// its figures: every search is a binary search over figure or sentence positions, or stops
     /// at the sentence.
     pub fn relations(&self, text: &str, figs: &[FoundFigure]) -> Vec<Relation> {
-        self.relations_in(text, figs, sentence_bounds(text))
+        self.relations_in(text, figs, &sentence_bounds(text))
     }
 
     /// [`FigureRules::relations`] with the text's [`sentence_bounds`] already found.
@@ -143,7 +143,7 @@ impl FigureRules {
         &self,
         text: &str,
         figs: &[FoundFigure],
-        sentences: Vec<(usize, usize)>,
+        sentences: &[(usize, usize)],
     ) -> Vec<Relation> {
         let lower = crate::textkey::lowercase(text);
         let positions = |c: u8| -> Vec<usize> {
@@ -189,7 +189,7 @@ struct Finder<'a> {
     text: &'a str,
     lower: Option<String>,
     figs: &'a [FoundFigure],
-    sentences: Vec<(usize, usize)>,
+    sentences: &'a [(usize, usize)],
     /// Byte positions of every ")" and ";" of the text.
     closes: Vec<usize>,
     semicolons: Vec<usize>,
@@ -350,7 +350,7 @@ impl Finder<'_> {
 
     /// Step 3: "label: total; label: part; … y label: part" in one sentence.
     fn labelled(&self, out: &mut Vec<Relation>) {
-        for &(s, e) in &self.sentences {
+        for &(s, e) in self.sentences {
             let labelled: Vec<usize> = self
                 .starting_in(s, e)
                 .filter(|&j| {
@@ -469,7 +469,7 @@ impl Finder<'_> {
     /// distribuyeron así: 50 % …, 30 % … y 20 % …". Without a count before the colon ("Los
     /// apoyos se distribuyeron así: …"), the relation's total is its first percentage.
     fn percents_after_colon(&self, out: &mut Vec<Relation>) {
-        for &(s, e) in &self.sentences {
+        for &(s, e) in self.sentences {
             let Some(colon) = self.text[s..e].find(':').map(|c| s + c) else {
                 continue;
             };

@@ -153,17 +153,18 @@ pub fn action_values(
         let mut here = Vec::new();
         for p in rules.periods.find(piece.text) {
             here.push((p.start_byte, p.end_byte, v.periods.len()));
+            let (start, end) = (p.start_iso(), p.end_iso());
             v.periods.push(Period {
-                raw: p.raw.clone(),
-                start: p.start_iso(),
-                end: p.end_iso(),
-                start_date: p.start_iso().map(|s| super::periods::day_bounds(&s).0),
-                end_date: p.end_iso().map(|e| super::periods::day_bounds(&e).1),
+                start_date: start.as_deref().map(|s| super::periods::day_bounds(s).0),
+                end_date: end.as_deref().map(|e| super::periods::day_bounds(e).1),
+                start,
+                end,
                 precision: p.precision().to_string(),
-                form: p.form.clone(),
-                notes: p.notes.clone(),
                 sub_item: piece.sub_item,
                 provenance: prov(piece, p.start_byte..p.end_byte),
+                raw: p.raw,
+                form: p.form,
+                notes: p.notes,
             });
         }
         piece_periods.push(here);
@@ -199,41 +200,43 @@ pub fn action_values(
         let lead = piece
             .paragraph
             .map(|para| paragraph_periods(&action.text, para, &piece_periods[0]));
-        for f in &found {
-            let (period, from) = governing_period(
-                piece.text,
-                f,
-                &sentences,
-                &piece_periods[k],
-                lead,
-                action_period,
-            );
-            v.figures.push(Figure {
-                raw: f.raw.clone(),
-                value: f.value,
-                percent: f.percent,
-                unit: f.unit.clone(),
-                unit_raw: f.unit_raw.clone(),
-                unit_kind: f
-                    .unit
-                    .as_deref()
-                    .and_then(|u| rules.figures.unit_kind(u))
-                    .map(str::to_string),
-                qualifier: f.qualifier.clone(),
-                notes: f.notes.clone(),
-                sub_item: piece.sub_item,
-                period,
-                period_from: from.map(str::to_string),
-                provenance: prov(piece, f.start..f.end),
-            });
-        }
-        for mut r in rules.figures.relations_in(piece.text, &found, sentences) {
+        // The relations read the figures by their place in `found`, which the figures are then
+        // taken from.
+        for mut r in rules.figures.relations_in(piece.text, &found, &sentences) {
             r.total += offset;
             for p in r.parts.iter_mut() {
                 *p += offset;
             }
             r.percent = r.percent.map(|p| p + offset);
             v.relations.push(r);
+        }
+        for f in found {
+            let (period, from) = governing_period(
+                piece.text,
+                &f,
+                &sentences,
+                &piece_periods[k],
+                lead,
+                action_period,
+            );
+            v.figures.push(Figure {
+                unit_kind: f
+                    .unit
+                    .as_deref()
+                    .and_then(|u| rules.figures.unit_kind(u))
+                    .map(str::to_string),
+                provenance: prov(piece, f.start..f.end),
+                raw: f.raw,
+                value: f.value,
+                percent: f.percent,
+                unit: f.unit,
+                unit_raw: f.unit_raw,
+                qualifier: f.qualifier,
+                notes: f.notes,
+                sub_item: piece.sub_item,
+                period,
+                period_from: from.map(str::to_string),
+            });
         }
         for m in marks {
             v.footnote_refs.push(FootnoteRef {
@@ -248,19 +251,19 @@ pub fn action_values(
             .unknown_acronyms_besides(piece.text, &found_agencies)
         {
             v.unknown_agencies.push(UnknownAgency {
-                raw: u.raw.clone(),
-                closest: u.closest.clone(),
-                sub_item: piece.sub_item,
                 provenance: prov(piece, u.start..u.end),
+                raw: u.raw,
+                closest: u.closest,
+                sub_item: piece.sub_item,
             });
         }
         for a in found_agencies {
             v.agencies.push(AgencyMention {
-                acronym: a.acronym.clone(),
-                raw: a.matched.clone(),
+                provenance: prov(piece, a.start..a.end),
+                acronym: a.acronym,
+                raw: a.matched,
                 form: a.form,
                 sub_item: piece.sub_item,
-                provenance: prov(piece, a.start..a.end),
             });
         }
     }
