@@ -9,12 +9,17 @@ use crate::ingest::pdf::params::PdfParams;
 /// A piece's text with every digit made `#` and spaces collapsed, so that "Página 3" and
 /// "Página 14" compare equal.
 fn band_key(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut key = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.extend(
+            word.chars()
+                .map(|c| if c.is_ascii_digit() { '#' } else { c }),
+        );
+    }
+    key
 }
 
 /// Whether a baseline lies in the top or bottom band of a page of height `h`.
@@ -84,15 +89,25 @@ fn is_page_number(key: &str) -> bool {
 /// Whether a piece is a running header or footer (its key in `running`) or a page number (only
 /// digits, spaces and dashes), in a band of a page of height `h`.
 pub(super) fn is_running_text(piece: &Piece, h: f64, running: &[String], p: &PdfParams) -> bool {
+    // A piece in a band may run; most pieces are in neither band nor margin, and need no key.
+    if !may_run(&piece.text, piece.y, h, p) {
+        return false;
+    }
     let key = band_key(&piece.text);
-    let page_number = is_page_number(&key);
-    (may_run(&piece.text, piece.y, h, p) && running.contains(&key))
-        || (in_band(piece.y, h, p) && page_number)
+    running.contains(&key) || (in_band(piece.y, h, p) && is_page_number(&key))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_band_key_makes_digits_hashes_and_collapses_spaces() {
+        assert_eq!(band_key("  Página 3\tde  37 "), "Página # de ##");
+        assert_eq!(band_key("Informe\u{a0}2021"), "Informe ####");
+        assert_eq!(band_key(" \n "), "");
+        assert_eq!(band_key("٣ y 4"), "٣ y #");
+    }
 
     #[test]
     fn page_numbers_in_their_common_forms() {
