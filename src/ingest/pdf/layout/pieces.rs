@@ -22,15 +22,20 @@ pub(crate) struct Piece {
 }
 
 impl Piece {
-    fn start(g: &Glyph) -> Piece {
+    /// A piece of `g`, with room for `bytes` bytes of text.
+    fn start(g: &Glyph, bytes: usize) -> Piece {
+        let mut text = String::with_capacity(bytes);
+        text.push_str(&g.text);
+        let mut boxes = Vec::with_capacity(bytes);
+        boxes.resize(g.text.len(), Some(g.bbox));
         Piece {
             sub: false,
             x0: g.x,
             x1: g.x + g.w,
             y: g.y,
             size: g.size,
-            text: g.text.to_string(),
-            boxes: vec![Some(g.bbox); g.text.len()],
+            text,
+            boxes,
         }
     }
 
@@ -146,24 +151,35 @@ fn split_at_gaps(mut line: Vec<&Glyph>, p: &PdfParams, out: &mut Vec<Piece>) {
     if !stream {
         line.sort_by(|a, b| a.x.total_cmp(&b.x));
     }
-    let mut current: Option<Piece> = None;
-    let mut last_end = f64::MIN;
-    for g in line {
+    // Where each piece starts and where a space goes, found first, so that each piece's text and
+    // boxes are made at their final size (a glyph at a time, they grew by copies).
+    let mut starts = Vec::new();
+    let mut spaced = vec![false; line.len()];
+    let (mut size_so_far, mut last_end) = (0.0_f64, f64::MIN);
+    for (i, g) in line.iter().enumerate() {
         let size = g.size.max(p.min_font_size);
         let gap = g.x - last_end;
-        match current.as_mut() {
-            Some(piece) if continues_piece(piece, g, gap, size, p) => {
-                let space = gap > p.word_gap * size || (stream && g.space_before);
-                piece.push(g, space);
-                last_end = last_end.max(g.x + g.w);
-            }
-            _ => {
-                out.extend(current.replace(Piece::start(g)));
-                last_end = g.x + g.w;
-            }
+        if i > 0 && continues_piece(size_so_far, g, gap, size, p) {
+            spaced[i] = gap > p.word_gap * size || (stream && g.space_before);
+            size_so_far = size_so_far.max(g.size);
+            last_end = last_end.max(g.x + g.w);
+        } else {
+            starts.push(i);
+            size_so_far = g.size;
+            last_end = g.x + g.w;
         }
     }
-    out.extend(current);
+    let ends = starts.iter().skip(1).copied().chain([line.len()]);
+    for (start, end) in starts.iter().copied().zip(ends) {
+        let glyphs = &line[start..end];
+        let spaces = spaced[start..end].iter().filter(|&&s| s).count();
+        let bytes = glyphs.iter().map(|g| g.text.len()).sum::<usize>() + spaces;
+        let mut piece = Piece::start(glyphs[0], bytes);
+        for (g, &space) in glyphs.iter().zip(&spaced[start..end]).skip(1) {
+            piece.push(g, space);
+        }
+        out.push(piece);
+    }
 }
 
 /// Whether glyphs in stream order go left to right: no step back of more than `stream_backstep`
@@ -180,9 +196,9 @@ fn follows_stream(line: &[&Glyph], p: &PdfParams) -> bool {
     back
 }
 
-/// Whether a glyph `gap` points after the piece continues it: no wide gap, and no moderate gap
+/// Whether a glyph `gap` points after a piece (whose largest type is `piece_size`) continues it: no wide gap, and no moderate gap
 /// where the type size changes (a bold heading cell beside body text).
-fn continues_piece(piece: &Piece, g: &Glyph, gap: f64, size: f64, p: &PdfParams) -> bool {
-    let size_change = (piece.size - g.size).abs() > p.size_change * piece.size.max(g.size);
+fn continues_piece(piece_size: f64, g: &Glyph, gap: f64, size: f64, p: &PdfParams) -> bool {
+    let size_change = (piece_size - g.size).abs() > p.size_change * piece_size.max(g.size);
     !(gap > p.piece_gap * size || (size_change && gap > p.size_change_gap * size))
 }
