@@ -102,6 +102,12 @@ impl Profile {
             objectives,
         })
     }
+
+    /// Compiles what the rules otherwise compile on first use (the built-in challenge
+    /// patterns): a run calls it before it forks its workers, so that none compiles them again.
+    pub fn compile_all(&self) {
+        self.extract.challenges.compile_all();
+    }
 }
 
 /// Only what the reader needs (`layout.toml`'s heading pattern and PDF thresholds), for `informe

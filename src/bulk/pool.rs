@@ -80,8 +80,8 @@ impl<'a> WorkerPool<'a> {
         at_once: usize,
     ) -> std::io::Result<WorkerPool<'a>> {
         let threads = threads_per_worker(at_once);
-        // What the rules compile on first use is compiled once here, for every worker.
-        rules.extract.challenges.compile_all();
+        // Compiled once here, before the zygote forks, rather than in every worker.
+        rules.compile_all();
         let setup = WorkerSetup {
             window,
             max_memory: worker.max_memory,

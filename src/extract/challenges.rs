@@ -69,18 +69,17 @@ impl ChallengeRules {
         let f: ChallengesFile = read_toml(path)?;
         let mut categories = Vec::new();
         for (i, c) in f.category.into_iter().enumerate() {
-            let invalid = |j: usize, e: &dyn std::fmt::Display| {
-                RulesError::new(
-                    path,
-                    &format!("category[{i}].patterns[{j}]"),
-                    &format!("invalid regex: {e}"),
-                )
-            };
             let patterns = OnceLock::new();
             if eager {
                 let mut compiled = Vec::new();
                 for (j, p) in c.patterns.iter().enumerate() {
-                    compiled.push(Regex::new(p).map_err(|e| invalid(j, &e))?);
+                    compiled.push(Regex::new(p).map_err(|e| {
+                        RulesError::new(
+                            path,
+                            &format!("category[{i}].patterns[{j}]"),
+                            &format!("invalid regex: {e}"),
+                        )
+                    })?);
                 }
                 let _ = patterns.set(compiled);
             }

@@ -196,8 +196,9 @@ fn follows_stream(line: &[&Glyph], p: &PdfParams) -> bool {
     back
 }
 
-/// Whether a glyph `gap` points after a piece (whose largest type is `piece_size`) continues it: no wide gap, and no moderate gap
-/// where the type size changes (a bold heading cell beside body text).
+/// Whether a glyph `gap` points after a piece (whose largest type is `piece_size`) continues it:
+/// no wide gap, and no moderate gap where the type size changes (a bold heading cell beside body
+/// text).
 fn continues_piece(piece_size: f64, g: &Glyph, gap: f64, size: f64, p: &PdfParams) -> bool {
     let size_change = (piece_size - g.size).abs() > p.size_change * piece_size.max(g.size);
     !(gap > p.piece_gap * size || (size_change && gap > p.size_change_gap * size))
