@@ -5,9 +5,17 @@
 //! example and checks that the named groups the code reads are there, so an edited rule file fails
 //! at load with the file and the key, never later on an input.
 
+use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::path::Path;
+use std::sync::Arc;
 
 use regex::Regex;
+use regex_automata::hybrid;
+use regex_automata::nfa::thompson;
+use regex_automata::util::pool::Pool;
+use regex_syntax::hir::{
+    Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look, Repetition,
+};
 use serde::Deserialize;
 
 use crate::error::RulesError;
@@ -18,20 +26,48 @@ use crate::gate::Gate;
 pub struct Pattern {
     /// Dotted key of the pattern in its file, for error messages (`bullets.bullet`).
     pub key: String,
+    /// The pattern. Search with the methods below, which pass over fast a text the pattern
+    /// cannot match.
     pub regex: Regex,
+    /// For a pattern with Unicode word boundaries (`\b`, `\B`…): the pattern without them, which
+    /// matches wherever the pattern does (each boundary was a condition, now always true). The
+    /// regex crate's fast engine gives up at the first byte beyond ASCII in a text searched for a
+    /// Unicode boundary (in every Spanish text) and searches again with a slower one; this one
+    /// never does, so a text it does not match is passed over at the fast engine's speed.
+    relaxed: Option<Arc<Relaxed>>,
 }
 
 impl Pattern {
     pub fn is_match(&self, line: &str) -> bool {
-        self.regex.is_match(line)
+        self.may_match(line) && self.regex.is_match(line)
     }
     /// The pattern's groups in `line`. Most lines of a document match none of the line
     /// patterns they are tried with: a match is looked for first, without building the groups.
     pub fn captures<'t>(&self, line: &'t str) -> Option<regex::Captures<'t>> {
-        if !self.regex.is_match(line) {
+        if !self.is_match(line) {
             return None;
         }
         self.regex.captures(line)
+    }
+    /// Every match's groups in `text`, as `Regex::captures_iter`.
+    pub fn captures_iter<'r, 't>(
+        &'r self,
+        text: &'t str,
+    ) -> impl Iterator<Item = regex::Captures<'t>> + use<'r, 't> {
+        let searched = self.may_match(text).then(|| self.regex.captures_iter(text));
+        searched.into_iter().flatten()
+    }
+    /// Every match in `text`, as `Regex::find_iter`.
+    pub fn find_iter<'r, 't>(
+        &'r self,
+        text: &'t str,
+    ) -> impl Iterator<Item = regex::Match<'t>> + use<'r, 't> {
+        let searched = self.may_match(text).then(|| self.regex.find_iter(text));
+        searched.into_iter().flatten()
+    }
+    /// False only where the pattern cannot match `text` (its relaxed form does not).
+    fn may_match(&self, text: &str) -> bool {
+        self.relaxed.as_ref().is_none_or(|r| r.is_match(text))
     }
 }
 
@@ -59,8 +95,131 @@ pub fn compile(path: &Path, key: &str, spec: PatternSpec) -> Result<Pattern, Rul
     check_examples(path, key, &spec, |t| regex.is_match(t))?;
     Ok(Pattern {
         key: key.to_string(),
+        relaxed: Relaxed::of(&spec.pattern).map(Arc::new),
         regex,
     })
+}
+
+/// A pattern with its Unicode word boundaries made always true and its classes widened (every
+/// character beyond ASCII joins a class that has one): it matches wherever the pattern does.
+/// Searched only to know whether it matches, with a forward lazy DFA, which a class of a few
+/// UTF-8 sequences keeps small (`\d` and `\p{L}` have hundreds) and never makes give up.
+#[derive(Debug)]
+struct Relaxed {
+    dfa: hybrid::dfa::DFA,
+    /// One search cache per thread that searches (a pool, as the regex crate keeps its own).
+    caches: Pool<hybrid::dfa::Cache, CacheFn>,
+}
+
+thread_local! {
+    /// The compiler of relaxed forms, kept: a new one allocates its tables anew each time, about
+    /// a tenth of compiling a relaxed form.
+    static COMPILER: std::cell::RefCell<thompson::Compiler> = {
+        let mut c = thompson::Compiler::new();
+        c.configure(thompson::Config::new().which_captures(thompson::WhichCaptures::None));
+        std::cell::RefCell::new(c)
+    };
+}
+
+type CacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+impl Relaxed {
+    /// The relaxed form of `pattern`; `None` when it has no Unicode word boundary (or, never
+    /// for a pattern the regex crate compiled, when it does not parse).
+    fn of(pattern: &str) -> Option<Relaxed> {
+        // Word assertions are written `\b`, `\B`, `\<` or `\>`: other patterns are not parsed.
+        if !["\\b", "\\B", "\\<", "\\>"]
+            .iter()
+            .any(|a| pattern.contains(a))
+        {
+            return None;
+        }
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(pattern)
+            .ok()?;
+        let mut changed = false;
+        let relaxed = without_unicode_word_boundaries(&hir, &mut changed);
+        if !changed {
+            return None;
+        }
+        let nfa = COMPILER.with_borrow_mut(|c| c.build_from_hir(&relaxed).ok())?;
+        let dfa = hybrid::dfa::DFA::builder().build_from_nfa(nfa).ok()?;
+        let for_caches = dfa.clone();
+        let create: CacheFn = Box::new(move || for_caches.create_cache());
+        Some(Relaxed {
+            dfa,
+            caches: Pool::new(create),
+        })
+    }
+
+    /// Whether it matches somewhere in `text`; true when the lazy DFA cannot tell (it gave up).
+    fn is_match(&self, text: &str) -> bool {
+        let mut cache = self.caches.get();
+        let input = regex_automata::Input::new(text).earliest(true);
+        self.dfa
+            .try_search_fwd(&mut cache, &input)
+            .map_or(true, |m| m.is_some())
+    }
+}
+
+/// `hir` with every Unicode word-boundary assertion made empty (always true); `changed` is set
+/// when there was one.
+fn without_unicode_word_boundaries(hir: &Hir, changed: &mut bool) -> Hir {
+    if matches!(hir.kind(), HirKind::Look(look) if is_unicode_word_look(*look)) {
+        *changed = true;
+        return Hir::empty();
+    }
+    let mut relax = |sub: &Hir| without_unicode_word_boundaries(sub, changed);
+    match hir.kind() {
+        // `x{0,60}` as `x*`: sixty copies of `x` fewer in the automaton, and still a match
+        // wherever the pattern has one.
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            min: r.min,
+            max: r.max.filter(|&max| max == r.min),
+            greedy: r.greedy,
+            sub: Box::new(relax(&r.sub)),
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            index: c.index,
+            name: c.name.clone(),
+            sub: Box::new(relax(&c.sub)),
+        }),
+        HirKind::Class(Class::Unicode(class)) => widened(class),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(relax).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(relax).collect()),
+        _ => hir.clone(),
+    }
+}
+
+/// `class`'s ASCII characters and every character beyond ASCII, when it has one beyond ASCII:
+/// a class that holds `class`, of a few UTF-8 sequences where `\p{L}` or `\d` has hundreds.
+fn widened(class: &ClassUnicode) -> Hir {
+    let beyond_ascii = ClassUnicodeRange::new('\u{80}', char::MAX);
+    if !class.ranges().iter().any(|r| r.end() >= '\u{80}') {
+        return Hir::class(Class::Unicode(class.clone()));
+    }
+    let mut wide = ClassUnicode::new(
+        class
+            .ranges()
+            .iter()
+            .filter(|r| r.start() < '\u{80}')
+            .map(|r| ClassUnicodeRange::new(r.start(), r.end().min('\u{7f}'))),
+    );
+    wide.union(&ClassUnicode::new([beyond_ascii]));
+    Hir::class(Class::Unicode(wide))
+}
+
+fn is_unicode_word_look(look: Look) -> bool {
+    matches!(
+        look,
+        Look::WordUnicode
+            | Look::WordUnicodeNegate
+            | Look::WordStartUnicode
+            | Look::WordEndUnicode
+            | Look::WordStartHalfUnicode
+            | Look::WordEndHalfUnicode
+    )
 }
 
 /// A compiled, example-checked pattern searched without a literal prefilter: the same matches
@@ -229,5 +388,92 @@ mod tests {
         let e = compile_with_groups(p, "k", spec(r"(\d+)", &["3"], &[]), &["count"]).unwrap_err();
         assert!(e.to_string().contains("k.pattern"), "{e}");
         assert!(e.to_string().contains("(?P<count>"), "{e}");
+    }
+
+    /// Every `pattern` string of the built-in rule files, with the examples beside it.
+    fn built_in_patterns() -> Vec<(String, Vec<String>)> {
+        fn walk(v: &toml::Value, out: &mut Vec<(String, Vec<String>)>) {
+            match v {
+                toml::Value::Table(t) => {
+                    let examples = ["match", "no_match"]
+                        .iter()
+                        .filter_map(|k| t.get(*k).and_then(|x| x.as_array()))
+                        .flatten()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect();
+                    if let Some(p) = t.get("pattern").and_then(|x| x.as_str()) {
+                        out.push((p.to_string(), examples));
+                    }
+                    t.values().for_each(|x| walk(x, out));
+                }
+                toml::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        for (_, text) in crate::builtin::FILES {
+            walk(&toml::from_str(text).unwrap(), &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn a_pattern_without_a_unicode_word_boundary_has_no_relaxed_form() {
+        assert!(Relaxed::of(r"(?i)\bde\s+\d{4}").is_some());
+        assert!(Relaxed::of(r"\Bo\b{end}").is_some());
+        assert!(Relaxed::of(r"(?i)de\s+\d{4}").is_none());
+        assert!(Relaxed::of(r"(?-u:\b)de(?-u:\b)").is_none());
+        assert!(
+            Relaxed::of(r"\\b").is_none(),
+            "an escaped backslash before a b"
+        );
+    }
+
+    /// The relaxed form is a gate: wherever it says no, the pattern has no match, so a search
+    /// through [`Pattern`] finds what the regex finds. Checked on every built-in pattern, over
+    /// the 2021 report's lines, every rule example and words glued to accented letters (where
+    /// a Unicode boundary and an ASCII one differ).
+    #[test]
+    fn a_pattern_s_searches_find_what_its_regex_finds() {
+        let report = include_str!("../fixtures/informe-ejecutivo-2021.txt");
+        let glued = [
+            "acciónen el año 2020",
+            "Ética 3. Éxito; y 4. Ñandú",
+            "más de 361 actores",
+            "con dos accióness",
+            "informeé 2021",
+            "OBJETIVO 7 Ámbito",
+            "٣ ١٢ personas, 3 Überprüfung",
+            "el informe2021",
+        ];
+        let patterns = built_in_patterns();
+        let mut relaxed = 0;
+        for (text, examples) in &patterns {
+            let Ok(regex) = Regex::new(text) else {
+                continue;
+            };
+            let pattern = Pattern {
+                key: "k".into(),
+                relaxed: Relaxed::of(text).map(Arc::new),
+                regex,
+            };
+            relaxed += usize::from(pattern.relaxed.is_some());
+            let texts = report
+                .lines()
+                .chain(examples.iter().map(String::as_str))
+                .chain(glued);
+            for t in texts {
+                let found: Vec<_> = pattern.regex.find_iter(t).map(|m| m.range()).collect();
+                let gated: Vec<_> = pattern.find_iter(t).map(|m| m.range()).collect();
+                assert_eq!(gated, found, "{text} on {t:?}");
+                assert_eq!(pattern.is_match(t), !found.is_empty(), "{text} on {t:?}");
+            }
+            let gated = pattern.captures_iter(report).count();
+            assert_eq!(gated, pattern.regex.captures_iter(report).count(), "{text}");
+        }
+        assert!(
+            relaxed >= 10,
+            "only {relaxed} built-in patterns have a relaxed form"
+        );
     }
 }

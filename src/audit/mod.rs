@@ -790,7 +790,7 @@ pub fn declared_counts(ex: &Extracted, a: &AuditRules) -> Vec<Declared> {
             Same,
         }
         let mut toks: Vec<(usize, Tok)> = Vec::new();
-        for c in a.own.objective_ref.regex.captures_iter(&p.text) {
+        for c in a.own.objective_ref.captures_iter(&p.text) {
             let n = c
                 .name("number")
                 .or_else(|| c.name("listed"))
@@ -799,12 +799,12 @@ pub fn declared_counts(ex: &Extracted, a: &AuditRules) -> Vec<Declared> {
                 toks.push((m.start(), Tok::Ref(n)));
             }
         }
-        for c in a.own.count_phrase.regex.captures_iter(&p.text) {
+        for c in a.own.count_phrase.captures_iter(&p.text) {
             if let (Some(n), Some(m)) = (count_word(&c["count"]), c.get(0)) {
                 toks.push((m.start(), Tok::Count(n)));
             }
         }
-        for m in a.own.same_count.regex.find_iter(&p.text) {
+        for m in a.own.same_count.find_iter(&p.text) {
             toks.push((m.start(), Tok::Same));
         }
         toks.sort_by_key(|(pos, _)| *pos);
@@ -838,7 +838,7 @@ pub fn declared_counts(ex: &Extracted, a: &AuditRules) -> Vec<Declared> {
                 });
             }
         }
-        for c in a.own.total.regex.captures_iter(&p.text) {
+        for c in a.own.total.captures_iter(&p.text) {
             if let (Ok(n), Some(m)) = (c["count"].parse::<u64>(), c.get(0)) {
                 out.push(Declared {
                     objective: None,
@@ -1310,7 +1310,7 @@ pub fn stated_participants(ex: &Extracted, a: &AuditRules) -> Vec<(u64, String, 
     let mut stated: Vec<(u64, String, Provenance)> = Vec::new();
     for p in &ex.paragraphs {
         for pat in &a.own.participants {
-            for cap in pat.regex.captures_iter(&p.text) {
+            for cap in pat.captures_iter(&p.text) {
                 let Some(m) = cap.name("count") else { continue };
                 let mut digits = m.as_str().to_string();
                 let mut note = String::new();

@@ -320,7 +320,6 @@ impl FigureRules {
         blocked.extend(self.url_spans(text));
         blocked.extend(
             self.enumerator
-                .regex
                 .find_iter(text)
                 .map(|m| (m.start(), m.end())),
         );

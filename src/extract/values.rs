@@ -186,7 +186,6 @@ pub fn action_values(
             rules
                 .periods
                 .date_part
-                .regex
                 .find_iter(piece.text)
                 .map(|m| (m.start(), m.end())),
         );
