@@ -139,7 +139,7 @@ impl Relaxed {
             .parse(pattern)
             .ok()?;
         let mut changed = false;
-        let relaxed = without_unicode_word_boundaries(&hir, &mut changed);
+        let relaxed = relaxed_hir(&hir, &mut changed);
         if !changed {
             return None;
         }
@@ -163,14 +163,15 @@ impl Relaxed {
     }
 }
 
-/// `hir` with every Unicode word-boundary assertion made empty (always true); `changed` is set
-/// when there was one.
-fn without_unicode_word_boundaries(hir: &Hir, changed: &mut bool) -> Hir {
+/// `hir` relaxed: every Unicode word-boundary assertion made empty (always true), every class
+/// [widened], every bounded repetition unbounded; each step only adds matches. `changed` is set
+/// when there was a Unicode word boundary (without one, the pattern needs no relaxed form).
+fn relaxed_hir(hir: &Hir, changed: &mut bool) -> Hir {
     if matches!(hir.kind(), HirKind::Look(look) if is_unicode_word_look(*look)) {
         *changed = true;
         return Hir::empty();
     }
-    let mut relax = |sub: &Hir| without_unicode_word_boundaries(sub, changed);
+    let mut relax = |sub: &Hir| relaxed_hir(sub, changed);
     match hir.kind() {
         // `x{0,60}` as `x*`: sixty copies of `x` fewer in the automaton, and still a match
         // wherever the pattern has one.
