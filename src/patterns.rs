@@ -44,7 +44,12 @@ impl Pattern {
     /// The pattern's groups in `line`. Most lines of a document match none of the line
     /// patterns they are tried with: a match is looked for first, without building the groups.
     pub fn captures<'t>(&self, line: &'t str) -> Option<regex::Captures<'t>> {
-        if !self.is_match(line) {
+        // Behind a relaxed form, which turned most lines away, a line is searched once.
+        let passed = match &self.relaxed {
+            Some(relaxed) => relaxed.is_match(line),
+            None => self.regex.is_match(line),
+        };
+        if !passed {
             return None;
         }
         self.regex.captures(line)
