@@ -29,11 +29,12 @@ pub struct Pattern {
     /// The pattern. Search with the methods below, which pass over fast a text the pattern
     /// cannot match.
     pub regex: Regex,
-    /// For a pattern with Unicode word boundaries (`\b`, `\B`…): the pattern without them, which
-    /// matches wherever the pattern does (each boundary was a condition, now always true). The
-    /// regex crate's fast engine gives up at the first byte beyond ASCII in a text searched for a
-    /// Unicode boundary (in every Spanish text) and searches again with a slower one; this one
-    /// never does, so a text it does not match is passed over at the fast engine's speed.
+    /// For a pattern with Unicode word boundaries (`\b`, `\B`…): its relaxed form ([`relaxed_hir`]:
+    /// the boundaries always true, classes widened, repetitions unbounded), which matches
+    /// wherever the pattern does. The regex crate's fast engine gives up at the first byte beyond
+    /// ASCII in a text searched for a Unicode boundary (in every Spanish text) and searches again
+    /// with a slower one; this one never does, so a text it does not match is passed over at the
+    /// fast engine's speed.
     relaxed: Option<Arc<Relaxed>>,
 }
 
@@ -105,10 +106,10 @@ pub fn compile(path: &Path, key: &str, spec: PatternSpec) -> Result<Pattern, Rul
     })
 }
 
-/// A pattern with its Unicode word boundaries made always true and its classes widened (every
-/// character beyond ASCII joins a class that has one): it matches wherever the pattern does.
-/// Searched only to know whether it matches, with a forward lazy DFA, which a class of a few
-/// UTF-8 sequences keeps small (`\d` and `\p{L}` have hundreds) and never makes give up.
+/// A pattern relaxed by [`relaxed_hir`] (its Unicode word boundaries made always true, its classes
+/// widened, its bounded repetitions unbounded): it matches wherever the pattern does. Searched
+/// only to know whether it matches, with a forward lazy DFA, which widened classes of a few
+/// UTF-8 sequences keep small (`\d` and `\p{L}` have hundreds) and which never gives up.
 #[derive(Debug)]
 struct Relaxed {
     dfa: hybrid::dfa::DFA,
