@@ -71,8 +71,8 @@ pub struct Catalog {
     pub headings: HeadingRules,
     /// Every title (Spanish and English) in folded words, for heading matching.
     title_words: Vec<headings::TitleWords>,
-    /// The first words of those titles, sorted and unique.
-    first_title_words: Vec<String>,
+    /// The printed words that open a title ([`headings::title_openers`]).
+    title_openers: rustc_hash::FxHashSet<String>,
 }
 
 impl Catalog {
@@ -107,7 +107,7 @@ impl Catalog {
             objectives: f.objective,
             examples: f.examples,
             headings,
-            first_title_words: headings::first_title_words(&title_words),
+            title_openers: headings::title_openers(&title_words),
             title_words,
         };
         if catalog.examples.is_empty() {

@@ -4,10 +4,12 @@
 //! A bottom module (it uses no stage). Two facts are read from a pattern's syntax tree:
 //! - the ASCII characters none of its literals and classes can match: a match never contains
 //!   one, so it never crosses one (*barriers*: for the period forms, `.`, `;`, `(`, `:`…);
-//! - whether every match contains a digit (a `\d`, which is Unicode's `Nd`, or a digit literal).
+//! - whether every match contains a digit (a `\d`, which is Unicode's `Nd`, or a digit literal);
+//! - the length of the run of ASCII digits every match contains, if any (a year, `[0-9]{4}`, in
+//!   each period form).
 //!
-//! A text is then cut at its barriers and only the pieces that hold a digit, where one is needed,
-//! are searched, each as a span of the whole text so that `\b` and the other look-arounds still
+//! A text is then cut at its barriers and only the pieces that hold a digit, or a run of digits as
+//! long, where one is needed, are searched, each as a span of the whole text so that `\b` and the other look-arounds still
 //! see the characters around it. Every match lies inside one piece, so the matches are the ones
 //! a search of the whole text finds, in the same order.
 
@@ -22,6 +24,8 @@ pub struct Gate {
     barrier: [bool; 128],
     /// Every match contains a digit.
     needs_digit: bool,
+    /// Every match contains this many ASCII digits in a row (0: no run is needed).
+    digit_run: usize,
     /// No match is empty. An empty match could sit on a barrier, so without this the gate
     /// searches the whole text.
     never_empty: bool,
@@ -37,6 +41,7 @@ impl Gate {
         Gate {
             barrier: allowed.map(|a| !a),
             needs_digit: needs_digit(hir),
+            digit_run: digits(hir).run,
             never_empty: hir.properties().minimum_len().is_some_and(|n| n > 0),
             kinds: [0; 256],
         }
@@ -49,6 +54,7 @@ impl Gate {
         let mut out = Gate {
             barrier: [true; 128],
             needs_digit: true,
+            digit_run: usize::MAX,
             never_empty: true,
             kinds: [0; 256],
         };
@@ -57,6 +63,7 @@ impl Gate {
                 *b &= own;
             }
             out.needs_digit &= g.needs_digit;
+            out.digit_run = out.digit_run.min(g.digit_run);
             out.never_empty &= g.never_empty;
         }
         out.with_kinds()
@@ -91,17 +98,20 @@ impl Gate {
         let bytes = text.as_bytes();
         let kinds = &self.kinds;
         let mut out = Vec::new();
-        let (mut start, mut seen) = (0, 0u8);
+        // `run`: the ASCII digits just read in a row; `longest`: the longest run of the piece.
+        let (mut start, mut seen, mut run, mut longest) = (0, 0u8, 0, 0);
         for (i, &b) in bytes.iter().enumerate() {
             let kind = kinds[usize::from(b)];
             if kind == BARRIER {
-                self.keep(text, start..i, seen, &mut out);
-                (start, seen) = (i + 1, 0);
+                self.keep(text, start..i, seen, longest, &mut out);
+                (start, seen, run, longest) = (i + 1, 0, 0, 0);
             } else {
                 seen |= kind;
+                run = if kind == DIGIT { run + 1 } else { 0 };
+                longest = longest.max(run);
             }
         }
-        self.keep(text, start..bytes.len(), seen, &mut out);
+        self.keep(text, start..bytes.len(), seen, longest, &mut out);
         out
     }
 
@@ -115,12 +125,22 @@ impl Gate {
         })
     }
 
-    /// Keeps `span`, whose bytes were of the kinds `seen`, if a match can be in it.
-    fn keep(&self, text: &str, span: Range<usize>, seen: u8, out: &mut Vec<Range<usize>>) {
+    /// Keeps `span`, whose bytes were of the kinds `seen` and whose longest run of ASCII digits
+    /// is `longest`, if a match can be in it.
+    fn keep(
+        &self,
+        text: &str,
+        span: Range<usize>,
+        seen: u8,
+        longest: usize,
+        out: &mut Vec<Range<usize>>,
+    ) {
         // Barriers are ASCII, so a span always starts and ends on a character boundary.
         let piece = text.get(span.clone()).unwrap_or_default();
-        let digit = seen & DIGIT != 0 || (seen & NOT_ASCII != 0 && has_digit(piece));
-        if !piece.is_empty() && (!self.needs_digit || digit) {
+        // The run first: it is known already, and where it is needed it holds the digit.
+        let has_run = || longest >= self.digit_run;
+        let digit = || seen & DIGIT != 0 || (seen & NOT_ASCII != 0 && has_digit(piece));
+        if !piece.is_empty() && has_run() && (!self.needs_digit || digit()) {
             out.push(span);
         }
     }
@@ -203,6 +223,84 @@ fn needs_digit(hir: &Hir) -> bool {
     }
 }
 
+/// What every match of a pattern holds of ASCII digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Digits {
+    /// Every match is ASCII digits only, at least this many.
+    only: Option<usize>,
+    /// Every match contains at least this many ASCII digits in a row.
+    run: usize,
+}
+
+/// [`Digits`] of `hir`, read from its syntax. Each answer is a lower bound: a part that may hold
+/// something else than digits ends a run, even where its matches could end in digits.
+fn digits(hir: &Hir) -> Digits {
+    let only = |n: usize| Digits {
+        only: Some(n),
+        run: n,
+    };
+    let other = |run: usize| Digits { only: None, run };
+    match hir.kind() {
+        // Zero-width: nothing between two digits.
+        HirKind::Empty | HirKind::Look(_) => only(0),
+        HirKind::Literal(lit) if lit.0.iter().all(u8::is_ascii_digit) => only(lit.0.len()),
+        HirKind::Literal(lit) => other(
+            lit.0
+                .split(|b| !b.is_ascii_digit())
+                .map(<[u8]>::len)
+                .max()
+                .unwrap_or(0),
+        ),
+        HirKind::Class(Class::Unicode(c))
+            if c.iter().next().is_some()
+                && c.iter().all(|r| r.start() >= '0' && r.end() <= '9') =>
+        {
+            only(1)
+        }
+        HirKind::Class(Class::Bytes(c))
+            if c.iter().next().is_some()
+                && c.iter().all(|r| r.start() >= b'0' && r.end() <= b'9') =>
+        {
+            only(1)
+        }
+        HirKind::Class(_) => other(0),
+        HirKind::Repetition(rep) => {
+            let sub = digits(&rep.sub);
+            let times = usize::try_from(rep.min).unwrap_or(usize::MAX);
+            match sub.only {
+                Some(n) => only(n.saturating_mul(times)),
+                None if rep.min > 0 => other(sub.run),
+                None => other(0),
+            }
+        }
+        HirKind::Capture(cap) => digits(&cap.sub),
+        HirKind::Concat(subs) => {
+            // Neighbours made of digits only make one run.
+            let (mut run, mut together, mut all) = (0, 0usize, Some(0usize));
+            for sub in subs.iter().map(digits) {
+                run = run.max(sub.run);
+                match sub.only {
+                    Some(n) => together = together.saturating_add(n),
+                    None => together = 0,
+                }
+                run = run.max(together);
+                all = all.zip(sub.only).map(|(a, n)| a.saturating_add(n));
+            }
+            Digits { only: all, run }
+        }
+        HirKind::Alternation(subs) => {
+            let each: Vec<Digits> = subs.iter().map(digits).collect();
+            Digits {
+                only: each
+                    .iter()
+                    .map(|d| d.only)
+                    .try_fold(usize::MAX, |m, n| n.map(|n| m.min(n))),
+                run: each.iter().map(|d| d.run).min().unwrap_or(0),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,6 +343,33 @@ mod tests {
         let g = gate(r"\d+");
         // U+0663 ARABIC-INDIC DIGIT THREE is a \d; the piece that holds it is searched.
         assert_eq!(pieces(&g, "nada. \u{663}."), vec!["\u{663}"]);
+    }
+
+    #[test]
+    fn the_run_of_digits_every_match_holds_is_read_from_the_syntax() {
+        let run = |p: &str| gate(p).digit_run;
+        assert_eq!(run(r"(?:19|20)[0-9]{2}"), 4);
+        assert_eq!(run(r"(?i)\bdel?\s+(?P<y>(?:19|20)[0-9]{2})\b"), 4);
+        // Neighbours join; something else between them ends the run.
+        assert_eq!(run(r"[0-9]{2}(?-u:\b)[0-9]"), 3);
+        assert_eq!(run(r"[0-9]{2}-[0-9]{3}"), 3);
+        assert_eq!(run(r"ab12c3"), 2);
+        // An alternation holds its shortest branch's run; an optional part holds none.
+        assert_eq!(run(r"[0-9]{4}|[0-9]{2}x"), 2);
+        assert_eq!(run(r"x(?:[0-9]{4})?"), 0);
+        assert_eq!(run(r"x[0-9]{2,}"), 2);
+        // `\d` is any Unicode digit: not a run of ASCII ones.
+        assert_eq!(run(r"\d{4}"), 0);
+        assert_eq!(run(r"[0-9a]{4}"), 0);
+    }
+
+    #[test]
+    fn a_piece_without_the_run_every_match_needs_is_skipped() {
+        let g = gate(r"(?i)\bde\s+[0-9]{4}");
+        assert_eq!(
+            pieces(&g, "de 12 casos; de 2021; 1 de 3; año 20. de 19999"),
+            vec![" de 2021", " de 19999"]
+        );
     }
 
     #[test]

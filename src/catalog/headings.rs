@@ -107,14 +107,17 @@ pub(super) fn title_words(catalog_titles: &[(u32, &str)]) -> Vec<TitleWords> {
         .collect()
 }
 
-pub(super) fn first_title_words(titles: &[TitleWords]) -> Vec<String> {
-    let mut first: Vec<String> = titles
-        .iter()
-        .filter_map(|t| t.words.first().cloned())
-        .collect();
-    first.sort();
-    first.dedup();
-    first
+/// Every printed word that opens some title by [`same_word`]: each title's first word, and
+/// each of its beginnings that `same_word` takes for the whole (a word cut by the printer).
+pub(super) fn title_openers(titles: &[TitleWords]) -> rustc_hash::FxHashSet<String> {
+    let mut openers = rustc_hash::FxHashSet::default();
+    for w in titles.iter().filter_map(|t| t.words.first()) {
+        for n in 1..=w.len() {
+            let cut = w.get(..n).filter(|p| same_word(p, w));
+            openers.extend(cut.map(str::to_string));
+        }
+    }
+    openers
 }
 
 fn words(text: &str) -> Vec<String> {
@@ -143,8 +146,10 @@ fn first_words(text: &str, n: usize) -> Vec<String> {
 /// `first_words(text, 1)`'s word, without the vectors: every line of a document asks for it.
 fn first_word(text: &str) -> Option<String> {
     text.split_whitespace().find_map(|piece| {
-        let key = fold_key(piece);
-        key.split(' ').find(|w| !w.is_empty()).map(str::to_string)
+        // A key neither starts nor ends with a space: its first word ends at its first space.
+        let mut key = fold_key(piece);
+        key.truncate(key.find(' ').unwrap_or(key.len()));
+        (!key.is_empty()).then_some(key)
     })
 }
 
@@ -173,9 +178,52 @@ fn same_word(printed: &str, title: &str) -> bool {
 /// catalog title they print.
 struct Followed {
     last: usize,
-    text: Vec<String>,
     matched: usize,
     printed_words: usize,
+}
+
+/// The text of a title followed from line `first` (whose title part is `first_text`) to line
+/// `last`: the title part and every line after it up to `last` but the blank ones, trimmed, with
+/// a space between (the lines between are all taken: following stops at the first it does not
+/// take).
+fn followed_text(lines: &[&str], first: usize, first_text: &str, last: usize) -> String {
+    let rest = lines.get(first + 1..=last).unwrap_or_default();
+    std::iter::once(first_text)
+        .chain(rest.iter().copied())
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The lines after a heading's first one, each folded into words once for all the titles it is
+/// followed against.
+struct NextLines<'l> {
+    lines: &'l [&'l str],
+    /// Line index and words of each line folded so far.
+    folded: Vec<(usize, Vec<String>)>,
+}
+
+impl<'l> NextLines<'l> {
+    fn new(lines: &'l [&'l str]) -> Self {
+        NextLines {
+            lines,
+            folded: Vec::new(),
+        }
+    }
+
+    /// The words of line `j` (which exists).
+    fn words(&mut self, j: usize) -> &[String] {
+        let k = match self.folded.iter().position(|(l, _)| *l == j) {
+            Some(k) => k,
+            None => {
+                let w = self.lines.get(j).map_or_else(Vec::new, |l| words(l));
+                self.folded.push((j, w));
+                self.folded.len() - 1
+            }
+        };
+        &self.folded[k].1
+    }
 }
 
 impl Catalog {
@@ -300,11 +348,12 @@ impl Catalog {
         if first.len() > rules.max_words {
             return None;
         }
+        let mut next = NextLines::new(lines);
         let (best, followed) = self
             .titles_of(number)
             .into_iter()
             .map(|t| {
-                let f = self.follow_lines(lines, i, title, &t.words);
+                let f = self.follow_lines(&mut next, i, &first, &t.words);
                 (t, f)
             })
             .max_by_key(|(_, f)| f.matched)?;
@@ -320,7 +369,7 @@ impl Catalog {
         };
         // With the word, an unmatched title is kept as printed, on its first line only.
         let (last, text) = if share > 0.0 && precise {
-            (followed.last, followed.text.join(" "))
+            (followed.last, followed_text(lines, i, title, followed.last))
         } else {
             (i, title.trim().to_string())
         };
@@ -360,11 +409,12 @@ impl Catalog {
             return None;
         }
         let mut best: Option<(u32, f64, Followed)> = None;
+        let mut next = NextLines::new(lines);
         for t in self.title_words.iter() {
             if t.words.len() < open || !(0..open).all(|k| same_word(&first[k], &t.words[k])) {
                 continue;
             }
-            let f = self.follow_lines(lines, i, lines[i], &t.words);
+            let f = self.follow_lines(&mut next, i, &first, &t.words);
             let share = f.matched as f64 / t.words.len() as f64;
             let precise = f.matched as f64 >= rules.min_line_share * f.printed_words as f64;
             if share >= rules.min_title_share
@@ -379,39 +429,32 @@ impl Catalog {
             first: i,
             last: f.last,
             number,
-            title: clean_title(&f.text.join(" ")),
+            title: clean_title(&followed_text(lines, i, lines[i], f.last)),
             style: Style::Title,
             title_share: share,
             title_names: None,
         })
     }
 
-    /// Whether some title starts with the word `printed` ([`same_word`]). The words that equal
-    /// it or start with it follow one another in sorted order from the first not below it, so
-    /// that one is the one to look at.
+    /// Whether some title starts with the word `printed` ([`same_word`]).
     fn may_open_a_title(&self, printed: &str) -> bool {
-        let sorted = &self.first_title_words;
-        let k = sorted.partition_point(|w| w.as_str() < printed);
-        sorted.get(k).is_some_and(|w| same_word(printed, w))
+        self.title_openers.contains(printed)
     }
 
     /// Follows a title from line `i` (whose title words are `first`) over the next lines while
     /// each continues the catalog title `title`.
-    /// `first_text` is line `i`'s title part.
     fn follow_lines(
         &self,
-        lines: &[&str],
+        next_lines: &mut NextLines,
         i: usize,
-        first_text: &str,
+        first: &[String],
         title: &[String],
     ) -> Followed {
         let rules = &self.headings;
-        let first = words(first_text);
-        let (mut matched, mut pos) = follow(&first, title, 0);
-        let first_text = first_text.trim();
+        let lines = next_lines.lines;
+        let (mut matched, mut pos) = follow(first, title, 0);
         let mut out = Followed {
             last: i,
-            text: vec![first_text.to_string()],
             matched,
             printed_words: first.len(),
         };
@@ -428,11 +471,11 @@ impl Catalog {
                 j += 1;
                 continue;
             }
-            let w = words(next);
+            let w = next_lines.words(j);
             if w.is_empty() {
                 break;
             }
-            let (m, p) = follow(&w, title, pos);
+            let (m, p) = follow(w, title, pos);
             // The line must start where the title goes on and be mostly title.
             let starts = same_word(&w[0], title.get(pos).map_or("", String::as_str))
                 || (pos + 1 < title.len() && same_word(&w[0], &title[pos + 1]));
@@ -444,7 +487,6 @@ impl Catalog {
             taken += 1;
             blanks = 0;
             out.last = j;
-            out.text.push(next.trim().to_string());
             out.matched = matched;
             out.printed_words += w.len();
             j += 1;
@@ -488,7 +530,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_sorted_first_words_answer_as_every_title_does() {
+    fn the_title_openers_answer_as_every_title_does() {
         let catalog = Catalog::load(std::path::Path::new("rules/gcm/objectives.toml")).unwrap();
         let mut probes: Vec<String> = Vec::new();
         for t in &catalog.title_words {

@@ -14,6 +14,7 @@ use crate::gate::Gate;
 use crate::patterns::{
     compile as compile_spec, compile_unfiltered, read_toml, Pattern, PatternSpec, UnfilteredPattern,
 };
+use regex_automata::util::iter::Searcher;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,6 +45,43 @@ struct Form {
     name: String,
     open_end: bool,
     pattern: UnfilteredPattern,
+    groups: Groups,
+}
+
+/// The indices of a form's named groups, looked up once (a lookup by name hashes the name).
+#[derive(Debug, Clone, Copy)]
+struct Groups {
+    /// Year, month and day of the start (`s_…`), then of the end (`e_…`).
+    start: DateGroups,
+    end: DateGroups,
+    repeated: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct DateGroups {
+    year: Option<usize>,
+    month: Option<usize>,
+    day: Option<usize>,
+}
+
+impl Groups {
+    fn of(regex: &regex_automata::meta::Regex) -> Groups {
+        let index = |name: &str| {
+            regex
+                .group_info()
+                .to_index(regex_automata::PatternID::ZERO, name)
+        };
+        let date = |side: &str| DateGroups {
+            year: index(&format!("{side}_year")),
+            month: index(&format!("{side}_month")),
+            day: index(&format!("{side}_day")),
+        };
+        Groups {
+            start: date("s"),
+            end: date("e"),
+            repeated: index("repeated"),
+        }
+    }
 }
 
 /// The compiled period rules.
@@ -205,6 +243,7 @@ impl PeriodRules {
                 Ok(Form {
                     name: form.name,
                     open_end: form.open_end,
+                    groups: Groups::of(&pattern.regex),
                     pattern,
                 })
             })
@@ -236,71 +275,93 @@ impl PeriodRules {
         let mut out = Vec::new();
         let spans = self.gate.spans(text);
         for form in &self.forms {
-            let found = spans.iter().flat_map(|s| {
-                form.pattern
-                    .regex
-                    .captures_iter(regex_automata::Input::new(text).span(s.clone()))
-            });
-            for c in found {
-                let Some(m) = c.get_match() else { continue };
-                if taken.iter().any(|&(s, e)| m.start() < e && s < m.end()) {
-                    continue;
+            let regex = &form.pattern.regex;
+            // One set of groups for every span and match of the form (not one each).
+            let mut c = regex.create_captures();
+            for span in &spans {
+                let mut searcher =
+                    Searcher::new(regex_automata::Input::new(text).span(span.clone()));
+                while let Some(m) = searcher.advance(|input| {
+                    regex.search_captures(input, &mut c);
+                    Ok(c.get_match())
+                }) {
+                    self.read_match(text, form, m, &c, &mut taken, &mut out);
                 }
-                let part = |name: &str| c.get_group_by_name(name).and_then(|g| text.get(g.range()));
-                let date = |prefix: &str| -> Option<PartialDate> {
-                    let year = part(&format!("{prefix}_year")).and_then(|y| y.parse().ok());
-                    let month = part(&format!("{prefix}_month")).and_then(|m| self.month_number(m));
-                    let day = part(&format!("{prefix}_day"))
-                        .and_then(|d| d.parse::<u32>().ok())
-                        .filter(|d| (1..=31).contains(d));
-                    (year.is_some() || month.is_some()).then_some(PartialDate { year, month, day })
-                };
-                let mut start = date("s");
-                let mut end = date("e");
-                let has_end_parts = end.is_some();
-                if !has_end_parts && !form.open_end {
-                    end = start;
-                }
-                // Fill a missing year from the other end.
-                if let (Some(s), Some(e)) = (start.as_mut(), end.as_mut()) {
-                    if s.year.is_none() {
-                        s.year = e.year;
-                        if let (Some(sm), Some(em)) = (s.month, e.month) {
-                            if sm > em {
-                                s.year = e.year.map(|y| y - 1);
-                            }
-                        }
-                    }
-                    if e.year.is_none() {
-                        e.year = s.year;
-                    }
-                }
-                let mut notes = Vec::new();
-                if c.get_group_by_name("repeated").is_some() {
-                    notes.push(PeriodNote::RepeatedWords);
-                }
-                if let (Some(s), Some(e)) = (start, end) {
-                    if (e.year, e.month, e.day) < (s.year, s.month, s.day)
-                        && e.year.is_some()
-                        && s.year.is_some()
-                    {
-                        notes.push(PeriodNote::EndBeforeStart);
-                    }
-                }
-                taken.push((m.start(), m.end()));
-                out.push(PeriodMatch {
-                    start_byte: m.start(),
-                    end_byte: m.end(),
-                    raw: text.get(m.range()).unwrap_or_default().to_string(),
-                    form: form.name.clone(),
-                    start,
-                    end,
-                    notes,
-                });
             }
         }
         out.sort_by_key(|p| p.start_byte);
         out
+    }
+
+    /// Reads the period of `form` at `m`, whose groups are `c`, unless it overlaps one already
+    /// `taken`.
+    fn read_match(
+        &self,
+        text: &str,
+        form: &Form,
+        m: regex_automata::Match,
+        c: &regex_automata::util::captures::Captures,
+        taken: &mut Vec<(usize, usize)>,
+        out: &mut Vec<PeriodMatch>,
+    ) {
+        if taken.iter().any(|&(s, e)| m.start() < e && s < m.end()) {
+            return;
+        }
+        let part = |group: Option<usize>| {
+            group
+                .and_then(|g| c.get_group(g))
+                .and_then(|g| text.get(g.range()))
+        };
+        let date = |groups: &DateGroups| -> Option<PartialDate> {
+            let year = part(groups.year).and_then(|y| y.parse().ok());
+            let month = part(groups.month).and_then(|m| self.month_number(m));
+            let day = part(groups.day)
+                .and_then(|d| d.parse::<u32>().ok())
+                .filter(|d| (1..=31).contains(d));
+            (year.is_some() || month.is_some()).then_some(PartialDate { year, month, day })
+        };
+        let mut start = date(&form.groups.start);
+        let mut end = date(&form.groups.end);
+        let has_end_parts = end.is_some();
+        if !has_end_parts && !form.open_end {
+            end = start;
+        }
+        // Fill a missing year from the other end.
+        if let (Some(s), Some(e)) = (start.as_mut(), end.as_mut()) {
+            if s.year.is_none() {
+                s.year = e.year;
+                if let (Some(sm), Some(em)) = (s.month, e.month) {
+                    if sm > em {
+                        s.year = e.year.map(|y| y - 1);
+                    }
+                }
+            }
+            if e.year.is_none() {
+                e.year = s.year;
+            }
+        }
+        let mut notes = Vec::new();
+        if part(form.groups.repeated).is_some() {
+            notes.push(PeriodNote::RepeatedWords);
+        }
+        if let (Some(s), Some(e)) = (start, end) {
+            if (e.year, e.month, e.day) < (s.year, s.month, s.day)
+                && e.year.is_some()
+                && s.year.is_some()
+            {
+                notes.push(PeriodNote::EndBeforeStart);
+            }
+        }
+        taken.push((m.start(), m.end()));
+        out.push(PeriodMatch {
+            start_byte: m.start(),
+            end_byte: m.end(),
+            raw: text.get(m.range()).unwrap_or_default().to_string(),
+            form: form.name.clone(),
+            start,
+            end,
+            notes,
+        });
     }
 }
 
