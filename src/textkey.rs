@@ -14,14 +14,20 @@ use unicode_normalization::char::{canonical_combining_class, decompose_canonical
 /// ```
 pub fn fold_key(s: &str) -> String {
     let mut key = KeyWriter {
-        out: String::with_capacity(s.len()),
+        out: Vec::with_capacity(s.len()),
         space: true,
     };
-    for c in s.chars() {
-        if c.is_ascii() {
-            // Most of a Spanish text: no decomposition to look up, and ASCII's own case.
-            key.take_ascii(c);
-        } else {
+    let mut rest = s;
+    while !rest.is_empty() {
+        // Most of a Spanish text is ASCII: no decomposition to look up, and ASCII's own case.
+        let run = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let (ascii, after) = rest.split_at(run);
+        key.take_ascii(ascii.as_bytes());
+        let mut chars = after.chars();
+        if let Some(c) = chars.next() {
             // Accents are dropped, so each character decomposes on its own (the canonical
             // reordering of a sequence of marks does not matter).
             decompose_canonical(c, |d| {
@@ -30,17 +36,34 @@ pub fn fold_key(s: &str) -> String {
                 }
             });
         }
+        rest = chars.as_str();
     }
     let mut out = key.out;
-    while out.ends_with(' ') {
+    while out.last() == Some(&b' ') {
         out.pop();
     }
-    out
+    // Whole characters only were written: the bytes are UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
+
+/// Each ASCII character's part of a key: its lowercase if a letter or digit, else 0 (a
+/// separator).
+const ASCII_KEY: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            table[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
 
 /// A key being written: letters and digits lowercased, every other run one space.
 struct KeyWriter {
-    out: String,
+    out: Vec<u8>,
     /// The key ends with a space (or is empty): another separator adds nothing.
     space: bool,
 }
@@ -48,26 +71,34 @@ struct KeyWriter {
 impl KeyWriter {
     fn take(&mut self, c: char) {
         if c.is_alphanumeric() {
-            self.out.extend(c.to_lowercase());
+            for l in c.to_lowercase() {
+                let mut utf8 = [0; 4];
+                self.out
+                    .extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
+            }
             self.space = false;
         } else {
             self.separate();
         }
     }
 
-    /// `take` for an ASCII character, without the Unicode tables (the same answers).
-    fn take_ascii(&mut self, c: char) {
-        if c.is_ascii_alphanumeric() {
-            self.out.push(c.to_ascii_lowercase());
-            self.space = false;
-        } else {
-            self.separate();
+    /// `take` for each character of an ASCII text, without the Unicode tables (the same
+    /// answers).
+    fn take_ascii(&mut self, ascii: &[u8]) {
+        for &b in ascii {
+            match ASCII_KEY[usize::from(b & 0x7f)] {
+                0 => self.separate(),
+                k => {
+                    self.out.push(k);
+                    self.space = false;
+                }
+            }
         }
     }
 
     fn separate(&mut self) {
         if !self.space {
-            self.out.push(' ');
+            self.out.push(b' ');
             self.space = true;
         }
     }

@@ -1055,15 +1055,19 @@ fn title_checks(ex: &Extracted, a: &AuditRules, declared: &[Declared], flags: &m
 fn shingles(text: &str) -> Vec<u64> {
     use std::hash::{Hash, Hasher};
     let folded = fold_key(text);
-    let words: Vec<&str> = folded.split(' ').collect();
-    let mut out: Vec<u64> = words
-        .windows(3)
-        .map(|w| {
-            let mut h = rustc_hash::FxHasher::default();
-            w.hash(&mut h);
-            h.finish()
-        })
-        .collect();
+    let mut words = folded.split(' ');
+    let (Some(mut a), Some(mut b)) = (words.next(), words.next()) else {
+        return Vec::new();
+    };
+    // A Spanish word and its space are some six bytes: room for every trigram at once.
+    let mut out: Vec<u64> = Vec::with_capacity(folded.len() / 4);
+    for c in words {
+        // An array hashes as the slice of its words (length, then each word).
+        let mut h = rustc_hash::FxHasher::default();
+        [a, b, c].hash(&mut h);
+        out.push(h.finish());
+        (a, b) = (b, c);
+    }
     out.sort_unstable();
     out.dedup();
     out
