@@ -146,18 +146,13 @@ impl FigureRules {
         sentences: &[(usize, usize)],
     ) -> Vec<Relation> {
         let lower = crate::textkey::lowercase(text);
-        let positions = |c: u8| -> Vec<usize> {
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == c)
-                .map(|(i, _)| i)
-                .collect()
-        };
+        // (`match_indices` of a character skips to it with memchr.)
+        let positions = |c: char| -> Vec<usize> { text.match_indices(c).map(|(i, _)| i).collect() };
         let f = Finder {
             rules: self,
             text,
-            closes: positions(b')'),
-            semicolons: positions(b';'),
+            closes: positions(')'),
+            semicolons: positions(';'),
             // Offsets of the text index the lowercase copy only when every character kept its
             // length (the same total is not enough: 'Ⱥ' grows a byte where 'Ɦ' loses one).
             lower: same_offsets(text, &lower).then_some(lower),
