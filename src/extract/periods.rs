@@ -57,6 +57,7 @@ struct Groups {
     repeated: Option<usize>,
 }
 
+/// The groups of one end of a period: its year, month and day, where the form has them.
 #[derive(Debug, Clone, Copy)]
 struct DateGroups {
     year: Option<usize>,
