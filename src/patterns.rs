@@ -36,6 +36,11 @@ pub struct Pattern {
     /// with a slower one; this one never does, so a text it does not match is passed over at the
     /// fast engine's speed.
     relaxed: Option<Arc<Relaxed>>,
+    /// For a pattern anchored at the start of the text (`^`) whose matches are never empty:
+    /// the bytes a match can start with. A text that starts with another byte, most lines for
+    /// most line patterns, is passed over without a search (a search costs some two hundred
+    /// instructions before it reads a byte).
+    first_bytes: Option<FirstBytes>,
 }
 
 impl Pattern {
@@ -45,6 +50,9 @@ impl Pattern {
     /// The pattern's groups in `line`. Most lines of a document match none of the line
     /// patterns they are tried with: a match is looked for first, without building the groups.
     pub fn captures<'t>(&self, line: &'t str) -> Option<regex::Captures<'t>> {
+        if !self.may_start(line) {
+            return None;
+        }
         // Behind a relaxed form, which turned most lines away, a line is searched once.
         let passed = match &self.relaxed {
             Some(relaxed) => relaxed.is_match(line),
@@ -71,10 +79,102 @@ impl Pattern {
         let searched = self.may_match(text).then(|| self.regex.find_iter(text));
         searched.into_iter().flatten()
     }
-    /// False only where the pattern cannot match `text` (its relaxed form does not).
+    /// False only where the pattern cannot match `text` (it does not start with a byte a match
+    /// starts with, or its relaxed form does not match).
     fn may_match(&self, text: &str) -> bool {
-        self.relaxed.as_ref().is_none_or(|r| r.is_match(text))
+        self.may_start(text) && self.relaxed.as_ref().is_none_or(|r| r.is_match(text))
     }
+    /// False only where `text` starts with no byte a match of an anchored pattern starts with.
+    fn may_start(&self, text: &str) -> bool {
+        self.first_bytes
+            .as_ref()
+            .is_none_or(|f| text.as_bytes().first().is_some_and(|&b| f.contains(b)))
+    }
+}
+
+/// The bytes the matches of a pattern anchored at the start of the text can start with, read
+/// from its syntax; more bytes than that at times, never fewer.
+#[derive(Debug, Clone, Copy)]
+struct FirstBytes([u64; 4]);
+
+impl FirstBytes {
+    /// The first bytes of `pattern`, when every match of it starts at the start of the text
+    /// (`^`, not the `(?m)` one) and holds a byte; `None` otherwise.
+    fn of(pattern: &str) -> Option<FirstBytes> {
+        // Only a pattern with a `^` can be anchored: the others are not parsed again.
+        if !pattern.contains('^') {
+            return None;
+        }
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(pattern)
+            .ok()?;
+        let props = hir.properties();
+        if !props.look_set_prefix().contains(Look::Start)
+            || props.minimum_len().is_none_or(|n| n == 0)
+        {
+            return None;
+        }
+        let mut set = FirstBytes([0; 4]);
+        set.add_first_bytes(&hir);
+        Some(set)
+    }
+
+    fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+
+    fn add(&mut self, from: u8, to: u8) {
+        for b in from..=to {
+            self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+    }
+
+    /// Adds every byte a match of `hir` can start with.
+    fn add_first_bytes(&mut self, hir: &Hir) {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(lit) => {
+                if let Some(&b) = lit.0.first() {
+                    self.add(b, b);
+                }
+            }
+            HirKind::Class(Class::Bytes(c)) => {
+                for r in c.iter() {
+                    self.add(r.start(), r.end());
+                }
+            }
+            // A character's first byte in UTF-8 grows with the character: a range's first
+            // bytes are those from its first character's to its last's.
+            HirKind::Class(Class::Unicode(c)) => {
+                for r in c.iter() {
+                    self.add(utf8_first_byte(r.start()), utf8_first_byte(r.end()));
+                }
+            }
+            HirKind::Repetition(rep) => self.add_first_bytes(&rep.sub),
+            HirKind::Capture(cap) => self.add_first_bytes(&cap.sub),
+            HirKind::Concat(subs) => {
+                // Up to the first part that cannot match empty.
+                for sub in subs {
+                    self.add_first_bytes(sub);
+                    if sub.properties().minimum_len().is_none_or(|n| n > 0) {
+                        break;
+                    }
+                }
+            }
+            HirKind::Alternation(subs) => {
+                for sub in subs {
+                    self.add_first_bytes(sub);
+                }
+            }
+        }
+    }
+}
+
+/// The first byte of `c` in UTF-8.
+fn utf8_first_byte(c: char) -> u8 {
+    let mut buf = [0; 4];
+    c.encode_utf8(&mut buf).as_bytes()[0]
 }
 
 /// A pattern as written in a rule file.
@@ -102,6 +202,7 @@ pub fn compile(path: &Path, key: &str, spec: PatternSpec) -> Result<Pattern, Rul
     Ok(Pattern {
         key: key.to_string(),
         relaxed: Relaxed::of(&spec.pattern).map(Arc::new),
+        first_bytes: FirstBytes::of(&spec.pattern),
         regex,
     })
 }
@@ -454,7 +555,7 @@ mod tests {
             "el informe2021",
         ];
         let patterns = built_in_patterns();
-        let mut relaxed = 0;
+        let (mut relaxed, mut anchored) = (0, 0);
         for (text, examples) in &patterns {
             let Ok(regex) = Regex::new(text) else {
                 continue;
@@ -462,9 +563,11 @@ mod tests {
             let pattern = Pattern {
                 key: "k".into(),
                 relaxed: Relaxed::of(text).map(Arc::new),
+                first_bytes: FirstBytes::of(text),
                 regex,
             };
             relaxed += usize::from(pattern.relaxed.is_some());
+            anchored += usize::from(pattern.first_bytes.is_some());
             let texts = report
                 .lines()
                 .chain(examples.iter().map(String::as_str))
@@ -482,5 +585,41 @@ mod tests {
             relaxed >= 10,
             "only {relaxed} built-in patterns have a relaxed form"
         );
+        assert!(
+            anchored >= 10,
+            "only {anchored} built-in patterns have first bytes"
+        );
+    }
+
+    #[test]
+    fn an_anchored_pattern_is_passed_over_on_a_text_that_starts_with_no_byte_it_starts_with() {
+        let first = |p: &str| FirstBytes::of(p);
+        let f = first(r"^\s*(?P<marker>[a-z]\))\s+(?P<text>\S.*)$").expect("anchored");
+        // `\s` holds spaces beyond ASCII too: U+00A0 (C2 A0), U+2003 (E2 80 83)…
+        for b in [b' ', b'\t', b'a', b'z', 0xC2, 0xE2] {
+            assert!(f.contains(b), "{b:#x}");
+        }
+        for b in [b'S', b'A', b'1', b'(', 0xC3] {
+            assert!(!f.contains(b), "{b:#x}");
+        }
+        // A Unicode class: the first byte of each of its characters (● is E2 97 8F).
+        let f = first(r"^(?:●|\p{Lu})").expect("anchored");
+        assert!(f.contains(0xE2) && f.contains(b'S') && f.contains(0xC3));
+        assert!(!f.contains(b's') && !f.contains(b' '));
+        // Optional parts: the bytes of what may follow them too.
+        let f = first(r"^(?:ab)?c?d").expect("anchored");
+        assert!(f.contains(b'a') && f.contains(b'c') && f.contains(b'd') && !f.contains(b'b'));
+        // Not anchored, anchored only line by line, or able to match empty: no first bytes.
+        for p in [r"a^", r"x|^y", r"(?m)^x", r"^\s*$", r"^", r"^(?:x|)"] {
+            assert!(first(p).is_none(), "{p}");
+        }
+        // The empty text matches none of the patterns with first bytes.
+        let pattern = Pattern {
+            key: "k".into(),
+            regex: Regex::new(r"^\s*x").expect("compiles"),
+            relaxed: None,
+            first_bytes: first(r"^\s*x"),
+        };
+        assert!(!pattern.is_match("") && !pattern.is_match("y x") && pattern.is_match("  x"));
     }
 }
