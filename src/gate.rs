@@ -1,7 +1,7 @@
 //! Gates: the parts of a text where a pattern cannot match, read from the pattern's syntax at
 //! load, so that a search skips them without changing what it finds.
 //!
-//! A bottom module (it uses no stage). Two facts are read from a pattern's syntax tree:
+//! A bottom module (it uses no stage). Three facts are read from a pattern's syntax tree:
 //! - the ASCII characters none of its literals and classes can match: a match never contains
 //!   one, so it never crosses one (*barriers*: for the period forms, `.`, `;`, `(`, `:`…);
 //! - whether every match contains a digit (a `\d`, which is Unicode's `Nd`, or a digit literal);
@@ -9,9 +9,9 @@
 //!   each period form).
 //!
 //! A text is then cut at its barriers and only the pieces that hold a digit, or a run of digits as
-//! long, where one is needed, are searched, each as a span of the whole text so that `\b` and the other look-arounds still
-//! see the characters around it. Every match lies inside one piece, so the matches are the ones
-//! a search of the whole text finds, in the same order.
+//! long, where one is needed, are searched, each as a span of the whole text so that `\b` and the
+//! other look-arounds still see the characters around it. Every match lies inside one piece, so
+//! the matches are the ones a search of the whole text finds, in the same order.
 
 use std::ops::Range;
 
@@ -138,9 +138,8 @@ impl Gate {
         // Barriers are ASCII, so a span always starts and ends on a character boundary.
         let piece = text.get(span.clone()).unwrap_or_default();
         // The run first: it is known already, and where it is needed it holds the digit.
-        let has_run = || longest >= self.digit_run;
         let digit = || seen & DIGIT != 0 || (seen & NOT_ASCII != 0 && has_digit(piece));
-        if !piece.is_empty() && has_run() && (!self.needs_digit || digit()) {
+        if !piece.is_empty() && longest >= self.digit_run && (!self.needs_digit || digit()) {
             out.push(span);
         }
     }

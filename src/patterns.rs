@@ -98,17 +98,9 @@ impl Pattern {
 struct FirstBytes([u64; 4]);
 
 impl FirstBytes {
-    /// The first bytes of `pattern`, when every match of it starts at the start of the text
-    /// (`^`, not the `(?m)` one) and holds a byte; `None` otherwise.
-    fn of(pattern: &str) -> Option<FirstBytes> {
-        // Only a pattern with a `^` can be anchored: the others are not parsed again.
-        if !pattern.contains('^') {
-            return None;
-        }
-        let hir = regex_syntax::ParserBuilder::new()
-            .build()
-            .parse(pattern)
-            .ok()?;
+    /// The first bytes of the pattern `hir`, when every match of it starts at the start of the
+    /// text (`^`, not the `(?m)` one) and holds a byte; `None` otherwise.
+    fn of(hir: &Hir) -> Option<FirstBytes> {
         let props = hir.properties();
         if !props.look_set_prefix().contains(Look::Start)
             || props.minimum_len().is_none_or(|n| n == 0)
@@ -116,7 +108,7 @@ impl FirstBytes {
             return None;
         }
         let mut set = FirstBytes([0; 4]);
-        set.add_first_bytes(&hir);
+        set.add_first_bytes(hir);
         Some(set)
     }
 
@@ -199,12 +191,34 @@ pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Rules
 pub fn compile(path: &Path, key: &str, spec: PatternSpec) -> Result<Pattern, RulesError> {
     let regex = Regex::new(&spec.pattern).map_err(|e| invalid(path, key, &e.to_string()))?;
     check_examples(path, key, &spec, |t| regex.is_match(t))?;
+    let (relaxed, first_bytes) = read_syntax(&spec.pattern);
     Ok(Pattern {
         key: key.to_string(),
-        relaxed: Relaxed::of(&spec.pattern).map(Arc::new),
-        first_bytes: FirstBytes::of(&spec.pattern),
+        relaxed,
+        first_bytes,
         regex,
     })
+}
+
+/// What `pattern`'s syntax tells its searches besides its regex: its relaxed form, if it has a
+/// Unicode word boundary, and its first bytes, if it is anchored. The regex crate keeps its own
+/// syntax tree: the pattern is parsed once more, and only when it has a word assertion (written
+/// `\b`, `\B`, `\<` or `\>`) or a `^`.
+fn read_syntax(pattern: &str) -> (Option<Arc<Relaxed>>, Option<FirstBytes>) {
+    let word_assertion = ["\\b", "\\B", "\\<", "\\>"]
+        .iter()
+        .any(|a| pattern.contains(a));
+    let caret = pattern.contains('^');
+    if !word_assertion && !caret {
+        return (None, None);
+    }
+    // (Never fails for a pattern the regex crate compiled.)
+    let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(pattern) else {
+        return (None, None);
+    };
+    let relaxed = word_assertion.then(|| Relaxed::of(&hir)).flatten();
+    let first_bytes = caret.then(|| FirstBytes::of(&hir)).flatten();
+    (relaxed.map(Arc::new), first_bytes)
 }
 
 /// A pattern relaxed by [`relaxed_hir`] (its Unicode word boundaries made always true, its classes
@@ -231,22 +245,10 @@ thread_local! {
 type CacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
 impl Relaxed {
-    /// The relaxed form of `pattern`; `None` when it has no Unicode word boundary (or, never
-    /// for a pattern the regex crate compiled, when it does not parse).
-    fn of(pattern: &str) -> Option<Relaxed> {
-        // Word assertions are written `\b`, `\B`, `\<` or `\>`: other patterns are not parsed.
-        if !["\\b", "\\B", "\\<", "\\>"]
-            .iter()
-            .any(|a| pattern.contains(a))
-        {
-            return None;
-        }
-        let hir = regex_syntax::ParserBuilder::new()
-            .build()
-            .parse(pattern)
-            .ok()?;
+    /// The relaxed form of the pattern `hir`; `None` when it has no Unicode word boundary.
+    fn of(hir: &Hir) -> Option<Relaxed> {
         let mut changed = false;
-        let relaxed = relaxed_hir(&hir, &mut changed);
+        let relaxed = relaxed_hir(hir, &mut changed);
         if !changed {
             return None;
         }
@@ -527,14 +529,12 @@ mod tests {
 
     #[test]
     fn a_pattern_without_a_unicode_word_boundary_has_no_relaxed_form() {
-        assert!(Relaxed::of(r"(?i)\bde\s+\d{4}").is_some());
-        assert!(Relaxed::of(r"\Bo\b{end}").is_some());
-        assert!(Relaxed::of(r"(?i)de\s+\d{4}").is_none());
-        assert!(Relaxed::of(r"(?-u:\b)de(?-u:\b)").is_none());
-        assert!(
-            Relaxed::of(r"\\b").is_none(),
-            "an escaped backslash before a b"
-        );
+        let relaxed = |p: &str| read_syntax(p).0;
+        assert!(relaxed(r"(?i)\bde\s+\d{4}").is_some());
+        assert!(relaxed(r"\Bo\b{end}").is_some());
+        assert!(relaxed(r"(?i)de\s+\d{4}").is_none());
+        assert!(relaxed(r"(?-u:\b)de(?-u:\b)").is_none());
+        assert!(relaxed(r"\\b").is_none(), "an escaped backslash before a b");
     }
 
     /// The relaxed form is a gate: wherever it says no, the pattern has no match, so a search
@@ -560,10 +560,11 @@ mod tests {
             let Ok(regex) = Regex::new(text) else {
                 continue;
             };
+            let (relaxed_form, first_bytes) = read_syntax(text);
             let pattern = Pattern {
                 key: "k".into(),
-                relaxed: Relaxed::of(text).map(Arc::new),
-                first_bytes: FirstBytes::of(text),
+                relaxed: relaxed_form,
+                first_bytes,
                 regex,
             };
             relaxed += usize::from(pattern.relaxed.is_some());
@@ -593,7 +594,7 @@ mod tests {
 
     #[test]
     fn an_anchored_pattern_is_passed_over_on_a_text_that_starts_with_no_byte_it_starts_with() {
-        let first = |p: &str| FirstBytes::of(p);
+        let first = |p: &str| read_syntax(p).1;
         let f = first(r"^\s*(?P<marker>[a-z]\))\s+(?P<text>\S.*)$").expect("anchored");
         // `\s` holds spaces beyond ASCII too: U+00A0 (C2 A0), U+2003 (E2 80 83)…
         for b in [b' ', b'\t', b'a', b'z', 0xC2, 0xE2] {

@@ -20,14 +20,9 @@ pub fn fold_key(s: &str) -> String {
     let mut rest = s;
     while !rest.is_empty() {
         // Most of a Spanish text is ASCII: no decomposition to look up, and ASCII's own case.
-        let run = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
-        let (ascii, after) = rest.split_at(run);
+        let (ascii, next, after) = ascii_run(rest);
         key.take_ascii(ascii.as_bytes());
-        let mut chars = after.chars();
-        if let Some(c) = chars.next() {
+        if let Some(c) = next {
             // Accents are dropped, so each character decomposes on its own (the canonical
             // reordering of a sequence of marks does not matter).
             decompose_canonical(c, |d| {
@@ -36,7 +31,7 @@ pub fn fold_key(s: &str) -> String {
                 }
             });
         }
-        rest = chars.as_str();
+        rest = after;
     }
     let mut out = key.out;
     while out.last() == Some(&b' ') {
@@ -113,23 +108,28 @@ pub fn lowercase(s: &str) -> String {
     let mut rest = s;
     while !rest.is_empty() {
         // A run of ASCII, lowercased in place once copied.
-        let run = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
-        let (ascii, after) = rest.split_at(run);
+        let (ascii, next, after) = ascii_run(rest);
         let start = out.len();
         out.push_str(ascii);
         out[start..].make_ascii_lowercase();
-        let mut chars = after.chars();
-        match chars.next() {
+        match next {
             Some('Σ') => return s.to_lowercase(),
             Some(c) => out.extend(c.to_lowercase()),
             None => {}
         }
-        rest = chars.as_str();
+        rest = after;
     }
     out
+}
+
+/// The run of ASCII that `s` starts with, the character after it (if any) and what follows
+/// that character.
+fn ascii_run(s: &str) -> (&str, Option<char>, &str) {
+    let run = s.bytes().position(|b| !b.is_ascii()).unwrap_or(s.len());
+    let (ascii, after) = s.split_at(run);
+    let mut chars = after.chars();
+    let next = chars.next();
+    (ascii, next, chars.as_str())
 }
 
 #[cfg(test)]
