@@ -273,9 +273,9 @@ impl FigureRules {
             word_number,
             // A marker glued to a word, or to the closing punctuation after it:
             // "OPDH3", "internacional.2", "(ISSSTE)1,".
-            glued_footnote: Regex::new(r"\p{L}{2}[.,;:)”\x22]?(?P<num>\d{1,2})(?-u:\b)")
+            glued_footnote: Regex::new(GLUED_FOOTNOTE)
                 .map_err(|e| RulesError::new(path, "", &format!("internal pattern: {e}")))?,
-            punct_footnote: Regex::new(r"\p{L}{2,}[.,;:](?P<num>\d{1,2})(?:\s|$)")
+            punct_footnote: Regex::new(PUNCT_FOOTNOTE)
                 .map_err(|e| RulesError::new(path, "", &format!("internal pattern: {e}")))?,
             url: Regex::new(r"https?://\S+")
                 .map_err(|e| RulesError::new(path, "", &format!("internal pattern: {e}")))?,
@@ -492,7 +492,13 @@ impl FigureRules {
                 from = at;
             }
         }
-        for re in [&self.glued_footnote, &self.punct_footnote] {
+        // Both patterns need an ASCII digit right after a letter, or after punctuation after one.
+        let searched: &[&Regex] = if may_glue_a_number(text) {
+            &[&self.glued_footnote, &self.punct_footnote]
+        } else {
+            &[]
+        };
+        for re in searched {
             for c in re.captures_iter(text) {
                 let Some(m) = c.name("num") else { continue };
                 if let Some(n) = known(m.as_str()) {
@@ -574,6 +580,28 @@ impl FoundFigure {
             self.qualifier.clone().unwrap_or_else(|| "-".to_string())
         )
     }
+}
+
+/// A footnote marker glued to a word, or to the closing punctuation after it: "OPDH3",
+/// "internacional.2", "(ISSSTE)1,".
+const GLUED_FOOTNOTE: &str = r"\p{L}{2}[.,;:)”\x22]?(?P<num>\d{1,2})(?-u:\b)";
+/// A marker after a word's punctuation, before a space or the end: "migrantes;3 ".
+const PUNCT_FOOTNOTE: &str = r"\p{L}{2,}[.,;:](?P<num>\d{1,2})(?:\s|$)";
+
+/// Whether `text` has an ASCII digit right after a letter ("OPDH3"), or after punctuation right
+/// after a letter ("internacional.2", "(ISSSTE)1"): a footnote marker glued to a word is only
+/// ever that. Read on bytes and generously (any byte of a multi-byte character may end a letter),
+/// so a text without one has no marker, and one with it is searched.
+fn may_glue_a_number(text: &str) -> bool {
+    let ends_letter = |b: u8| b.is_ascii_alphabetic() || b >= 0x80;
+    let b = text.as_bytes();
+    (1..b.len()).any(|i| {
+        b[i].is_ascii_digit()
+            && (ends_letter(b[i - 1])
+                || (matches!(b[i - 1], b'.' | b',' | b';' | b':' | b')' | b'"')
+                    && i >= 2
+                    && ends_letter(b[i - 2])))
+    })
 }
 
 /// Byte ranges sorted and merged where they overlap or touch.
@@ -707,6 +735,47 @@ fn closes_sentence(rest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_without_a_digit_glued_to_a_word_has_no_footnote_marker() {
+        let patterns = [GLUED_FOOTNOTE, PUNCT_FOOTNOTE].map(|p| Regex::new(p).unwrap());
+        let report = std::fs::read_to_string("fixtures/informe-ejecutivo-2021.txt").unwrap();
+        let pieces = [
+            "OPDH3",
+            "(ISSSTE)1,",
+            "internacional.2 y",
+            "“Pacto”4",
+            "año 2021",
+            "1,234",
+        ];
+        let mut texts: Vec<String> = report.lines().map(str::to_string).collect();
+        // Every pair of pieces, with and without a space, so that each glue is met at each side.
+        for a in pieces {
+            for b in pieces {
+                texts.push(format!("{a}{b}"));
+                texts.push(format!("{a} {b}"));
+            }
+        }
+        let mut glued = 0;
+        for t in &texts {
+            let marked = patterns.iter().any(|re| {
+                re.captures_iter(t)
+                    .filter_map(|c| c.name("num"))
+                    .any(|m| m.as_str().bytes().all(|b| b.is_ascii_digit()))
+            });
+            if marked {
+                glued += 1;
+                assert!(may_glue_a_number(t), "{t:?}");
+            }
+        }
+        assert!(glued > 40, "{glued}");
+        for t in ["OPDH3", "(ISSSTE)1,", "internacional.2", "“Pacto”4", "Ñ5"] {
+            assert!(may_glue_a_number(t), "{t:?}");
+        }
+        for t in ["año 2021", "1,234", "COVID-19", "(2021)", "7.", ".5", ""] {
+            assert!(!may_glue_a_number(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn the_first_byte_index_keeps_every_word_a_text_starts_with_in_order() {

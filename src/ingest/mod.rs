@@ -250,30 +250,31 @@ fn decode_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Source,
     }
 
     check_text_file_size(file, bytes)?;
-    let (encoding, bom_len) = match Encoding::for_bom(bytes) {
-        Some((enc, len)) => (enc, len),
-        None => (sniff_without_bom(bytes, &rules.text), 0),
+    let bom = Encoding::for_bom(bytes);
+    let bom_len = bom.map_or(0, |(_, len)| len);
+    let body = &bytes[bom_len..];
+    // Most text files are valid UTF-8: read so once, and neither the sniffer, the decoding nor the
+    // warning reads the bytes again.
+    let valid_utf8 = std::str::from_utf8(body).ok();
+    let encoding = match bom {
+        Some((enc, _)) => enc,
+        None => sniff_without_bom(bytes, valid_utf8.is_some(), &rules.text),
     };
     if encoding != UTF_16LE && encoding != UTF_16BE {
         check_not_binary(&path, bytes)?;
     }
-    let body = &bytes[bom_len..];
-    let (text, map) = if encoding == UTF_8 {
-        // Valid UTF-8 (checked by the sniffer, or promised by the BOM; a bad sequence after a
-        // UTF-8 BOM is replaced, and the table map keeps offsets right).
-        match std::str::from_utf8(body) {
-            Ok(s) => (
-                s.to_string(),
-                if bom_len == 0 {
-                    ByteMap::Identity
-                } else {
-                    ByteMap::Shift(bom_len)
-                },
-            ),
-            Err(_) => decode_with_table(encoding, body, bom_len),
-        }
-    } else {
-        decode_with_table(encoding, body, bom_len)
+    let (text, map) = match valid_utf8.filter(|_| encoding == UTF_8) {
+        Some(s) => (
+            s.to_string(),
+            if bom_len == 0 {
+                ByteMap::Identity
+            } else {
+                ByteMap::Shift(bom_len)
+            },
+        ),
+        // Not valid UTF-8 (a bad sequence after a UTF-8 BOM, or UTF-8 damaged only here and
+        // there: replaced, and the table map keeps offsets right), or another encoding.
+        None => decode_with_table(encoding, body, bom_len),
     };
     if text.trim().is_empty() {
         return Err(InputError::NoText { path });
@@ -282,7 +283,7 @@ fn decode_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Source,
         // Decoded UTF-16 must still be text.
         check_decoded_not_binary(&path, &text)?;
     }
-    let warnings = if encoding == UTF_8 {
+    let warnings = if encoding == UTF_8 && valid_utf8.is_none() {
         invalid_utf8_warning(&read_utf8(body).invalid, bom_len)
     } else {
         Vec::new()
@@ -302,10 +303,14 @@ fn decode_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Source,
 }
 
 /// Chooses an encoding for bytes without a BOM: UTF-16 when every other byte is NUL, UTF-8
-/// when valid or damaged only here and there (see [`TextRules`]), else Windows-1252.
-fn sniff_without_bom(bytes: &[u8], rules: &TextRules) -> &'static Encoding {
+/// when valid (`valid_utf8`, already read) or damaged only here and there (see [`TextRules`]),
+/// else Windows-1252.
+fn sniff_without_bom(bytes: &[u8], valid_utf8: bool, rules: &TextRules) -> &'static Encoding {
     if let Some(utf16) = utf16_by_nuls(bytes) {
         return utf16;
+    }
+    if valid_utf8 {
+        return UTF_8;
     }
     let reading = read_utf8(bytes);
     if reading.invalid.is_empty() || reading.mostly_utf8(rules) {
