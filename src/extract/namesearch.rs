@@ -52,16 +52,38 @@ fn ascii_boundary(text: &[u8], at: usize) -> bool {
     before.is_some_and(is_word_byte) != text.get(at).copied().is_some_and(is_word_byte)
 }
 
-/// A text with every run of separators made one space, and for each of its bytes the byte of
-/// the text it comes from (a run's space: the run's first byte).
+/// A text with every run of separators made one space, and where each of its bytes comes from
+/// in the text (a run's space: the run's first byte).
 struct Collapsed {
     text: String,
-    from: Vec<usize>,
+    /// `(at, from)`: byte `at` of `text` comes from byte `from`, and the bytes after it from the
+    /// bytes after `from`, up to the next pair. A pair only where a run of separators was more
+    /// than one byte, so a text with none keeps one: a byte's origin costs nothing to note.
+    origins: Vec<(usize, usize)>,
+}
+
+impl Collapsed {
+    /// The byte of the text that byte `at` comes from.
+    fn from(&self, at: usize) -> usize {
+        let k = self.origins.partition_point(|&(o, _)| o <= at);
+        let (o, from) = self.origins[k - 1];
+        from + (at - o)
+    }
+
+    /// Notes that the bytes from `at` on come from byte `from` on.
+    fn note(&mut self, at: usize, from: usize) {
+        let &(o, f) = self.origins.last().unwrap_or(&(0, 0));
+        if f + (at - o) != from {
+            self.origins.push((at, from));
+        }
+    }
 }
 
 fn collapse(text: &str) -> Collapsed {
-    let mut out = String::with_capacity(text.len());
-    let mut from = Vec::with_capacity(text.len());
+    let mut c = Collapsed {
+        text: String::with_capacity(text.len()),
+        origins: vec![(0, 0)],
+    };
     let mut in_run = false;
     let mut at = 0;
     while at < text.len() {
@@ -72,27 +94,27 @@ fn collapse(text: &str) -> Collapsed {
             .position(|b| !b.is_ascii() || is_separator(char::from(b)))
             .unwrap_or(rest.len());
         if kept > 0 {
-            out.push_str(&rest[..kept]);
-            from.extend(at..at + kept);
+            c.note(c.text.len(), at);
+            c.text.push_str(&rest[..kept]);
             in_run = false;
             at += kept;
             continue;
         }
-        let Some(c) = rest.chars().next() else { break };
-        if is_separator(c) {
+        let Some(ch) = rest.chars().next() else { break };
+        if is_separator(ch) {
             if !in_run {
-                out.push(' ');
-                from.push(at);
+                c.note(c.text.len(), at);
+                c.text.push(' ');
             }
             in_run = true;
         } else {
             in_run = false;
-            out.push(c);
-            from.extend(at..at + c.len_utf8());
+            c.note(c.text.len(), at);
+            c.text.push(ch);
         }
-        at += c.len_utf8();
+        at += ch.len_utf8();
     }
-    Collapsed { text: out, from }
+    c
 }
 
 impl NameSearch {
@@ -138,8 +160,8 @@ impl NameSearch {
             match self.name_at(&c.text, p) {
                 Some((name, name_end, end)) => {
                     hits.push(NameHit {
-                        start: c.from[p],
-                        end: c.from[name_end - 1] + 1,
+                        start: c.from(p),
+                        end: c.from(name_end - 1) + 1,
                         name,
                     });
                     at = end;
@@ -219,7 +241,8 @@ pub(crate) mod tests {
         let alphabet = "ab ,\t\n\u{a0}\u{2003}ñé9.";
         for text in crate::testing::random_texts(0x3C6E_F372_FE94_F82B, alphabet, 20_000, 12) {
             let c = collapse(&text);
-            assert_eq!((c.text, c.from), collapse_by_chars(&text), "{text:?}");
+            let from: Vec<usize> = (0..c.text.len()).map(|at| c.from(at)).collect();
+            assert_eq!((c.text, from), collapse_by_chars(&text), "{text:?}");
         }
     }
 

@@ -83,10 +83,9 @@ pub struct RelationWords {
     pub of_words: Vec<String>,
     /// Fraction words and their value: ("la mitad", 1, 2).
     pub fractions: Vec<(String, u32, u32)>,
-    /// `part_openers` then `part_backrefs`, searched together.
-    pub subset_search: WordSearch,
-    /// The words of `fractions`, searched together.
-    pub fraction_search: WordSearch,
+    /// `part_openers`, `part_backrefs`, then the words of `fractions`: searched together, in one
+    /// reading of each text.
+    pub search: WordSearch,
 }
 
 impl RelationWords {
@@ -98,18 +97,26 @@ impl RelationWords {
         of_words: Vec<String>,
         fractions: Vec<(String, u32, u32)>,
     ) -> Result<RelationWords, aho_corasick::BuildError> {
-        let subset_words: Vec<String> =
-            part_openers.iter().chain(&part_backrefs).cloned().collect();
-        let fraction_words: Vec<String> = fractions.iter().map(|(w, _, _)| w.clone()).collect();
+        let words: Vec<String> = part_openers
+            .iter()
+            .chain(&part_backrefs)
+            .cloned()
+            .chain(fractions.iter().map(|(w, _, _)| w.clone()))
+            .collect();
         Ok(RelationWords {
-            subset_search: WordSearch::new(&subset_words)?,
-            fraction_search: WordSearch::new(&fraction_words)?,
+            search: WordSearch::new(&words)?,
             part_openers,
             part_backrefs,
             parts_after_words,
             of_words,
             fractions,
         })
+    }
+
+    /// How many of the searched words are subset words (`part_openers` and `part_backrefs`): the
+    /// words of `fractions` come after them.
+    fn subset_words(&self) -> usize {
+        self.part_openers.len() + self.part_backrefs.len()
     }
 }
 
@@ -148,7 +155,7 @@ impl FigureRules {
         let lower = crate::textkey::lowercase(text);
         // (`match_indices` of a character skips to it with memchr.)
         let positions = |c: char| -> Vec<usize> { text.match_indices(c).map(|(i, _)| i).collect() };
-        let f = Finder {
+        let mut f = Finder {
             rules: self,
             text,
             closes: positions(')'),
@@ -156,9 +163,13 @@ impl FigureRules {
             // Offsets of the text index the lowercase copy only when every character kept its
             // length (the same total is not enough: 'Ⱥ' grows a byte where 'Ɦ' loses one).
             lower: same_offsets(text, &lower).then_some(lower),
+            words: Vec::new(),
             figs,
             sentences,
         };
+        if let Some(lower) = &f.lower {
+            f.words = self.relation_words.search.find(lower);
+        }
         let mut out = f.parenthesized();
         if f.lower.is_some() {
             f.subsets_after_openers(&mut out);
@@ -183,6 +194,9 @@ struct Finder<'a> {
     rules: &'a FigureRules,
     text: &'a str,
     lower: Option<String>,
+    /// Where the relation words are in `lower`: `(k, at)` for word `k` of
+    /// [`RelationWords::search`], in its order.
+    words: Vec<(usize, usize)>,
     figs: &'a [FoundFigure],
     sentences: &'a [(usize, usize)],
     /// Byte positions of every ")" and ";" of the text.
@@ -273,11 +287,11 @@ impl Finder<'_> {
     fn subsets_after_openers(&self, out: &mut Vec<Relation>) {
         let Some(lower) = &self.lower else { return };
         let words = &self.rules.relation_words;
-        let mut uses: Vec<(usize, usize)> = words // (position, length)
-            .subset_search
-            .find(lower)
-            .into_iter()
-            .map(|(k, p)| (p, words.subset_search.word_len(k)))
+        let mut uses: Vec<(usize, usize)> = self // (position, length)
+            .words
+            .iter()
+            .filter(|&&(k, _)| k < words.subset_words())
+            .map(|&(k, p)| (p, words.search.word_len(k)))
             .collect();
         uses.sort();
         uses.dedup_by_key(|u| u.0);
@@ -424,8 +438,11 @@ impl Finder<'_> {
         }
         let mut out = Vec::new();
         let rules = &self.rules.relation_words;
-        for (k, p) in rules.fraction_search.find(lower) {
-            let (words, numerator, denominator) = &rules.fractions[k];
+        let fractions = self.words.iter().filter_map(|&(k, p)| {
+            k.checked_sub(rules.subset_words())
+                .map(|fraction| (&rules.fractions[fraction], p))
+        });
+        for ((words, numerator, denominator), p) in fractions {
             let end = p + words.len();
             if !word_boundary(lower, p, end) || self.rules.qualifier_before(&lower[..p]).is_some() {
                 continue;
