@@ -30,6 +30,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
+use super::capitals::Capitals;
 use super::namesearch::NameSearch;
 use crate::error::RulesError;
 
@@ -73,7 +74,7 @@ pub struct Lexicon {
     /// its end is allowed and left out).
     name_search: NameSearch,
     /// All-caps words (of any length, to see runs of capitals).
-    token_re: Regex,
+    capitals: Capitals,
     roman_re: Regex,
 }
 
@@ -408,7 +409,12 @@ impl Lexicon {
             name_search,
             // Word boundaries are checked in code: a Unicode `\b` would keep the regex crate on
             // its slow engines for every non-ASCII text.
-            token_re: compile(r"\p{Lu}[\p{Lu}\p{M}]*")?,
+            capitals: Capitals::new().map_err(|e| {
+                (
+                    "agency".to_string(),
+                    format!("cannot compile the matcher: {e}"),
+                )
+            })?,
             roman_re: compile(r"^C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")?,
         })
     }
@@ -495,13 +501,13 @@ impl Lexicon {
         let word_char =
             |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || is_combining_mark(c));
         let tokens: Vec<(usize, usize)> = self
-            .token_re
-            .find_iter(text)
-            .filter(|m| {
-                !word_char(text[..m.start()].chars().next_back())
-                    && !word_char(text[m.end()..].chars().next())
+            .capitals
+            .runs(text)
+            .into_iter()
+            .filter(|&(start, end)| {
+                !word_char(text[..start].chars().next_back())
+                    && !word_char(text[end..].chars().next())
             })
-            .map(|m| (m.start(), m.end()))
             .collect();
         // Mark the tokens that are part of prose in capitals.
         let mut prose = vec![false; tokens.len()];

@@ -18,6 +18,7 @@ use crate::segment::{
 };
 
 pub mod agencies;
+pub mod capitals;
 pub mod challenges;
 pub mod figures;
 pub mod namesearch;
