@@ -3,11 +3,12 @@
 //! The agencies step looks at every word written in capitals. With the regex, every capital of
 //! a text (each sentence's first letter, each proper name) was a search of its own, and a
 //! search costs a few hundred instructions before it reads a byte. [`Capitals`] classes each
-//! character instead: ASCII, Latin-1 and the blocks of punctuation and shapes a report is made of
-//! by table, every other character by the regex crate's own classes. A test compares the two
-//! classings on every character there is, and the runs with the regex's on random texts.
+//! character instead: ASCII and Latin-1 by table, every other character by the ranges of the
+//! regex crate's own classes (read from its syntax crate, without building an automaton). A test
+//! compares the classing with the regex crate's on every character there is, and the runs with
+//! the regex's on random texts.
 
-use regex::Regex;
+use regex_syntax::hir::{Class as HirClass, HirKind};
 
 /// The classes a run of capitals is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,18 +23,19 @@ enum Class {
 /// Finds runs of capitals: an uppercase letter, then uppercase letters and marks.
 #[derive(Debug, Clone)]
 pub struct Capitals {
-    upper: Regex,
-    mark: Regex,
+    /// The characters of `\p{Lu}` and of `\p{M}`, as sorted, disjoint ranges.
+    upper: Vec<(char, char)>,
+    mark: Vec<(char, char)>,
 }
 
 impl Capitals {
     /// # Errors
     ///
-    /// When the regex crate cannot build its classes (it always can).
-    pub fn new() -> Result<Capitals, regex::Error> {
+    /// When the regex crate's syntax does not give the classes (it always does).
+    pub fn new() -> Result<Capitals, String> {
         Ok(Capitals {
-            upper: Regex::new(r"\A\p{Lu}\z")?,
-            mark: Regex::new(r"\A\p{M}\z")?,
+            upper: class_ranges(r"\p{Lu}")?,
+            mark: class_ranges(r"\p{M}")?,
         })
     }
 
@@ -70,37 +72,57 @@ impl Capitals {
     fn class(&self, c: char) -> Class {
         match c {
             'A'..='Z' | 'À'..='Ö' | 'Ø'..='Þ' => Class::Upper,
-            // The rest of ASCII and Latin-1; general punctuation ("–", "“", "•"), geometric
-            // shapes ("●", "■") and the private use area (Word's bullets): no letter, no mark.
-            '\0'..='\u{FF}' | '\u{2000}'..='\u{206F}' | '\u{25A0}'..='\u{25FF}' => Class::Other,
-            '\u{E000}'..='\u{F8FF}' => Class::Other,
-            _ => self.class_by_regex(c),
+            // The rest of ASCII and Latin-1: no other capital, no mark.
+            '\0'..='\u{FF}' => Class::Other,
+            _ if in_ranges(&self.upper, c) => Class::Upper,
+            _ if in_ranges(&self.mark, c) => Class::Mark,
+            _ => Class::Other,
         }
     }
+}
 
-    fn class_by_regex(&self, c: char) -> Class {
-        let mut buf = [0; 4];
-        let s = c.encode_utf8(&mut buf);
-        if self.upper.is_match(s) {
-            Class::Upper
-        } else if self.mark.is_match(s) {
-            Class::Mark
-        } else {
-            Class::Other
-        }
+/// The ranges of characters of a Unicode class pattern (`\p{Lu}`), as the regex crate reads it.
+fn class_ranges(pattern: &str) -> Result<Vec<(char, char)>, String> {
+    let hir = regex_syntax::parse(pattern).map_err(|e| e.to_string())?;
+    match hir.kind() {
+        HirKind::Class(HirClass::Unicode(class)) => Ok(class
+            .ranges()
+            .iter()
+            .map(|r| (r.start(), r.end()))
+            .collect()),
+        _ => Err(format!("{pattern} is not a class of characters")),
     }
+}
+
+/// Whether `c` is in one of `ranges` (sorted, disjoint).
+fn in_ranges(ranges: &[(char, char)], c: char) -> bool {
+    let k = ranges.partition_point(|&(_, end)| end < c);
+    ranges.get(k).is_some_and(|&(start, _)| start <= c)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex::Regex;
 
     #[test]
     fn the_tables_class_every_character_as_the_regex_crate_does() {
         let caps = Capitals::new().unwrap();
+        let upper = Regex::new(r"\A\p{Lu}\z").unwrap();
+        let mark = Regex::new(r"\A\p{M}\z").unwrap();
+        let by_regex = |c: char| {
+            let s = c.to_string();
+            if upper.is_match(&s) {
+                Class::Upper
+            } else if mark.is_match(&s) {
+                Class::Mark
+            } else {
+                Class::Other
+            }
+        };
         let differ: Vec<char> = (0..=0x10FFFF)
             .filter_map(char::from_u32)
-            .filter(|&c| caps.class(c) != caps.class_by_regex(c))
+            .filter(|&c| caps.class(c) != by_regex(c))
             .collect();
         assert!(differ.is_empty(), "{differ:?}");
     }
