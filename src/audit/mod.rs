@@ -1300,13 +1300,13 @@ pub fn stated_participants(ex: &Extracted, a: &AuditRules) -> Vec<(u64, String, 
         .flat_map(|x| x.footnote_refs.iter().map(|r| r.number))
         .collect();
     let all_numbers: Vec<u32> = ex.footnotes.iter().map(|f| f.number).collect();
-    let texts = ex.paragraphs.iter().map(|p| p.text.clone()).chain(
+    let texts = ex.paragraphs.iter().map(|p| p.text.as_str()).chain(
         ex.tables
             .iter()
-            .flat_map(|t| t.lines.iter().map(|l| l.text.clone())),
+            .flat_map(|t| t.lines.iter().map(|l| l.text.as_str())),
     );
     for t in texts {
-        for m in a.figures.footnote_marks(&t, &all_numbers) {
+        for m in a.figures.footnote_marks(t, &all_numbers) {
             marked.insert(m.number);
         }
     }
