@@ -124,7 +124,7 @@ pub fn lowercase(s: &str) -> String {
 
 /// The run of ASCII that `s` starts with, the character after it (if any) and what follows
 /// that character.
-fn ascii_run(s: &str) -> (&str, Option<char>, &str) {
+pub(crate) fn ascii_run(s: &str) -> (&str, Option<char>, &str) {
     let run = s.bytes().position(|b| !b.is_ascii()).unwrap_or(s.len());
     let (ascii, after) = s.split_at(run);
     let mut chars = after.chars();

@@ -33,6 +33,7 @@ use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use super::capitals::Capitals;
 use super::namesearch::NameSearch;
 use crate::error::RulesError;
+use crate::textkey::ascii_run;
 
 /// How many entries of the lexicon the 2021 annex lists.
 const ANNEX_ENTRIES: usize = 36;
@@ -409,12 +410,7 @@ impl Lexicon {
             name_search,
             // Word boundaries are checked in code: a Unicode `\b` would keep the regex crate on
             // its slow engines for every non-ASCII text.
-            capitals: Capitals::new().map_err(|e| {
-                (
-                    "agency".to_string(),
-                    format!("cannot compile the matcher: {e}"),
-                )
-            })?,
+            capitals: Capitals::new().map_err(matcher_error)?,
             roman_re: compile(r"^C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")?,
         })
     }
@@ -612,12 +608,15 @@ fn check_keys(t: &toml::Table, prefix: &str, known: &[&str]) -> Result<(), (Stri
 }
 
 fn compile(pattern: &str) -> Result<Regex, (String, String)> {
-    Regex::new(pattern).map_err(|e| {
-        (
-            "agency".to_string(),
-            format!("cannot compile the matcher: {e}"),
-        )
-    })
+    Regex::new(pattern).map_err(matcher_error)
+}
+
+/// The error of a matcher of the lexicon that could not be built.
+fn matcher_error(e: impl std::fmt::Display) -> (String, String) {
+    (
+        "agency".to_string(),
+        format!("cannot compile the matcher: {e}"),
+    )
 }
 
 fn starts_and_ends_alphanumeric(s: &str) -> bool {
@@ -639,25 +638,20 @@ fn name_words(folded: &str) -> Vec<&str> {
 fn fold(text: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(text.len());
     let mut map = Vec::with_capacity(text.len());
-    let mut at = 0;
-    while at < text.len() {
+    let mut rest = text;
+    while !rest.is_empty() {
         // Most of a Spanish text is runs of ASCII: no decomposition or mark to look up, each
         // byte its own.
-        let rest = text.get(at..).unwrap_or_default();
-        let run = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
+        let at = text.len() - rest.len();
+        let (ascii, next, after) = ascii_run(rest);
         let start = out.len();
-        out.push_str(&rest[..run]);
+        out.push_str(ascii);
         out[start..].make_ascii_lowercase();
-        map.extend(at..at + run);
-        at += run;
-        let Some(c) = rest[run..].chars().next() else {
-            break;
-        };
-        fold_char(c, at, &mut out, &mut map);
-        at += c.len_utf8();
+        map.extend(at..at + ascii.len());
+        if let Some(c) = next {
+            fold_char(c, at + ascii.len(), &mut out, &mut map);
+        }
+        rest = after;
     }
     (out, map)
 }
