@@ -64,7 +64,9 @@ pub struct FigureRules {
     words: BTreeMap<String, f64>,
     qualifiers: Vec<String>,
     identifier_words: Vec<String>,
-    codes: Vec<String>,
+    /// Codes a number is part of ("COVID-19"), each with its searcher, built once: a new one for
+    /// every text cost more than the search.
+    codes: Vec<memchr::memmem::Finder<'static>>,
     /// The words relations between figures are written with.
     pub(super) relation_words: RelationWords,
     enumerator: Pattern,
@@ -254,7 +256,11 @@ impl FigureRules {
                 .iter()
                 .map(|w| w.to_lowercase())
                 .collect(),
-            codes: f.codes,
+            codes: f
+                .codes
+                .iter()
+                .map(|c| memchr::memmem::Finder::new(c).into_owned())
+                .collect(),
             relation_words: RelationWords::new(
                 f.part_openers.iter().map(|w| w.to_lowercase()).collect(),
                 f.part_backrefs.iter().map(|w| w.to_lowercase()).collect(),
@@ -471,23 +477,21 @@ impl FigureRules {
         }
         let known = |n: &str| n.parse::<u32>().ok().filter(|n| footnotes.contains(n));
         for code in &self.codes {
-            let mut from = 0;
-            while let Some(i) = text[from..].find(code.as_str()) {
-                let at = from + i + code.len();
-                let digits: String = text[at..]
-                    .chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect();
-                if !digits.is_empty() && digits.len() <= 2 {
-                    if let Some(n) = known(&digits) {
+            for i in code.find_iter(text.as_bytes()) {
+                let at = i + code.needle().len();
+                let digits = text.as_bytes()[at..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
+                if digits > 0 && digits <= 2 {
+                    if let Some(n) = known(&text[at..at + digits]) {
                         marks.push(FootnoteMark {
                             start: at,
-                            end: at + digits.len(),
+                            end: at + digits,
                             number: n,
                         });
                     }
                 }
-                from = at;
             }
         }
         // Both patterns need an ASCII digit right after a letter, or after punctuation after one.
@@ -594,15 +598,28 @@ const PUNCT_FOOTNOTE: &str = r"\p{L}{2,}[.,;:](?P<num>\d{1,2})(?:\s|$)";
 /// ever that. Read on bytes and generously (any byte of a multi-byte character may end a letter),
 /// so a text without one has no marker, and one with it is searched.
 fn may_glue_a_number(text: &str) -> bool {
-    let ends_letter = |b: u8| b.is_ascii_alphabetic() || b >= 0x80;
     let b = text.as_bytes();
-    (1..b.len()).any(|i| {
-        b[i].is_ascii_digit()
-            && (ends_letter(b[i - 1])
-                || (matches!(b[i - 1], b'.' | b',' | b';' | b':' | b')' | b'"')
-                    && i >= 2
-                    && ends_letter(b[i - 2])))
+    b.chunks(DIGIT_BLOCK_BYTES).enumerate().any(|(k, block)| {
+        // Every byte, without stopping at a digit, so that the compiler tests them together.
+        block.iter().fold(false, |any, c| any | c.is_ascii_digit())
+            && (k * DIGIT_BLOCK_BYTES..k * DIGIT_BLOCK_BYTES + block.len())
+                .any(|i| glued_digit_at(b, i))
     })
+}
+
+/// Bytes [`may_glue_a_number`] tests at once for a digit: most blocks of a text hold none.
+const DIGIT_BLOCK_BYTES: usize = 32;
+
+/// Whether byte `i` of `b` is an ASCII digit right after a letter, or after punctuation right
+/// after one (any byte of a multi-byte character may end a letter).
+fn glued_digit_at(b: &[u8], i: usize) -> bool {
+    let ends_letter = |b: u8| b.is_ascii_alphabetic() || b >= 0x80;
+    i >= 1
+        && b[i].is_ascii_digit()
+        && (ends_letter(b[i - 1])
+            || (matches!(b[i - 1], b'.' | b',' | b';' | b':' | b')' | b'"')
+                && i >= 2
+                && ends_letter(b[i - 2])))
 }
 
 /// Byte ranges sorted and merged where they overlap or touch.
@@ -776,6 +793,32 @@ mod tests {
         for t in ["año 2021", "1,234", "COVID-19", "(2021)", "7.", ".5", ""] {
             assert!(!may_glue_a_number(t), "{t:?}");
         }
+    }
+
+    /// The test by blocks finds a glued digit wherever one is, at a block's first bytes too
+    /// (the letter before it in the block before).
+    #[test]
+    fn the_blocked_glue_test_agrees_with_a_byte_by_byte_one() {
+        let every_byte = |t: &str| (0..t.len()).any(|i| glued_digit_at(t.as_bytes(), i));
+        let alphabet = "a1 .ñ)9,x";
+        let mut texts: Vec<String> =
+            crate::testing::random_texts(0x3C6E_F372_FE94_F82B, alphabet, 20_000, 80).collect();
+        for at in [30, 31, 32, 33, 63, 64, 65] {
+            let mut t = "-".repeat(at);
+            t.replace_range(at - 2.., "a.");
+            for glued in [format!("{t}7"), format!("{}a7", &t[..at - 1])] {
+                assert!(may_glue_a_number(&glued), "{glued:?}");
+                texts.push(glued);
+            }
+        }
+        let report = std::fs::read_to_string("fixtures/informe-ejecutivo-2021.txt").unwrap();
+        texts.extend(report.lines().map(str::to_string));
+        let mut glued = 0;
+        for t in &texts {
+            assert_eq!(may_glue_a_number(t), every_byte(t), "{t:?}");
+            glued += usize::from(every_byte(t));
+        }
+        assert!(glued > 1000 && glued < texts.len() - 1000, "{glued}");
     }
 
     #[test]
