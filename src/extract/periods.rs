@@ -275,6 +275,9 @@ impl PeriodRules {
         let mut taken: Vec<(usize, usize)> = Vec::new();
         let mut out = Vec::new();
         let spans = self.gate.spans(text);
+        if spans.is_empty() {
+            return out;
+        }
         for form in &self.forms {
             let regex = &form.pattern.regex;
             // One set of groups for every span and match of the form (not one each).
