@@ -27,6 +27,7 @@
 pub mod builtin;
 pub mod catalog;
 pub mod error;
+pub mod garble;
 pub mod gate;
 pub mod geometry;
 pub mod hash;

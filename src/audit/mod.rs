@@ -178,10 +178,11 @@ pub enum CheckId {
     ReadingSuspectHeadings,
     ReadingMergedLines,
     ReadingItemsAfterLead,
+    ReadingGarbledText,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 25] = [
+    pub const ALL: [CheckId; 26] = [
         CheckId::BreakdownSum,
         CheckId::SubsetExceedsTotal,
         CheckId::ShareMismatch,
@@ -207,6 +208,7 @@ impl CheckId {
         CheckId::ReadingSuspectHeadings,
         CheckId::ReadingMergedLines,
         CheckId::ReadingItemsAfterLead,
+        CheckId::ReadingGarbledText,
     ];
 
     /// The id as written in audit.toml and in flags.
@@ -237,6 +239,7 @@ impl CheckId {
             CheckId::ReadingSuspectHeadings => "reading_suspect_headings",
             CheckId::ReadingMergedLines => "reading_merged_lines",
             CheckId::ReadingItemsAfterLead => "reading_items_after_lead",
+            CheckId::ReadingGarbledText => "reading_garbled_text",
         }
     }
 
@@ -269,6 +272,7 @@ impl CheckId {
             CheckId::ReadingSuspectHeadings => "Lectura: encabezados dudosos",
             CheckId::ReadingMergedLines => "Lectura: líneas fundidas",
             CheckId::ReadingItemsAfterLead => "Lectura: incisos tras una introducción",
+            CheckId::ReadingGarbledText => "Lectura: palabras con caracteres ilegibles",
         }
     }
 
@@ -282,7 +286,9 @@ impl CheckId {
             CheckId::PeriodOutsideWindow => &["include_context_periods"],
             CheckId::NearDuplicate => &["threshold", "max_compared"],
             CheckId::QuantityDisagreement => &["min_subject_words"],
-            CheckId::ReadingUnassignedText => &["max_share", "min_lines"],
+            CheckId::ReadingUnassignedText | CheckId::ReadingGarbledText => {
+                &["max_share", "min_lines"]
+            }
             CheckId::ReadingHeadingOrder => &["max_out_of_order"],
             CheckId::ReadingMissingHeadings => &["min_headings"],
             _ => &[],
@@ -306,6 +312,7 @@ impl CheckId {
                 | CheckId::ReadingSuspectHeadings
                 | CheckId::ReadingMergedLines
                 | CheckId::ReadingItemsAfterLead
+                | CheckId::ReadingGarbledText
         )
     }
 
@@ -1196,6 +1203,22 @@ fn reading_checks(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
                     r.unassigned.sample_text()
                 ),
                 Some(&r.unassigned),
+            );
+        }
+    }
+    if let Some(c) = a.check(CheckId::ReadingGarbledText) {
+        let max = c.float("max_share", 0.01);
+        let min_lines = c.float("min_lines", 3.0) as usize;
+        let n = r.garbled.count;
+        if n >= min_lines && n as f64 > max * r.body_lines as f64 {
+            raise(
+                CheckId::ReadingGarbledText,
+                format!(
+                    "{n} de {} líneas bajo los objetivos tienen palabras con caracteres que no son letras (como «Migraci—n» por «Migración»): el archivo parece estar en una codificación que no se reconoció; guárdelo como UTF-8 o revise las líneas {}.",
+                    r.body_lines,
+                    r.garbled.sample_text()
+                ),
+                Some(&r.garbled),
             );
         }
     }

@@ -41,6 +41,47 @@ pub struct TextRules {
     /// Fewest valid multi-byte UTF-8 characters a file with invalid bytes needs to be read as
     /// UTF-8.
     pub min_utf8_multibyte_chars: usize,
+    /// The single-byte code pages a file that is neither UTF-8 nor UTF-16 may be in, by their
+    /// WHATWG labels ("windows-1252", "macintosh"). The file is read in each, and the one that
+    /// leaves the fewest garbled words ([`crate::garble::odd_runs`]) is taken; on a tie, the
+    /// first listed. Windows-1252 alone when a profile does not say (as before the list).
+    #[serde(default = "windows_1252_only")]
+    pub legacy_encodings: Vec<String>,
+    /// `legacy_encodings`, resolved at load.
+    #[serde(skip)]
+    code_pages: Vec<&'static Encoding>,
+}
+
+fn windows_1252_only() -> Vec<String> {
+    vec!["windows-1252".to_string()]
+}
+
+impl TextRules {
+    /// Resolves `legacy_encodings`: each a label encoding_rs knows, of a single-byte encoding.
+    fn resolve(mut self, path: &Path) -> Result<TextRules, RulesError> {
+        let key = "text.legacy_encodings";
+        self.code_pages = self
+            .legacy_encodings
+            .iter()
+            .map(|label| match Encoding::for_label(label.as_bytes()) {
+                Some(e) if e.is_single_byte() => Ok(e),
+                Some(_) => Err(RulesError::new(
+                    path,
+                    key,
+                    &format!("{label:?} is not a single-byte code page"),
+                )),
+                None => Err(RulesError::new(
+                    path,
+                    key,
+                    &format!("{label:?} is not an encoding label (WHATWG) informe knows"),
+                )),
+            })
+            .collect::<Result<_, _>>()?;
+        if self.code_pages.is_empty() {
+            return Err(RulesError::new(path, key, "lists no code page"));
+        }
+        Ok(self)
+    }
 }
 
 /// Ingest's part of `layout.toml`; the segmenter reads the rest (and checks the whole file).
@@ -67,7 +108,7 @@ impl IngestRules {
                 file.objective_heading.start,
                 &["number", "title"],
             )?,
-            text: file.text,
+            text: file.text.resolve(layout)?,
             pdf: file.pdf,
         })
     }
@@ -304,7 +345,7 @@ fn decode_bytes(file: &str, bytes: &[u8], rules: &IngestRules) -> Result<Source,
 
 /// Chooses an encoding for bytes without a BOM: UTF-16 when every other byte is NUL, UTF-8
 /// when valid (`valid_utf8`, already read) or damaged only here and there (see [`TextRules`]),
-/// else Windows-1252.
+/// else the code page of the rules' list that garbles the fewest words.
 fn sniff_without_bom(bytes: &[u8], valid_utf8: bool, rules: &TextRules) -> &'static Encoding {
     if let Some(utf16) = utf16_by_nuls(bytes) {
         return utf16;
@@ -316,8 +357,22 @@ fn sniff_without_bom(bytes: &[u8], valid_utf8: bool, rules: &TextRules) -> &'sta
     if reading.invalid.is_empty() || reading.mostly_utf8(rules) {
         UTF_8
     } else {
-        WINDOWS_1252
+        least_garbling_code_page(bytes, &rules.code_pages)
     }
+}
+
+/// The code page of `code_pages` in which `bytes` read with the fewest garbled words; the first
+/// on a tie (Windows-1252 when nothing tells them apart).
+fn least_garbling_code_page(bytes: &[u8], code_pages: &[&'static Encoding]) -> &'static Encoding {
+    let mut best: Option<(usize, &'static Encoding)> = None;
+    for &page in code_pages {
+        let (text, _) = page.decode_without_bom_handling(bytes);
+        let odd = crate::garble::odd_runs(&text);
+        if best.is_none_or(|(fewest, _)| odd < fewest) {
+            best = Some((odd, page));
+        }
+    }
+    best.map_or(WINDOWS_1252, |(_, page)| page)
 }
 
 /// How bytes read as UTF-8: characters of two or more bytes, and where the invalid bytes are.
@@ -467,7 +522,7 @@ fn decode_with_table(encoding: &'static Encoding, body: &[u8], shift: usize) -> 
     let (text, _) = encoding.decode_without_bom_handling(body);
     let text = text.into_owned();
     let mut table = Vec::with_capacity(text.len() + 1);
-    if encoding == WINDOWS_1252 {
+    if encoding.is_single_byte() {
         // One file byte per character.
         for (i, c) in text.chars().enumerate() {
             for _ in 0..c.len_utf8() {

@@ -236,7 +236,7 @@ impl<'a> Assembler<'a> {
                 self.outside(ui, u)
             }
             Region::Objective(n) => {
-                self.reading.body_lines += u.last - u.first + 1;
+                self.note_body(u);
                 self.reading.bullets += 1;
                 self.note_inner_bullet(u, marker);
                 self.note_after_lead(u);
@@ -263,7 +263,7 @@ impl<'a> Assembler<'a> {
                 self.outside(ui, u)
             }
             Region::Objective(_) => {
-                self.reading.body_lines += u.last - u.first + 1;
+                self.note_body(u);
                 self.open_sub_item(ui, u, marker, text_at)
             }
         }
@@ -354,7 +354,7 @@ impl<'a> Assembler<'a> {
     fn continue_action(&mut self, ui: usize, u: &Unit, n: u32) {
         let adjacent = self.prev_content == Some(ui.wrapping_sub(1));
         let (layout, lines) = (self.layout, self.lines);
-        self.reading.body_lines += u.last - u.first + 1;
+        self.note_body(u);
         if !adjacent && self.looks_like_a_heading(ui, u) {
             self.reading.suspect_headings.note(lines[u.first].number, 1);
         }
@@ -437,6 +437,17 @@ impl<'a> Assembler<'a> {
             && self.lines[p.last].text.trim_end().ends_with(':');
         if lead {
             self.reading.after_lead.note(self.lines[u.first].number, 1);
+        }
+    }
+
+    /// Counts the lines of `u`, under an objective, and those of them with a garbled word.
+    fn note_body(&mut self, u: &Unit) {
+        self.reading.body_lines += u.last - u.first + 1;
+        let lines = self.lines;
+        for line in &lines[u.first..=u.last] {
+            if crate::garble::odd_runs(&line.text) > 0 {
+                self.reading.garbled.note(line.number, 1);
+            }
         }
     }
 

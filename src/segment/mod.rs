@@ -80,6 +80,10 @@ pub struct Reading {
     pub after_lead: Lines,
     /// Bullet lines that hold their glyph again mid-line (two columns read as one line).
     pub merged_lines: Lines,
+    /// Lines under objectives with a garbled word ("Migraci—n"): a file decoded with the wrong
+    /// code page ([`crate::garble::odd_runs`]).
+    #[serde(default)]
+    pub garbled: Lines,
 }
 
 /// How many lines of a kind, and the first few of them (file line numbers).

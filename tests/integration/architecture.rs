@@ -21,6 +21,7 @@ const LAYERS: &[&str] = &[
     "textkey",
     "hash",
     "gate",
+    "garble",
     "patterns",
     "geometry",
     "catalog",

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use encoding_rs::{Encoding, UTF_16LE, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, MACINTOSH, UTF_16LE, UTF_8, WINDOWS_1252};
 use informe::{process_bytes, Extracted, Rules};
 
 const FIXTURE: &str = "fixtures/informe-ejecutivo-2021.txt";
@@ -78,6 +78,25 @@ fn windows_1252_gives_the_same_records() {
     assert_eq!(ex.source.format, "text/windows-1252");
     assert_eq!(essence(&ex), essence(&base));
     spans_decode(&ex, &bytes, WINDOWS_1252);
+}
+
+/// An old Mac's plain-text export: Mac Roman, lines ending in CR. Read as Windows-1252 it gave
+/// "Migraci—n" in every action and still said `ok`; the code page that garbles no word is taken.
+#[test]
+fn mac_roman_gives_the_same_records() {
+    let text = original();
+    // "●" has no Mac Roman code either; "•" is 0xA5 there.
+    let text_mac = text.replace('●', "•").replace('\n', "\r");
+    let (bytes, _, unmappable) = MACINTOSH.encode(&text_mac);
+    assert!(!unmappable);
+    assert!(std::str::from_utf8(&bytes).is_err());
+    let rules = rules();
+    let base = process_bytes("r.txt", text.as_bytes(), &rules).unwrap();
+    let ex = process_bytes("r.txt", &bytes, &rules).unwrap();
+    assert_eq!(ex.source.format, "text/macintosh");
+    assert_eq!(essence(&ex), essence(&base));
+    assert_eq!(ex.reading.garbled.count, 0);
+    spans_decode(&ex, &bytes, MACINTOSH);
 }
 
 #[test]

@@ -45,6 +45,52 @@ fn an_unrecognized_heading_makes_the_input_review_and_the_run_exit_1() {
     assert!(stdout.contains("1 to review"), "{stdout}");
 }
 
+/// Word's "MS-DOS" plain-text export is code page 850, which informe does not decode: every
+/// accented word comes out garbled ("Migraci¢n"). That is `review`, naming the lines, not `ok`.
+#[test]
+fn a_file_in_a_code_page_informe_does_not_know_is_review() {
+    // Code page 850's bytes for the accented letters of the text (the rest is ASCII).
+    let cp850 = |text: &str| -> Vec<u8> {
+        text.chars()
+            .map(|c| match c {
+                'á' => 0xA0,
+                'í' => 0xA1,
+                'ó' => 0xA2,
+                'ú' => 0xA3,
+                'ñ' => 0xA4,
+                'é' => 0x82,
+                c if c.is_ascii() => c as u8,
+                c => panic!("{c} is not in this test's table"),
+            })
+            .collect()
+    };
+    let text = "Objetivo 1. Recopilar y utilizar datos exactos y desglosados para formular políticas con base empírica.\r\n\
+                - Se publicó el anuario de migración con 291 accesos y estadísticas por región.\r\n\
+                - Se capacitó a 120 servidores públicos en protección de niñas y niños.\r\n\
+                \r\n\
+                Objetivo 2. Minimizar los factores adversos y estructurales que obligan a las personas a abandonar su país de origen.\r\n\
+                - Se firmaron 3 convenios de cooperación técnica.\r\n\
+                - Se atendió a 4,500 personas en situación de vulnerabilidad.\r\n";
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("entrega-msdos.txt");
+    std::fs::write(&input, cp850(text)).unwrap();
+    let out = dir.path().join("out");
+    Command::cargo_bin("informe")
+        .unwrap()
+        .args(["extract", "--in-process", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&input)
+        .assert()
+        .code(1);
+    let m = manifest_line(&out);
+    assert_eq!(m["status"], "review", "{m}");
+    assert_eq!(m["reason"], "reading_garbled_text", "{m}");
+    assert!(
+        m["error"].as_str().unwrap().contains("líneas 2, 3, 6"),
+        "{m}"
+    );
+}
+
 #[test]
 fn a_well_read_submission_is_ok_and_exits_0() {
     let dir = tempfile::tempdir().unwrap();

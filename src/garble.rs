@@ -1,0 +1,77 @@
+//! Garbled words: characters inside a word that no word has, the trace of a text decoded with
+//! the wrong code page ("Migraci—n", "bilingŸe": Mac Roman read as Windows-1252; "Migraci¢n":
+//! MS-DOS 850; "MigraciÃ³n": UTF-8 read as Windows-1252).
+//!
+//! A bottom module: ingest uses it to choose a file's code page, the segmenter to count the lines
+//! that still hold such words. It uses no stage.
+
+/// How many runs of characters beyond ASCII inside a word of `text` cannot be letters of it: a run
+/// between two ASCII letters that holds a character that is not a letter, or a capital between
+/// two small letters. A Spanish word has at most one such letter there ("Migración", "AÑO",
+/// "bilingüe"), and it is a letter of the word's case.
+pub fn odd_runs(text: &str) -> usize {
+    if text.is_ascii() {
+        return 0;
+    }
+    let mut odd = 0;
+    // The ASCII letter before the current run of characters beyond ASCII, and whether the run
+    // so far cannot be letters of a word.
+    let mut before: Option<char> = None;
+    let mut run_odd = false;
+    let mut in_run = false;
+    for c in text.chars() {
+        if c.is_ascii() {
+            if in_run && c.is_ascii_alphabetic() && run_odd {
+                odd += 1;
+            }
+            before = c.is_ascii_alphabetic().then_some(c);
+            in_run = false;
+            run_odd = false;
+            continue;
+        }
+        let Some(b) = before else { continue };
+        in_run = true;
+        let small_word = b.is_ascii_lowercase();
+        run_odd |= !c.is_alphabetic() || (small_word && c.is_uppercase());
+    }
+    odd
+}
+
+#[cfg(test)]
+mod tests {
+    use super::odd_runs;
+
+    #[test]
+    fn words_decoded_with_the_wrong_code_page_are_odd() {
+        for garbled in [
+            "Migraci—n",          // Mac Roman read as Windows-1252
+            "bilingŸe",           // the same, a capital between small letters
+            "espa–ol",            // the same
+            "Migraci¢n",          // MS-DOS 850 read as Windows-1252
+            "estad¡stica",        // the same
+            "MigraciÃ³n",         // UTF-8 read as Windows-1252
+            "informaci\u{fffd}n", // a replaced byte
+        ] {
+            assert_eq!(odd_runs(garbled), 1, "{garbled}");
+        }
+        assert_eq!(odd_runs("Migraci—n y estad’stica"), 2);
+    }
+
+    #[test]
+    fn spanish_words_are_not_odd() {
+        for text in [
+            "Migración, bilingüe, AÑO, Año, ESPAÑOL",
+            "— un guion — y «comillas» “dobles” ‘simples’",
+            "Nº 5, 3ª sesión, 20 °C, 100 €",
+            "the end—of a line",
+            "",
+        ] {
+            // A dash between two words with no space is odd: it is read as inside one.
+            let expected = usize::from(text.contains("end—of"));
+            assert_eq!(odd_runs(text), expected, "{text}");
+        }
+        let report = std::fs::read_to_string("fixtures/informe-ejecutivo-2021.txt").unwrap();
+        let odd: Vec<&str> = report.lines().filter(|l| odd_runs(l) > 0).collect();
+        assert!(odd.len() <= 3, "{odd:?}");
+    }
+}
