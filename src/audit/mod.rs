@@ -1189,11 +1189,16 @@ fn reading_checks(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
             spans: Vec::new(),
         });
     };
-    if let Some(c) = a.check(CheckId::ReadingUnassignedText) {
-        let max = c.float("max_share", 0.02);
+    // Whether `lines` are at least the check's `min_lines` and over its `max_share` of the lines
+    // under objectives.
+    let too_many = |c: &Check, lines: &Lines, default_max_share: f64| {
+        let max = c.float("max_share", default_max_share);
         let min_lines = c.float("min_lines", 3.0) as usize;
+        lines.count >= min_lines && lines.count as f64 > max * r.body_lines as f64
+    };
+    if let Some(c) = a.check(CheckId::ReadingUnassignedText) {
         let n = r.unassigned.count;
-        if n >= min_lines && n as f64 > max * r.body_lines as f64 {
+        if too_many(c, &r.unassigned, 0.02) {
             raise(
                 CheckId::ReadingUnassignedText,
                 format!(
@@ -1207,10 +1212,8 @@ fn reading_checks(ex: &Extracted, a: &AuditRules, flags: &mut Vec<Flag>) {
         }
     }
     if let Some(c) = a.check(CheckId::ReadingGarbledText) {
-        let max = c.float("max_share", 0.01);
-        let min_lines = c.float("min_lines", 3.0) as usize;
         let n = r.garbled.count;
-        if n >= min_lines && n as f64 > max * r.body_lines as f64 {
+        if too_many(c, &r.garbled, 0.01) {
             raise(
                 CheckId::ReadingGarbledText,
                 format!(

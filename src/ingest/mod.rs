@@ -364,15 +364,11 @@ fn sniff_without_bom(bytes: &[u8], valid_utf8: bool, rules: &TextRules) -> &'sta
 /// The code page of `code_pages` in which `bytes` read with the fewest garbled words; the first
 /// on a tie (Windows-1252 when nothing tells them apart).
 fn least_garbling_code_page(bytes: &[u8], code_pages: &[&'static Encoding]) -> &'static Encoding {
-    let mut best: Option<(usize, &'static Encoding)> = None;
-    for &page in code_pages {
-        let (text, _) = page.decode_without_bom_handling(bytes);
-        let odd = crate::garble::odd_runs(&text);
-        if best.is_none_or(|(fewest, _)| odd < fewest) {
-            best = Some((odd, page));
-        }
-    }
-    best.map_or(WINDOWS_1252, |(_, page)| page)
+    code_pages
+        .iter()
+        .copied()
+        .min_by_key(|page| crate::garble::odd_runs(&page.decode_without_bom_handling(bytes).0))
+        .unwrap_or(WINDOWS_1252)
 }
 
 /// How bytes read as UTF-8: characters of two or more bytes, and where the invalid bytes are.
